@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/app.hpp"
+
+#include "core/error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+#ifndef DIVERT_VERSION
+#define DIVERT_VERSION "0.0.0"
+#endif
+
+namespace divert::cli {
+
+static long long fixed_time() {
+  const char* fixed = std::getenv("DIVERT_FIXED_TIME");
+  if (fixed == nullptr || *fixed == '\0') {
+    return -1;
+  }
+  const std::string s = fixed; // YYYY-MM-DDTHH:MM:SSZ
+  const auto day = parse_date(s.substr(0, 10));
+  if (!day) {
+    return -1;
+  }
+  int h = 0, m = 0, sec = 0;
+  if (s.size() >= 19) {
+    h = std::atoi(s.substr(11, 2).c_str());
+    m = std::atoi(s.substr(14, 2).c_str());
+    sec = std::atoi(s.substr(17, 2).c_str());
+  }
+  return static_cast<long long>(*day) * 86400 + h * 3600 + m * 60 + sec;
+}
+
+long long now_seconds() {
+  const long long fixed = fixed_time();
+  if (fixed >= 0) {
+    return fixed;
+  }
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Days today() { return static_cast<Days>(now_seconds() / 86400); }
+
+static void report(Io& io, bool json, const Diagnostic& d) {
+  if (json) {
+    nlohmann::json e = {{"message", d.message},
+                        {"file", d.where.file.empty() ? nlohmann::json() : nlohmann::json(d.where.file)},
+                        {"line", d.where.line > 0 ? nlohmann::json(d.where.line) : nlohmann::json()},
+                        {"column", d.where.line > 0 ? nlohmann::json(std::max(d.where.column, 1))
+                                                    : nlohmann::json()}};
+    io.out << nlohmann::json{{"error", e}}.dump() << '\n';
+  } else {
+    io.err << "divert: " << format_diagnostic(d) << '\n';
+  }
+}
+
+static void report(Io& io, bool json, const std::string& message) {
+  report(io, json, Diagnostic{{}, Severity::error, message, {}});
+}
+
+int run(const std::vector<std::string>& args, Io& io) {
+  CLI::App app{"divert: Law Enforcement Assisted Diversion eligibility, checklists and signed "
+               "referral records.\nRun 'divert COMMAND --help' for a command's options; "
+               "'man divert' for everything.",
+               "divert"};
+  app.set_version_flag("--version", std::string("divert ") + DIVERT_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  CommandState state;
+  register_decide(app, state);
+  register_batch(app, state);
+  register_policy(app, state);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, io.out, io.err);
+  } catch (const CLI::CallForVersion& e) {
+    io.out << std::string("divert ") + DIVERT_VERSION << '\n';
+    return exit_ok;
+  } catch (const CLI::ParseError& e) {
+    io.err << "divert: error: " << e.what() << "\nRun 'divert --help' for usage.\n";
+    return exit_usage;
+  }
+  if (!state.action) {
+    io.err << "divert: error: no command given\nRun 'divert --help' for usage.\n";
+    return exit_usage;
+  }
+
+  try {
+    return state.action(io);
+  } catch (const UsageError& e) {
+    report(io, state.json, e.what());
+    return exit_usage;
+  } catch (const InputError& e) {
+    if (state.json) {
+      report(io, true, e.diagnostics().empty() ? Diagnostic{{}, Severity::error, e.what(), {}}
+                                               : e.diagnostics().front());
+    } else {
+      for (const Diagnostic& d : e.diagnostics()) {
+        report(io, false, d);
+      }
+    }
+    return exit_data;
+  } catch (const MissingInputError& e) {
+    report(io, state.json, e.what());
+    return exit_no_input;
+  } catch (const CannotCreateError& e) {
+    report(io, state.json, e.what());
+    return exit_cannot_create;
+  } catch (const IoError& e) {
+    report(io, state.json, e.what());
+    return exit_io;
+  } catch (const KeyError& e) {
+    report(io, state.json, e.what());
+    return exit_key;
+  } catch (const Interrupted& e) {
+    report(io, state.json, e.what());
+    return exit_interrupted;
+  } catch (const std::bad_alloc&) {
+    report(io, state.json, "out of memory");
+    return exit_io;
+  } catch (const std::exception& e) {
+    report(io, state.json, fmt::format("internal error: {} (please report this bug)", e.what()));
+    return 70;
+  }
+}
+
+int run(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    args.emplace_back(argv[i]);
+  }
+  Io io{std::cin, std::cout, std::cerr};
+  io.stdin_is_tty = isatty(0) == 1;
+  io.stdout_is_tty = isatty(1) == 1;
+  io.stderr_is_tty = isatty(2) == 1;
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  io.color = io.stdout_is_tty && (no_color == nullptr || *no_color == '\0') &&
+             !(term != nullptr && std::string(term) == "dumb");
+  const int code = run(args, io);
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "divert: error: cannot write to standard output\n";
+    return code == exit_ok ? exit_io : code;
+  }
+  return code;
+}
+
+} // namespace divert::cli

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "cli/io.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace divert::cli {
+
+// The exit statuses of divert(1), in one place.
+enum ExitCode : int {
+  exit_ok = 0,
+  exit_no = 1, // ineligible; a lint finding; a failed test; a bad record; a changed case
+  exit_needs_approval = 2,
+  exit_incomplete = 3,
+  exit_usage = 64,
+  exit_data = 65,
+  exit_no_input = 66,
+  exit_cannot_create = 73,
+  exit_io = 74,
+  exit_key = 77,
+  exit_interrupted = 130,
+};
+
+// The command chosen on the command line, run after parsing so that every exception reaches
+// the one handler in run().
+using Action = std::function<int(Io&)>;
+
+// Whether the chosen command was asked for JSON output (errors then go to stdout as JSON).
+struct CommandState {
+  Action action;
+  bool json = false;
+};
+
+void register_decide(CLI::App& app, CommandState& state);
+void register_batch(CLI::App& app, CommandState& state);
+void register_policy(CLI::App& app, CommandState& state);
+
+int run(const std::vector<std::string>& args, Io& io);
+int run(int argc, char** argv);
+
+} // namespace divert::cli

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/app.hpp"
+#include "cli/files.hpp"
+#include "cli/render.hpp"
+
+#include "core/answers.hpp"
+#include "core/decision_json.hpp"
+#include "core/evaluate.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <ostream>
+
+namespace divert::cli {
+
+namespace {
+
+struct DecideOptions {
+  std::string policy;
+  std::string answers;
+  std::vector<std::string> sets;
+  bool json = false;
+};
+
+int exit_for(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::eligible: return exit_ok;
+  case Outcome::ineligible: return exit_no;
+  case Outcome::needs_approval: return exit_needs_approval;
+  case Outcome::incomplete: return exit_incomplete;
+  }
+  return exit_no;
+}
+
+int run_decide(const DecideOptions& opts, Io& io) {
+  const Policy policy = load_policy_arg(opts.policy, false);
+  Answers answers(policy);
+  if (!opts.answers.empty()) {
+    const std::string name = opts.answers == "-" ? "<stdin>" : opts.answers;
+    const YamlDocument doc = parse_yaml(read_file(opts.answers), name);
+    read_answers(doc, policy, answers, AnswerSource::file);
+  }
+  for (const std::string& assignment : opts.sets) {
+    set_answer(assignment, policy, answers);
+  }
+  check_answers(policy, answers);
+  const Decision decision = evaluate(policy, answers, today());
+  if (opts.json) {
+    if (const std::string warning = status_warning(policy); !warning.empty()) {
+      io.err << "divert: note: " << warning << '\n';
+    }
+    io.out << decision_json(policy, decision) << '\n';
+  } else {
+    render_decision(io.out, policy, decision, io.color);
+  }
+  return exit_for(decision.outcome);
+}
+
+} // namespace
+
+void register_decide(CLI::App& app, CommandState& state) {
+  auto opts = std::make_shared<DecideOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "decide", "Decide one case from an answers file and/or --set values; writes nothing.\n"
+                "Exit status: 0 eligible, 1 ineligible, 2 needs approval, 3 incomplete.");
+  cmd->add_option("--policy,-p", opts->policy, "Policy id (e.g. wa-whatcom) or path to a .yaml")
+      ->required();
+  cmd->add_option("--answers,-a", opts->answers, "Answers file (YAML or JSON), or - for stdin");
+  cmd->add_option("--set", opts->sets, "Answer one question: ID=VALUE (repeatable; overrides --answers)");
+  cmd->add_flag("--json", opts->json, "Print the decision as JSON (divert.decision/1)");
+  cmd->callback([opts, &state] {
+    state.json = opts->json;
+    state.action = [opts](Io& io) { return run_decide(*opts, io); };
+  });
+}
+
+} // namespace divert::cli

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/policy.hpp"
+#include "core/policy_loader.hpp"
+
+#include <string>
+#include <vector>
+
+namespace divert::cli {
+
+// Reads a whole file ("-" = standard input). Throws MissingInputError when it cannot.
+std::string read_file(const std::string& path);
+std::string read_stdin();
+
+// Finds a policy named on the command line: a path when it contains '/' or ends in .yaml,
+// otherwise an id looked up in $DIVERT_POLICY_PATH, the installed policies, then ./policies.
+PolicyText find_policy(const std::string& reference);
+
+// Resolves `extends`: beside the extending file first, then as find_policy does.
+PolicyResolver policy_resolver();
+
+// Loads a policy named on the command line; abstract ones only when `allow_abstract`.
+Policy load_policy_arg(const std::string& reference, bool allow_abstract);
+
+// Every shipped policy file: *.yaml in the first policies directory found.
+std::vector<std::string> shipped_policy_files();
+
+} // namespace divert::cli

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace divert {
+
+// A calendar date as days since 1970-01-01 (proleptic Gregorian). Plain int so that the
+// evaluator compares dates as fast as numbers.
+using Days = int;
+
+struct CivilDate {
+  int year;
+  unsigned month; // 1..12
+  unsigned day;   // 1..31
+};
+
+// Parses exactly "YYYY-MM-DD" (years 1000..9999); nullopt unless it is a real calendar date.
+std::optional<Days> parse_date(std::string_view text);
+
+std::string format_date(Days days);
+Days days_from_civil(CivilDate date);
+CivilDate civil_from_days(Days days);
+
+// Adds whole months; an anniversary on a day the month lacks falls on that month's last day
+// (2024-02-29 + 12 months = 2025-02-28; 2024-05-31 - 3 months = 2024-02-29).
+Days add_months(Days date, int months);
+
+// Whole years from `from` to `to`, the anniversary itself counting (the age rule).
+int years_between(Days from, Days to);
+// Whole months from `from` to `to`, with the same anniversary rule.
+int months_between(Days from, Days to);
+
+} // namespace divert
