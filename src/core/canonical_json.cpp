@@ -211,6 +211,25 @@ SourceLocation location_of(std::string_view text, std::size_t offset, const std:
   return SourceLocation{display_name, static_cast<int>(line), static_cast<int>(column)};
 }
 
+// Messages may quote input; bytes that are not valid UTF-8 are shown as \xNN so that a message
+// never carries broken text to the terminal.
+std::string printable(std::string_view s) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t start = i;
+    if (next_code_point(s, i)) {
+      out.append(s.substr(start, i - start));
+    } else {
+      const auto b = static_cast<unsigned char>(s[i++]);
+      out += "\\x";
+      out.push_back(k_hex[b >> 4]);
+      out.push_back(k_hex[b & 0xF]);
+    }
+  }
+  return out;
+}
+
 // nlohmann's messages start with "[json.exception.parse_error.101] parse error at line 1, column 2: ";
 // we locate errors ourselves, so only the part after that prefix is kept.
 std::string strip_nlohmann_prefix(const std::string& what) {
@@ -227,7 +246,7 @@ std::string strip_nlohmann_prefix(const std::string& what) {
       rest.remove_prefix(colon + 2);
     }
   }
-  return std::string(rest);
+  return printable(rest);
 }
 
 class StrictDomBuilder : public nlohmann::json_sax<Json> {
@@ -261,7 +280,7 @@ public:
     auto [it, inserted] = object.try_emplace(val, nullptr);
     auto& seen = m_key_ordinals.back();
     if (!inserted) {
-      m_failure = Failure{0, ordinal, seen.at(it->first), "duplicate key \"" + val + "\""};
+      m_failure = Failure{0, ordinal, seen.at(it->first), "duplicate key " + canonicalize(Json(val))};
       return false;
     }
     // The key lives in a std::map node, which never moves, so a view of it stays valid.

@@ -41,6 +41,8 @@ divert::Diagnostic parse_failure(const std::string& text) {
 
 } // namespace
 
+TEST_SUITE_BEGIN("canonical_json");
+
 TEST_CASE("canonical_json: RFC 8785 reference vectors") {
   const fs::path root = fs::path(DIVERT_SHARED_DIR) / "testdata" / "jcs";
   if (!fs::is_directory(root / "input")) {
@@ -155,6 +157,8 @@ TEST_CASE("canonical_json: duplicate keys are rejected with their location") {
   CHECK(d.where.line == 4);
   CHECK(d.where.column == 10);
   CHECK(d.message.find("duplicate key \"x\"") != std::string::npos);
+  // A key with a control character is quoted in JSON form, keeping the message on one line.
+  CHECK(parse_failure("{\"a\\nb\": 1, \"a\\nb\": 2}").message == "duplicate key \"a\\nb\" (first defined at line 1:2)");
   CHECK(d.message.find("first defined at line 3:9") != std::string::npos);
 
   // Equal after unescaping is equal.
@@ -180,6 +184,7 @@ TEST_CASE("canonical_json: syntax and encoding errors are located") {
   d = parse_failure("[1,\n \"\xff\"]");
   CHECK(d.where.line == 2);
   CHECK(d.message.find("UTF-8") != std::string::npos);
+  CHECK(d.message.find('\xff') == std::string::npos); // the bad byte is shown as \xFF, not raw
 
   d = parse_failure(R"(["\ud800"])");
   CHECK(d.where.line == 1);
@@ -204,3 +209,5 @@ TEST_CASE("canonical_json: a byte order mark is skipped") {
   CHECK(canonicalize(parse_json_strict("\xEF\xBB\xBF{\"b\":1,\"a\":[true,null]}", "t")) ==
         "{\"a\":[true,null],\"b\":1}");
 }
+
+TEST_SUITE_END();

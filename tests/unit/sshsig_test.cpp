@@ -118,6 +118,8 @@ private:
 
 } // namespace
 
+TEST_SUITE_BEGIN("sshsig");
+
 TEST_CASE("sshsig: sign and verify round trip") {
   const auto key = SigningKey::generate();
   const std::string message = R"({"a":1,"b":"\u00e9"})";
@@ -380,3 +382,5 @@ TEST_CASE("sshsig: interoperates with ssh-keygen") {
   CHECK(thrown_message<KeyError>([&] { SigningKey::load(read_file(locked)); }).find("ssh-keygen -p") !=
         std::string::npos);
 }
+
+TEST_SUITE_END();

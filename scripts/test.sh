@@ -1,0 +1,21 @@
+#!/bin/sh
+# Every test: a Debug build with warnings as errors, then the same tests under
+# AddressSanitizer and UndefinedBehaviorSanitizer. Installs dependencies first.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/install-deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== build: Debug, -Werror"
+cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIVERT_WERROR=ON >/dev/null
+cmake --build build-test -j "$jobs"
+echo "== tests: Debug"
+ctest --test-dir build-test --output-on-failure -j "$jobs"
+
+echo "== build: ASan + UBSan, -Werror"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIVERT_WERROR=ON \
+  "-DDIVERT_SANITIZERS=address;undefined" >/dev/null
+cmake --build build-asan -j "$jobs"
+echo "== tests: ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$jobs"
