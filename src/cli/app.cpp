@@ -79,6 +79,14 @@ int run(const std::vector<std::string>& args, Io& io) {
   register_batch(app, state);
   register_policy(app, state);
 
+  if (!args.empty() && !args.front().empty() && args.front()[0] != '-') {
+    const auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == args.front(); });
+    if (known.empty()) {
+      io.err << "divert: error: unknown command '" << args.front()
+             << "'\nRun 'divert --help' for the list of commands.\n";
+      return exit_usage;
+    }
+  }
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);

@@ -19,6 +19,11 @@ std::string status_warning(const Policy& policy) {
 }
 
 std::string wrap(std::string_view text, std::string_view indent, size_t width) {
+  // Continuation lines hang under the text after a leading "- " bullet.
+  std::string hang(indent);
+  if (text.starts_with("- ")) {
+    hang += "  ";
+  }
   std::string out;
   std::string line(indent);
   size_t i = 0;
@@ -32,7 +37,7 @@ std::string wrap(std::string_view text, std::string_view indent, size_t width) {
     if (line_has_word && line.size() + 1 + word.size() > width) {
       out += line;
       out += '\n';
-      line = std::string(indent);
+      line = hang;
       line_has_word = false;
     }
     if (line_has_word) line += ' ';
