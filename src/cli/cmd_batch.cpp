@@ -120,6 +120,7 @@ int run_batch(const BatchOptions& opts, Io& io) {
 
   JsonCaseReader reader(policy);
   Evaluator evaluator(policy);
+  const DecisionWriter writer(policy);
   Answers answers(policy);
   Decision decision;
   LineSource lines(*in, JsonCaseReader::padding());
@@ -157,7 +158,7 @@ int run_batch(const BatchOptions& opts, Io& io) {
       evaluator.run(answers, day, decision);
       ++counts[static_cast<size_t>(decision.outcome)];
       out += ',';
-      append_decision_members(out, policy, decision);
+      writer.append_members(out, decision);
       out += "}\n";
     }
     if (out.size() > (1u << 20) - 4096) {

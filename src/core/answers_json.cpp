@@ -7,23 +7,57 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include <map>
+#include <unordered_map>
 
 namespace divert {
 
 namespace sj = simdjson::ondemand;
 
+// Question ids -> index: a small open-addressing table with a cheap hash of the id's length
+// and a few bytes, since every key of every line is looked up here.
+class IdIndex {
+public:
+  explicit IdIndex(const Policy& policy) {
+    size_t capacity = 16;
+    while (capacity < policy.questions.size() * 4) capacity *= 2;
+    m_slots.assign(capacity, -1);
+    m_ids.reserve(policy.questions.size());
+    for (size_t i = 0; i < policy.questions.size(); ++i) {
+      m_ids.emplace_back(policy.questions[i].id);
+      size_t at = hash(m_ids.back()) & (capacity - 1);
+      while (m_slots[at] >= 0) at = (at + 1) & (capacity - 1);
+      m_slots[at] = static_cast<int>(i);
+    }
+  }
+
+  int find(std::string_view key) const {
+    const size_t mask = m_slots.size() - 1;
+    for (size_t at = hash(key) & mask;; at = (at + 1) & mask) {
+      const int i = m_slots[at];
+      if (i < 0) return -1;
+      if (m_ids[static_cast<size_t>(i)] == key) return i;
+    }
+  }
+
+private:
+  static size_t hash(std::string_view s) {
+    if (s.empty()) return 0;
+    const auto b = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(s[i])); };
+    return s.size() * 0x9E37u ^ b(0) * 0x85EBu ^ b(s.size() - 1) * 0xC2B2u ^ b(s.size() / 2) * 0x27D4u ^
+           b(s.size() / 3) * 0x1656u;
+  }
+
+  std::vector<int> m_slots;
+  std::vector<std::string> m_ids;
+};
+
 struct JsonCaseReader::Impl {
   const Policy& policy;
   sj::parser parser;
-  std::map<std::string, int, std::less<>> index;
+  IdIndex index;
   std::vector<unsigned char> seen;
 
-  explicit Impl(const Policy& p) : policy(p), seen(p.questions.size()) {
-    for (size_t i = 0; i < p.questions.size(); ++i) {
-      index.emplace(p.questions[i].id, static_cast<int>(i));
-    }
-  }
+  explicit Impl(const Policy& p) : policy(p), index(p), seen(p.questions.size()) {}
 
   static int find_code(const std::vector<ChoiceValue>& values, std::string_view code) {
     for (size_t i = 0; i < values.size(); ++i) {
@@ -227,14 +261,14 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
       }
       continue;
     }
-    const auto it = impl.index.find(key);
-    if (it == impl.index.end()) {
+    const int found = impl.index.find(key);
+    if (found < 0) {
       std::vector<std::string> ids;
-      for (const auto& [id, i] : impl.index) ids.push_back(id);
+      for (const Question& question : impl.policy.questions) ids.push_back(question.id);
       problem = fmt::format("unknown question '{}'{}", key, did_you_mean(key, ids));
       break;
     }
-    const auto q = static_cast<size_t>(it->second);
+    const auto q = static_cast<size_t>(found);
     if (impl.seen[q] != 0) {
       problem = fmt::format("duplicate key '{}'", key);
       break;

@@ -133,12 +133,12 @@ void Evaluator::run(const Answers& answers, std::optional<Days> today, Decision&
     if (!answers.slots[q].present) {
       continue;
     }
-    const bool declared_record = std::find(p.record_questions.begin(), p.record_questions.end(),
-                                           static_cast<int>(q)) != p.record_questions.end();
-    if (declared_record) {
-      continue;
-    }
     if (!p.read_by_policy[q] || d.visible[q] != Tri::yes) {
+      const bool declared_record = std::find(p.record_questions.begin(), p.record_questions.end(),
+                                             static_cast<int>(q)) != p.record_questions.end();
+      if (declared_record) {
+        continue;
+      }
       d.unused.push_back(static_cast<int>(q));
     }
   }
