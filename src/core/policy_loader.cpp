@@ -101,40 +101,6 @@ bool is_snake_id(std::string_view s) {
   });
 }
 
-// Where a condition's text starts in the file, so type errors point at the exact column.
-std::pair<SourceLocation, int> expression_start(const YamlDocument& doc, const YamlNode& node) {
-  SourceLocation at = doc.where(node);
-  const std::string& text = *doc.text;
-  // Find the byte offset of the node's mark.
-  size_t offset = 0;
-  for (int line = 1; line < node.line && offset < text.size(); ++offset) {
-    if (text[offset] == '\n') {
-      ++line;
-    }
-  }
-  offset += static_cast<size_t>(std::max(node.column - 1, 0));
-  if (offset >= text.size()) {
-    return {at, 0};
-  }
-  const char first = text[offset];
-  if (first == '\'' || first == '"') {
-    return {at, 1};
-  }
-  if (first == '>' || first == '|') {
-    // Block scalar: the text starts on the next line, after its indentation.
-    size_t next = text.find('\n', offset);
-    if (next == std::string::npos) {
-      return {at, 0};
-    }
-    size_t col = 0;
-    while (next + 1 + col < text.size() && text[next + 1 + col] == ' ') {
-      ++col;
-    }
-    return {SourceLocation{at.file, at.line + 1, static_cast<int>(col) + 1}, 0};
-  }
-  return {at, 0};
-}
-
 class Loader {
 public:
   Loader(const PolicyResolver& resolve, LoadNotes& notes) : m_resolve(resolve), m_notes(notes) {}
@@ -152,6 +118,44 @@ public:
   }
 
 private:
+  // Where a condition's text starts in the file, so type errors point at the exact column.
+  std::pair<SourceLocation, int> expression_start(const YamlDocument& doc, const YamlNode& node) {
+    SourceLocation at = doc.where(node);
+    const std::string& text = *doc.text;
+    if (m_line_starts_of != doc.text.get()) {
+      m_line_starts_of = doc.text.get();
+      m_line_starts.assign(1, 0);
+      for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n') m_line_starts.push_back(i + 1);
+      }
+    }
+    if (node.line < 1 || static_cast<size_t>(node.line) > m_line_starts.size()) {
+      return {at, 0};
+    }
+    const size_t offset = m_line_starts[static_cast<size_t>(node.line - 1)] +
+                          static_cast<size_t>(std::max(node.column - 1, 0));
+    if (offset >= text.size()) {
+      return {at, 0};
+    }
+    const char first = text[offset];
+    if (first == '\'' || first == '"') {
+      return {at, 1};
+    }
+    if (first == '>' || first == '|') {
+      // Block scalar: the text starts on the next line, after its indentation.
+      const size_t next = text.find('\n', offset);
+      if (next == std::string::npos) {
+        return {at, 0};
+      }
+      size_t col = 0;
+      while (next + 1 + col < text.size() && text[next + 1 + col] == ' ') {
+        ++col;
+      }
+      return {SourceLocation{at.file, at.line + 1, static_cast<int>(col) + 1}, 0};
+    }
+    return {at, 0};
+  }
+
   // ---- diagnostics ----
 
   void error(const SourceLocation& where, std::string message) {
@@ -860,6 +864,8 @@ private:
   std::vector<std::pair<size_t, std::pair<SourceLocation, int>>> m_pending_asks;
   std::vector<PendingRule> m_pending_rules;
   std::map<std::string, SourceLocation> m_rule_pathways_where;
+  const std::string* m_line_starts_of = nullptr;
+  std::vector<size_t> m_line_starts;
   SourceLocation m_pathways_where;
 };
 

@@ -1,0 +1,83 @@
+#!/bin/sh
+# divert benchmarks: batch throughput, decide start-to-exit time, peak memory.
+#   sh bench/run.sh [CASES]        (default 1000000 cases; results in bench/out/results.md)
+# Repeatable: the corpus is generated deterministically (bench/gen_corpus.cpp, fixed seed),
+# the binary is a Release build of this checkout, and each timing is the median of several runs.
+set -eu
+cd "$(dirname "$0")/.."
+cases=${1:-1000000}
+out=bench/out
+mkdir -p "$out"
+
+need=""
+command -v hyperfine >/dev/null 2>&1 || need="$need hyperfine"
+[ -x /usr/bin/time ] || need="$need time"
+if [ -n "$need" ]; then
+  echo "bench: installing$need (Debian packages)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+fi
+
+sh scripts/install-deps.sh >/dev/null
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+cmake --build build-bench >/dev/null
+divert=build-bench/divert
+c++ -O2 -std=c++20 -o "$out/gen_corpus" bench/gen_corpus.cpp
+
+corpus="$out/corpus-$cases.jsonl"
+[ -s "$corpus" ] || "$out/gen_corpus" "$cases" > "$corpus"
+bytes=$(wc -c < "$corpus")
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# One core: taskset pins the process so the figure is per core.
+pin=""
+command -v taskset >/dev/null 2>&1 && pin="taskset -c 0"
+
+{
+  echo "# divert benchmark results"
+  echo
+  echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "- machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)"
+  echo "- corpus: $cases cases, $bytes bytes ($((bytes / cases)) bytes per case), seed fixed"
+  echo
+  echo "## batch (one core, output to /dev/null, median of 3 runs)"
+  echo
+  echo "| policy | seconds | cases/s | MB/s in | peak RSS (KiB) |"
+  echo "|---|---|---|---|---|"
+} > "$out/results.md"
+
+for policy in wa-whatcom wa-king-county-2011 nm-santa-fe co-pueblo ca-lead-pilot wa-burien; do
+  times=""
+  rss=0
+  for run in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$out/time.txt" $pin "$divert" batch --policy "policies/$policy.yaml" "$corpus" > /dev/null 2>"$out/stderr.txt" || true
+    read -r seconds kib < "$out/time.txt"
+    times="$times $seconds"
+    rss=$kib
+  done
+  seconds=$(echo $times | tr ' ' '\n' | median)
+  rate=$(awk -v n="$cases" -v s="$seconds" 'BEGIN {printf "%.0f", n / s}')
+  mbs=$(awk -v b="$bytes" -v s="$seconds" 'BEGIN {printf "%.0f", b / s / 1e6}')
+  echo "| $policy | $seconds | $rate | $mbs | $rss |" >> "$out/results.md"
+  echo "bench: batch $policy: $seconds s, $rate cases/s, $mbs MB/s, peak $rss KiB"
+done
+
+# Memory must stay flat in the corpus size: compare a tenth of the corpus.
+small="$out/corpus-small.jsonl"
+head -n $((cases / 10)) "$corpus" > "$small"
+/usr/bin/time -f "%M" -o "$out/time.txt" "$divert" batch --policy wa-whatcom "$small" > /dev/null 2>&1 || true
+small_rss=$(cat "$out/time.txt")
+{
+  echo
+  echo "Peak RSS on $((cases / 10)) cases: $small_rss KiB (memory is flat when this matches the full corpus)."
+  echo
+  echo "## decide: start to exit, one case (hyperfine -N, 5 warm-ups, 50 runs)"
+  echo
+} >> "$out/results.md"
+
+hyperfine -N --warmup 5 --runs 50 --export-json "$out/decide.json" \
+  "$divert decide --policy wa-whatcom --answers examples/wa-whatcom-possession.yaml" >/dev/null 2>&1 || true
+decide_ms=$(awk -F: '/"median"/ {gsub(/[ ,]/, "", $2); printf "%.2f", $2 * 1000; exit}' "$out/decide.json")
+echo "median ${decide_ms} ms (wa-whatcom, examples/wa-whatcom-possession.yaml)" >> "$out/results.md"
+echo "bench: decide median ${decide_ms} ms"
+echo "bench: results in $out/results.md"
