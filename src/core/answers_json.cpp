@@ -86,6 +86,13 @@ struct JsonCaseReader::Impl {
     if (type == sj::json_type::null) {
       return {};
     }
+    if (type == sj::json_type::string) {
+      // An empty value means "not answered", whatever the question's type (as in YAML).
+      std::string_view s;
+      if (value.get_string().get(s) == simdjson::SUCCESS && s.empty()) {
+        return {};
+      }
+    }
     switch (question.type) {
     case QuestionType::boolean: {
       bool b = false;
