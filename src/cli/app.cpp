@@ -78,6 +78,10 @@ int run(const std::vector<std::string>& args, Io& io) {
   register_decide(app, state);
   register_batch(app, state);
   register_policy(app, state);
+  register_keygen(app, state);
+  register_screen(app, state);
+  register_verify(app, state);
+  register_records(app, state);
 
   if (!args.empty() && !args.front().empty() && args.front()[0] != '-') {
     const auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == args.front(); });

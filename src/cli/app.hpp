@@ -41,6 +41,10 @@ struct CommandState {
 void register_decide(CLI::App& app, CommandState& state);
 void register_batch(CLI::App& app, CommandState& state);
 void register_policy(CLI::App& app, CommandState& state);
+void register_keygen(CLI::App& app, CommandState& state);
+void register_screen(CLI::App& app, CommandState& state);
+void register_verify(CLI::App& app, CommandState& state);
+void register_records(CLI::App& app, CommandState& state);
 
 int run(const std::vector<std::string>& args, Io& io);
 int run(int argc, char** argv);

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli/app.hpp"
+#include "cli/cmd_policy.hpp"
+
 #include "cli/files.hpp"
-#include "cli/render.hpp"
 
-#include "core/answers.hpp"
-#include "core/evaluate.hpp"
+#include "core/policy_lint.hpp"
 #include "core/policy_loader.hpp"
-#include "core/policy_test.hpp"
+#include "core/policy_schema.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -16,18 +14,13 @@
 #include <filesystem>
 #include <memory>
 #include <ostream>
+#include <set>
 
 namespace fs = std::filesystem;
 
 namespace divert::cli {
 
 namespace {
-
-struct LintOptions {
-  std::vector<std::string> policies;
-  bool json = false;
-  std::string today;
-};
 
 const char* severity_name(Severity s) {
   switch (s) {
@@ -38,35 +31,43 @@ const char* severity_name(Severity s) {
   return "?";
 }
 
+// ---- lint ---------------------------------------------------------------------------------
+
+struct LintOptions {
+  std::vector<std::string> policies;
+  bool json = false;
+  bool list_checks = false;
+  std::string today;
+};
+
 std::vector<Diagnostic> lint_one(const std::string& reference, Days day) {
-  std::vector<Diagnostic> findings;
   PolicyText text;
   try {
     text = find_policy(reference);
   } catch (const MissingInputError& e) {
-    findings.push_back({{reference, 0, 0}, Severity::error, e.what(), "unreadable"});
-    return findings;
-  }
-  LoadNotes notes;
-  Policy policy;
-  try {
-    policy = load_policy(text, policy_resolver(), notes);
-  } catch (const InputError& e) {
-    for (Diagnostic d : e.diagnostics()) {
-      if (d.check.empty()) d.check = "load";
-      findings.push_back(std::move(d));
+    std::string message = e.what();
+    if (message.starts_with(reference + ": ")) {
+      message.erase(0, reference.size() + 2); // the file name leads the finding already
     }
-    return findings;
+    return {Diagnostic{{reference, 0, 0}, Severity::error, message, "unreadable"}};
   }
-  for (Diagnostic& d : notes.findings) {
-    findings.push_back(std::move(d));
+  return lint_policy_file(text, policy_resolver(), day);
+}
+
+int list_lint_checks(Io& io) {
+  for (const LintCheck& c : lint_checks()) {
+    io.out << fmt::format("{:<26} {:<8} {}\n", c.id, severity_name(c.severity), c.summary);
   }
-  std::vector<Diagnostic> checks = lint_policy(policy, day);
-  findings.insert(findings.end(), checks.begin(), checks.end());
-  return findings;
+  return exit_ok;
 }
 
 int run_lint(const LintOptions& opts, Io& io) {
+  if (opts.list_checks) {
+    return list_lint_checks(io);
+  }
+  if (opts.policies.empty()) {
+    throw UsageError("policy lint needs at least one policy (a file or an id)");
+  }
   Days day = today();
   if (!opts.today.empty()) {
     const auto parsed = parse_date(opts.today);
@@ -80,116 +81,136 @@ int run_lint(const LintOptions& opts, Io& io) {
     std::vector<Diagnostic> found = lint_one(p, day);
     all.insert(all.end(), found.begin(), found.end());
   }
-  size_t errors = 0;
-  size_t warnings = 0;
+  size_t counts[3] = {0, 0, 0};
   for (const Diagnostic& d : all) {
-    errors += d.severity == Severity::error ? 1 : 0;
-    warnings += d.severity == Severity::warning ? 1 : 0;
+    ++counts[static_cast<size_t>(d.severity)];
   }
+  const size_t errors = counts[static_cast<size_t>(Severity::error)];
+  const size_t warnings = counts[static_cast<size_t>(Severity::warning)];
+  const size_t notes = counts[static_cast<size_t>(Severity::note)];
   if (opts.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const Diagnostic& d : all) {
+      const bool located = d.where.line > 0;
       list.push_back({{"file", d.where.file},
-                      {"line", d.where.line > 0 ? nlohmann::json(d.where.line) : nlohmann::json()},
-                      {"column", d.where.line > 0 ? nlohmann::json(std::max(d.where.column, 1)) : nlohmann::json()},
+                      {"line", located ? nlohmann::json(d.where.line) : nlohmann::json()},
+                      {"column", located ? nlohmann::json(std::max(d.where.column, 1)) : nlohmann::json()},
                       {"severity", severity_name(d.severity)},
                       {"message", d.message},
                       {"check", d.check}});
     }
-    io.out << nlohmann::json{{"findings", list}, {"errors", errors}, {"warnings", warnings}}.dump()
+    io.out << nlohmann::json{{"findings", list}, {"errors", errors}, {"warnings", warnings},
+                             {"notes", notes}}
+                  .dump()
            << '\n';
   } else {
     for (const Diagnostic& d : all) {
       io.out << format_diagnostic(d) << '\n';
     }
-    io.err << fmt::format("divert policy lint: {} file(s), {} error(s), {} warning(s)\n",
-                          opts.policies.size(), errors, warnings);
+    io.err << fmt::format("divert policy lint: {} file{}, {} error{}, {} warning{}, {} note{}\n",
+                          opts.policies.size(), opts.policies.size() == 1 ? "" : "s", errors,
+                          errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", notes,
+                          notes == 1 ? "" : "s");
   }
   return errors + warnings > 0 ? exit_no : exit_ok;
 }
 
-struct TestOptions {
-  std::vector<std::string> policies;
-  std::string tests_dir;
+// ---- schema, list -------------------------------------------------------------------------
+
+int run_schema(Io& io) {
+  io.out << policy_schema_json();
+  return exit_ok;
+}
+
+struct ListOptions {
+  bool ids_only = false;
 };
 
-int run_test(const TestOptions& opts, Io& io) {
-  std::vector<std::string> policies = opts.policies;
-  if (policies.empty()) {
-    policies = shipped_policy_files();
-  }
-  size_t passed = 0;
-  size_t failed = 0;
-  size_t policies_without_tests = 0;
-  for (const std::string& reference : policies) {
-    const PolicyText text = find_policy(reference);
-    Policy policy = load_policy(text, policy_resolver());
-    const fs::path dir = opts.tests_dir.empty() ? fs::path("tests/policies") / policy.id
-                                                : fs::path(opts.tests_dir) / policy.id;
-    std::error_code ec;
-    std::vector<fs::path> files;
-    if (fs::is_directory(dir, ec)) {
-      for (const auto& entry : fs::directory_iterator(dir, ec)) {
-        if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-      }
-    }
-    std::sort(files.begin(), files.end());
-    if (files.empty()) {
-      if (policy.is_abstract && policy.rules.empty()) {
-        continue;
-      }
-      ++policies_without_tests;
-      io.err << fmt::format("divert: warning: policy '{}' has no tests in {}\n", policy.id,
-                            dir.string());
+// The policies divert can find by id, for people and for shell completion.
+int run_list(const ListOptions& opts, Io& io) {
+  std::set<std::string> seen;
+  for (const std::string& file : shipped_policy_files()) {
+    const std::string id = fs::path(file).stem().string();
+    if (!seen.insert(id).second) {
       continue;
     }
-    for (const fs::path& file : files) {
-      const YamlDocument doc = parse_yaml(read_file(file.string()), file.string());
-      PolicyTestFile suite = read_policy_tests(doc, policy);
-      std::vector<CaseResult> results = run_policy_tests(policy, suite, today());
-      for (const CaseResult& r : results) {
-        if (r.passed) {
-          ++passed;
-          continue;
-        }
-        ++failed;
-        io.out << fmt::format("FAIL {}:{}: {}\n", file.string(), r.line, r.name);
-        for (const std::string& line : r.differences) {
-          io.out << "  " << line << '\n';
-        }
-      }
+    if (opts.ids_only) {
+      io.out << id << '\n';
+      continue;
+    }
+    try {
+      const Policy policy = load_policy(find_policy(file), policy_resolver());
+      io.out << fmt::format("{:<22} {:<8} {}{}\n", id, status_name(policy.status), policy.title,
+                            policy.is_abstract ? " (abstract)" : "");
+    } catch (const Error& e) {
+      io.out << fmt::format("{:<22} {:<8} (does not load: {})\n", id, "invalid", e.what());
     }
   }
-  io.out << fmt::format("policy tests: {} passed, {} failed\n", passed, failed);
-  return failed > 0 ? exit_no : exit_ok;
+  return exit_ok;
 }
 
 } // namespace
 
 void register_policy(CLI::App& app, CommandState& state) {
-  CLI::App* policy = app.add_subcommand("policy", "Tools for policy authors: lint, test");
+  CLI::App* policy = app.add_subcommand(
+      "policy",
+      "Tools for policy authors: lint, test, diff, show, schema, list.\n"
+      "A typical change: edit the YAML, then\n"
+      "  divert policy lint my/wa-whatcom.yaml\n"
+      "  divert policy test my/wa-whatcom.yaml --coverage\n"
+      "  divert policy diff wa-whatcom my/wa-whatcom.yaml --cases past-cases.jsonl\n"
+      "  divert policy show my/wa-whatcom.yaml --format markdown");
   policy->require_subcommand(1);
 
   auto lint = std::make_shared<LintOptions>();
   CLI::App* lint_cmd = policy->add_subcommand(
-      "lint", "Check policies; every finding as file:line:col: severity: message [check].\n"
-              "Exit status: 1 if any error or warning, else 0.");
-  lint_cmd->add_option("policies", lint->policies, "Policy files or ids")->required();
-  lint_cmd->add_flag("--json", lint->json, "Findings as JSON");
-  lint_cmd->add_option("--today", lint->today, "Date for review/end-date checks (YYYY-MM-DD)");
+      "lint",
+      "Check policies without deciding anything. Beyond load errors and unknown\n"
+      "questions: rules that can never fire (or always fire) given the questions'\n"
+      "types and ranges, comparisons such as 'drug_grams > 10000' or 'age < 0',\n"
+      "duplicate conditions, rules another exclusion makes unreachable, questions\n"
+      "nothing reads or never asked, missing explanations or citations, review and\n"
+      "end dates (against --today), draft/model status, overrides that change\n"
+      "nothing, pathways offered but not refused. 'policy lint --list-checks' lists\n"
+      "every check; 'man divert-policy' describes them.\n"
+      "Every finding is one line: FILE:LINE:COL: error|warning|note: MESSAGE [CHECK].\n"
+      "Exit status: 1 if any error or warning (notes do not count), else 0.\n"
+      "Example: divert policy lint policies/wa-whatcom.yaml --today 2025-01-01");
+  lint_cmd->add_option("policies", lint->policies, "Policy files or ids");
+  lint_cmd->add_flag("--json", lint->json,
+                     "Findings as one JSON object: {findings: [{file, line, column, severity, "
+                     "message, check}], errors, warnings, notes}");
+  lint_cmd->add_option("--today", lint->today,
+                       "The date review_by and expires are checked against (YYYY-MM-DD; default: "
+                       "today)");
+  lint_cmd->add_flag("--list-checks", lint->list_checks, "List every check id, its severity and "
+                                                         "what it finds, then exit");
   lint_cmd->callback([lint, &state] {
     state.json = lint->json;
     state.action = [lint](Io& io) { return run_lint(*lint, io); };
   });
 
-  auto test = std::make_shared<TestOptions>();
-  CLI::App* test_cmd = policy->add_subcommand(
-      "test", "Run policies' test cases (tests/policies/<id>/*.yaml, or --tests DIR).\n"
-              "With no policy named, every shipped policy's tests run.");
-  test_cmd->add_option("policies", test->policies, "Policy files or ids");
-  test_cmd->add_option("--tests", test->tests_dir, "Directory holding <id>/*.yaml test files");
-  test_cmd->callback([test, &state] {
-    state.action = [test](Io& io) { return run_test(*test, io); };
+  register_policy_test(*policy, state);
+  register_policy_diff(*policy, state);
+  register_policy_show(*policy, state);
+
+  CLI::App* schema_cmd = policy->add_subcommand(
+      "schema",
+      "Print the JSON Schema (draft-07) of the policy format. Editors with a YAML\n"
+      "language server complete and check policies with it as they are typed when a\n"
+      "policy starts with\n"
+      "  # yaml-language-server: $schema=../schema/divert-policy.schema.json\n"
+      "(schema/divert-policy.schema.json in the source tree; installed with divert).");
+  schema_cmd->callback([&state] { state.action = [](Io& io) { return run_schema(io); }; });
+
+  auto list = std::make_shared<ListOptions>();
+  CLI::App* list_cmd = policy->add_subcommand(
+      "list", "List the policies divert finds by id ($DIVERT_POLICY_PATH, the installed\n"
+              "policies, ./policies): id, status and title.");
+  list_cmd->add_flag("--ids", list->ids_only, "Only the ids, one per line (for scripts and "
+                                              "shell completion)");
+  list_cmd->callback([list, &state] {
+    state.action = [list](Io& io) { return run_list(*list, io); };
   });
 }
 

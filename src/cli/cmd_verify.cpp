@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/app.hpp"
+#include "cli/files.hpp"
+#include "cli/record_files.hpp"
+
+#include "core/error.hpp"
+#include "core/text_util.hpp"
+#include "core/verify.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace divert::cli {
+
+namespace {
+
+struct VerifyOptions {
+  std::vector<std::string> paths;
+  std::string trust;
+  std::string policies;
+  bool json = false;
+};
+
+// The sha256 of every *.yaml under `dir`, recursively.
+std::set<std::string> policy_hashes(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw MissingInputError(fmt::format("{}: no such directory (--policies)", dir));
+  }
+  std::set<std::string> hashes;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".yaml") {
+      hashes.insert(sha256_hex(read_file(it->path().string())));
+    }
+  }
+  if (ec) {
+    throw MissingInputError(fmt::format("{}: cannot read: {}", dir, ec.message()));
+  }
+  return hashes;
+}
+
+nlohmann::json findings_json(const std::vector<Finding>& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Finding& f : findings) {
+    out.push_back({{"check", f.check}, {"message", f.message}});
+  }
+  return out;
+}
+
+int run_verify(const VerifyOptions& opts, Io& io) {
+  const AllowedSigners trust = AllowedSigners::parse(read_file(opts.trust), opts.trust);
+  std::set<std::string> known;
+  if (!opts.policies.empty()) {
+    known = policy_hashes(opts.policies);
+  }
+  const FoundRecords found = find_records(opts.paths, true);
+  if (found.records.empty()) {
+    throw MissingInputError(fmt::format("no records (REF-*.json) found in {}", join(opts.paths, ", ")));
+  }
+
+  std::vector<RecordReport> reports;
+  reports.reserve(found.records.size());
+  for (const RecordFile& file : found.records) {
+    reports.push_back(check_record(file, trust));
+    if (!opts.policies.empty()) {
+      check_policy_hashes(reports.back(), known, opts.policies);
+    }
+  }
+  check_chains(reports);
+
+  size_t failed = 0;
+  for (const RecordReport& r : reports) {
+    failed += r.ok() ? 0 : 1;
+  }
+  if (opts.json) {
+    nlohmann::json records = nlohmann::json::array();
+    for (const RecordReport& r : reports) {
+      auto text_or_null = [](const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); };
+      records.push_back({{"path", r.path},
+                         {"record_id", text_or_null(r.record_id)},
+                         {"ok", r.ok()},
+                         {"principal", text_or_null(r.principal)},
+                         {"key_fpr", text_or_null(r.key_fpr)},
+                         {"device", text_or_null(r.device_id)},
+                         {"seq", r.seq ? nlohmann::json(*r.seq) : nlohmann::json()},
+                         {"created_at", text_or_null(r.created_at)},
+                         {"sha256", r.sha256},
+                         {"failures", findings_json(r.failures)},
+                         {"warnings", findings_json(r.warnings)}});
+    }
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const std::string& orphan : found.orphan_signatures) {
+      warnings.push_back({{"path", orphan},
+                          {"check", "orphan_signature"},
+                          {"message", "a signature without its record (an interrupted publish)"}});
+    }
+    const nlohmann::json out = {{"ok", failed == 0},
+                                {"checked", reports.size()},
+                                {"failed", failed},
+                                {"records", std::move(records)},
+                                {"warnings", std::move(warnings)}};
+    io.out << out.dump() << '\n';
+  } else {
+    for (const RecordReport& r : reports) {
+      if (r.ok()) {
+        io.out << fmt::format("ok      {}  {}  {} #{}  {}\n", r.path, r.principal, r.device_id,
+                              r.seq.value_or(0), r.created_at);
+      } else {
+        io.out << fmt::format("FAILED  {}\n", r.path);
+        for (const Finding& f : r.failures) {
+          io.out << fmt::format("        {}: {}\n", f.check, f.message);
+        }
+      }
+      for (const Finding& w : r.warnings) {
+        io.out << fmt::format("        warning: {}: {}\n", w.check, w.message);
+      }
+    }
+    for (const std::string& orphan : found.orphan_signatures) {
+      io.out << fmt::format("warning {}: a signature without its record (an interrupted "
+                            "publish; the next screening removes it)\n",
+                            orphan);
+    }
+    io.out << fmt::format("{} record{}: {} ok, {} failed\n", reports.size(),
+                          reports.size() == 1 ? "" : "s", reports.size() - failed, failed);
+  }
+  return failed == 0 ? exit_ok : exit_no;
+}
+
+} // namespace
+
+void register_verify(CLI::App& app, CommandState& state) {
+  auto opts = std::make_shared<VerifyOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "verify", "Check signed records against an OpenSSH allowed_signers trust list: signature, "
+                "namespace,\nprincipal, key validity at the record's time, fingerprint, "
+                "canonical bytes, the device chain\nand (--policies) the policy files.\n"
+                "Exit status: 0 all good, 1 a record failed, 66 no record found.");
+  cmd->add_option("records", opts->paths, "Record files (REF-*.json) or directories of them")
+      ->required();
+  cmd->add_option("--trust", opts->trust, "The allowed_signers file (OpenSSH format)")->required();
+  cmd->add_option("--policies", opts->policies,
+                  "Check that each recorded policy file hash matches a *.yaml under this directory");
+  cmd->add_flag("--json", opts->json, "Print the report as JSON");
+  cmd->callback([opts, &state] {
+    state.json = opts->json;
+    state.action = [opts](Io& io) { return run_verify(*opts, io); };
+  });
+}
+
+} // namespace divert::cli

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/config.hpp"
+
+#include "cli/entropy.hpp"
+#include "cli/files.hpp"
+
+#include "core/error.hpp"
+#include "core/record.hpp"
+#include "core/ulid.hpp"
+#include "core/yaml_doc.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace divert::cli {
+
+static std::string xdg_dir(const char* variable, const char* fallback_under_home) {
+  if (const char* value = std::getenv(variable); value != nullptr && value[0] == '/') {
+    return value; // XDG: relative values are invalid and ignored
+  }
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home == '\0') {
+    throw KeyError(fmt::format("neither ${} nor $HOME is set: cannot find divert's files", variable));
+  }
+  return fmt::format("{}/{}", home, fallback_under_home);
+}
+
+std::string config_dir() { return xdg_dir("XDG_CONFIG_HOME", ".config") + "/divert"; }
+std::string state_dir() { return xdg_dir("XDG_STATE_HOME", ".local/state") + "/divert"; }
+std::string data_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share") + "/divert"; }
+std::string config_path() { return config_dir() + "/config.yaml"; }
+
+std::optional<Config> read_config(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    return std::nullopt;
+  }
+  const YamlDocument doc = parse_yaml(read_file(path), path);
+  Config config;
+  config.path = path;
+  if (doc.root.is_null()) {
+    throw KeyError(fmt::format("{} is empty; run 'divert keygen --officer ID --agency CODE'", path));
+  }
+  if (!doc.root.is_mapping()) {
+    throw InputError(doc.where(doc.root), "the configuration must be a mapping of key: value");
+  }
+  const fs::path base = fs::path(path).parent_path();
+  auto resolve = [&](const std::string& value) {
+    if (value.empty() || fs::path(value).is_absolute()) return value;
+    return (base / value).lexically_normal().string();
+  };
+  for (const auto& [key, value] : doc.root.entries) {
+    if (!value.is_null() && !value.is_scalar()) {
+      throw InputError(doc.where(value), fmt::format("'{}' must be a single value", key.scalar));
+    }
+    const std::string& v = value.scalar;
+    if (key.scalar == "officer") config.officer = v;
+    else if (key.scalar == "agency") config.agency = v;
+    else if (key.scalar == "agency_name") config.agency_name = v;
+    else if (key.scalar == "device") config.device = v;
+    else if (key.scalar == "key") config.key = resolve(v);
+    else if (key.scalar == "records") config.records = resolve(v);
+    else if (key.scalar == "policy") config.policy = v;
+    else {
+      throw InputError(doc.where(key),
+                       fmt::format("unknown configuration key '{}' (known: officer, agency, "
+                                   "agency_name, device, key, records, policy)",
+                                   key.scalar));
+    }
+    if ((key.scalar == "officer" || key.scalar == "agency" || key.scalar == "device") &&
+        !is_safe_id(v)) {
+      throw InputError(doc.where(value),
+                       fmt::format("'{}' must be 1 to 64 characters from A-Z a-z 0-9 . _ -",
+                                   key.scalar));
+    }
+  }
+  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"officer", &config.officer},
+                                    {"agency", &config.agency},
+                                    {"device", &config.device},
+                                    {"key", &config.key},
+                                    {"records", &config.records}}) {
+    if (value->empty()) {
+      throw KeyError(fmt::format("{} has no '{}'; run 'divert keygen' or add it", path, name));
+    }
+  }
+  return config;
+}
+
+Config load_config(const std::string& path) {
+  std::optional<Config> config = read_config(path);
+  if (!config) {
+    throw KeyError(fmt::format("no configuration ({} does not exist); set up this laptop with "
+                               "'divert keygen --officer ID --agency CODE'",
+                               path));
+  }
+  return *config;
+}
+
+static std::string quoted(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+std::string config_text(const Config& c) {
+  std::string out =
+      "# divert configuration for this laptop, written by 'divert keygen' (see divert(1), FILES).\n"
+      "# Relative paths are relative to this file's directory.\n";
+  out += fmt::format("officer: {}\n", quoted(c.officer));
+  out += fmt::format("agency: {}\n", quoted(c.agency));
+  if (!c.agency_name.empty()) {
+    out += fmt::format("agency_name: {}\n", quoted(c.agency_name));
+  }
+  out += fmt::format("device: {}\n", quoted(c.device));
+  out += fmt::format("key: {}\n", quoted(c.key));
+  out += fmt::format("records: {}\n", quoted(c.records));
+  out += "# The policy 'divert screen' uses when --policy is not given (an id or a path).\n";
+  out += c.policy.empty() ? "policy:\n" : fmt::format("policy: {}\n", quoted(c.policy));
+  return out;
+}
+
+std::string new_device_id() {
+  return "DEV-" + crockford_base32(random_bytes(8, "device-id")).substr(0, 12);
+}
+
+} // namespace divert::cli

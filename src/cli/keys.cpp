@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/keys.hpp"
+
+#include "cli/entropy.hpp"
+#include "cli/files.hpp"
+#include "cli/publish.hpp"
+
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+
+namespace divert::cli {
+
+KeyFiles key_files(const std::string& dir, const std::string& officer, const std::string& agency) {
+  const std::string stem = fmt::format("{}/{}@{}", dir, officer, agency);
+  return {dir, stem + ".key.pem", stem + ".pub.pem", stem + ".pub"};
+}
+
+static std::string base64(std::string_view bytes) {
+  static constexpr char k_chars[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
+                       static_cast<unsigned char>(bytes[i + 1]) << 8 |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    out += k_chars[v >> 18 & 63];
+    out += k_chars[v >> 12 & 63];
+    out += k_chars[v >> 6 & 63];
+    out += k_chars[v & 63];
+  }
+  if (i < bytes.size()) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += k_chars[v >> 18 & 63];
+    out += k_chars[v >> 12 & 63];
+    out += i + 1 < bytes.size() ? k_chars[v >> 6 & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+SigningKey new_signing_key(const std::string& label) {
+  if (!deterministic_mode()) {
+    return SigningKey::generate();
+  }
+  // PKCS#8 OneAsymmetricKey for Ed25519 (RFC 8410): a fixed 16-byte prefix, then the seed.
+  static constexpr unsigned char k_prefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
+                                               0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
+  std::string der(reinterpret_cast<const char*>(k_prefix), sizeof k_prefix);
+  std::string seed = random_bytes(32, "key|" + label);
+  der += seed;
+  const std::string pem =
+      "-----BEGIN PRIVATE KEY-----\n" + base64(der) + "\n-----END PRIVATE KEY-----\n";
+  std::fill(seed.begin(), seed.end(), '\0');
+  return SigningKey::from_pem(pem);
+}
+
+void write_key_files(const KeyFiles& files, const SigningKey& key, const Passphrase& passphrase,
+                     const std::string& comment) {
+  const PublicKey pub = key.public_key();
+  auto base = [](const std::string& path) { return path.substr(path.find_last_of('/') + 1); };
+  Passphrase pem(passphrase.empty() ? key.to_unencrypted_pem()
+                                    : key.to_encrypted_pem(passphrase.text()));
+  publish_files(files.dir, {{base(files.pub), pub.openssh(comment) + "\n", 0644},
+                            {base(files.pub_pem), pub.pem(), 0644},
+                            {base(files.key), pem.text(), 0600}});
+}
+
+SigningKey load_signing_key(const std::string& path, const UnlockOptions& unlock) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throw KeyError(fmt::format("cannot use the key {}: {}; make one with 'divert keygen'", path,
+                               std::strerror(errno)));
+  }
+  if ((st.st_mode & 077) != 0) {
+    throw KeyError(fmt::format("permissions {:04o} on the key {} are too open: only its owner "
+                               "may read it (chmod 600 {})",
+                               st.st_mode & 07777, path, path));
+  }
+  std::string text;
+  try {
+    text = read_file(path);
+  } catch (const MissingInputError& e) {
+    throw KeyError(e.what());
+  }
+  Passphrase text_guard(std::move(text));
+  const std::string& key_text = text_guard.text();
+  if (!SigningKey::needs_passphrase(key_text)) {
+    return SigningKey::load(key_text);
+  }
+  Passphrase passphrase;
+  if (!unlock.passphrase_file.empty()) {
+    passphrase = read_passphrase_file(unlock.passphrase_file);
+  } else if (unlock.may_prompt) {
+    passphrase = prompt_passphrase(fmt::format("Passphrase for {}: ", path));
+  } else {
+    throw KeyError(fmt::format("the key {} is encrypted and there is no terminal to ask for its "
+                               "passphrase; give --passphrase-file FILE",
+                               path));
+  }
+  try {
+    return SigningKey::load(key_text, passphrase.text());
+  } catch (const KeyError& e) {
+    throw KeyError(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+} // namespace divert::cli

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/passphrase.hpp"
+
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+namespace divert::cli {
+
+static void wipe(std::string& s) {
+  if (!s.empty()) {
+    explicit_bzero(s.data(), s.size());
+  }
+  s.clear();
+}
+
+Passphrase::Passphrase(Passphrase&& other) noexcept : m_text(std::move(other.m_text)) {
+  wipe(other.m_text);
+}
+
+Passphrase& Passphrase::operator=(Passphrase&& other) noexcept {
+  if (this != &other) {
+    wipe(m_text);
+    m_text = std::move(other.m_text);
+    wipe(other.m_text);
+  }
+  return *this;
+}
+
+Passphrase::~Passphrase() { wipe(m_text); }
+
+// Reads up to the first newline with read(2), so nothing past it stays in a stream buffer.
+Passphrase read_passphrase_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw MissingInputError(fmt::format("{}: cannot read the passphrase file: {}", path,
+                                        std::strerror(errno)));
+  }
+  Passphrase result;
+  std::string line;
+  char c = 0;
+  for (;;) {
+    const ssize_t n = ::read(fd, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int saved = errno;
+      ::close(fd);
+      wipe(line);
+      throw MissingInputError(fmt::format("{}: cannot read the passphrase file: {}", path,
+                                          std::strerror(saved)));
+    }
+    if (n == 0 || c == '\n') break;
+    if (line.size() > 4096) {
+      ::close(fd);
+      wipe(line);
+      throw KeyError(fmt::format("{}: the passphrase is longer than 4096 bytes", path));
+    }
+    line += c;
+  }
+  ::close(fd);
+  if (!line.empty() && line.back() == '\r') {
+    line.pop_back();
+  }
+  if (line.empty()) {
+    throw KeyError(fmt::format("{}: the first line (the passphrase) is empty", path));
+  }
+  return Passphrase(std::move(line));
+}
+
+bool terminal_available() {
+  const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    return false;
+  }
+  ::close(fd);
+  return true;
+}
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_signal(int) { g_interrupted = 1; }
+
+// Echo off for the life of the object; the terminal and signal handlers are restored after.
+class EchoOff {
+public:
+  explicit EchoOff(int fd) : m_fd(fd) {
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; // no SA_RESTART: read() returns EINTR
+    sigaction(SIGINT, &sa, &m_old_int);
+    sigaction(SIGTERM, &sa, &m_old_term);
+    sigaction(SIGHUP, &sa, &m_old_hup);
+    if (tcgetattr(fd, &m_saved) == 0) {
+      struct termios t = m_saved;
+      t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      t.c_lflag |= ECHONL;
+      m_restore = tcsetattr(fd, TCSAFLUSH, &t) == 0;
+    }
+  }
+  ~EchoOff() {
+    if (m_restore) {
+      tcsetattr(m_fd, TCSAFLUSH, &m_saved);
+    }
+    sigaction(SIGINT, &m_old_int, nullptr);
+    sigaction(SIGTERM, &m_old_term, nullptr);
+    sigaction(SIGHUP, &m_old_hup, nullptr);
+  }
+  EchoOff(const EchoOff&) = delete;
+  EchoOff& operator=(const EchoOff&) = delete;
+
+private:
+  int m_fd;
+  struct termios m_saved {};
+  bool m_restore = false;
+  struct sigaction m_old_int {}, m_old_term {}, m_old_hup {};
+};
+
+} // namespace
+
+Passphrase prompt_passphrase(const std::string& prompt) {
+  const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    throw KeyError("no terminal to ask for the passphrase on; give --passphrase-file FILE");
+  }
+  std::string line;
+  bool eof = false;
+  g_interrupted = 0;
+  {
+    EchoOff guard(fd);
+    [[maybe_unused]] const ssize_t w = ::write(fd, prompt.data(), prompt.size());
+    char c = 0;
+    for (;;) {
+      const ssize_t n = ::read(fd, &c, 1);
+      if (n < 0 && errno == EINTR && g_interrupted == 0) continue;
+      if (n <= 0) {
+        eof = true;
+        break;
+      }
+      if (c == '\n' || c == '\r') break;
+      if (line.size() <= 4096) line += c;
+    }
+  }
+  ::close(fd);
+  if (g_interrupted != 0 || eof) {
+    wipe(line);
+    throw Interrupted(g_interrupted != 0 ? "interrupted; nothing was written"
+                                         : "end of input at the passphrase prompt; nothing was written");
+  }
+  if (line.size() > 4096) {
+    wipe(line);
+    throw KeyError("the passphrase is longer than 4096 bytes");
+  }
+  return Passphrase(std::move(line));
+}
+
+} // namespace divert::cli

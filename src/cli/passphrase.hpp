@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <string>
+
+namespace divert::cli {
+
+// A passphrase held in memory: wiped when it goes away.
+class Passphrase {
+public:
+  Passphrase() = default;
+  explicit Passphrase(std::string text) : m_text(std::move(text)) {}
+  Passphrase(const Passphrase&) = delete;
+  Passphrase& operator=(const Passphrase&) = delete;
+  Passphrase(Passphrase&& other) noexcept;
+  Passphrase& operator=(Passphrase&& other) noexcept;
+  ~Passphrase();
+
+  const std::string& text() const { return m_text; }
+  bool empty() const { return m_text.empty(); }
+
+private:
+  std::string m_text;
+};
+
+// The first line of `path`, without its line ending ("/dev/fd/N" reads descriptor N).
+// MissingInputError (66) when it cannot be read, KeyError (77) when the line is empty.
+Passphrase read_passphrase_file(const std::string& path);
+
+// Whether a passphrase can be asked for: the controlling terminal (/dev/tty) can be opened.
+bool terminal_available();
+
+// Asks on /dev/tty with echo off. Throws Interrupted (130) on Ctrl-C or end of input,
+// KeyError (77) when there is no terminal.
+Passphrase prompt_passphrase(const std::string& prompt);
+
+} // namespace divert::cli

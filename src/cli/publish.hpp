@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace divert::cli {
+
+// The one place where divert makes files appear. Every file is written to a temporary name in
+// its final directory, fsynced, then moved to its final name without ever replacing an
+// existing file (renameat2 RENAME_NOREPLACE, or link(2) where that is unsupported), and the
+// directory is fsynced. On any failure -- a full disk, a permission, an existing file, an
+// interruption (SIGINT, SIGTERM, SIGHUP are held back while files are published) -- every
+// temporary file and every final name made so far is removed, and the error says why:
+// CannotCreateError (73) for an existing file or a permission, IoError (74) for a write
+// failure, Interrupted (130).
+
+struct NewFile {
+  std::string name;    // file name within the directory
+  std::string content;
+  unsigned mode = 0600;
+};
+
+// Creates `dir` and missing parents with mode 0700 (existing directories are left as they are).
+void make_private_dir(const std::string& dir);
+
+// Publishes `files` into `dir` in order, all or nothing (see above).
+void publish_files(const std::string& dir, const std::vector<NewFile>& files);
+
+// Replaces `path` atomically (temporary file, fsync, rename, directory fsync): for state that
+// is meant to be overwritten, never for records or keys.
+void replace_file(const std::string& path, const std::string& content);
+
+// A signed record ready to publish.
+struct SignedRecord {
+  std::string record_id;
+  std::string json;   // the canonical bytes
+  std::string sshsig; // the armored signature
+};
+
+// Where a record went.
+struct PublishedRecord {
+  std::string id;
+  std::string path;
+  std::string signature_path;
+  long long seq = 0;
+  std::string sha256;
+};
+
+// The record publishing protocol of record.md. Under an exclusive lock on the device's state
+// ($state/devices/<device>.lock): reads the device's last seq and record sha256, calls `make`
+// with the next seq and the previous sha256 (nullopt for seq 1), removes orphan signatures
+// and stale temporary files from `records_dir`, publishes REF-<id>.json.sshsig then
+// REF-<id>.json, and only then advances the device state.
+PublishedRecord publish_record(
+    const std::string& records_dir, const std::string& state_dir, const std::string& device_id,
+    const std::function<SignedRecord(long long seq, const std::optional<std::string>& prev)>& make);
+
+} // namespace divert::cli

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/verify.hpp"
+
+#include <string>
+#include <vector>
+
+namespace divert::cli {
+
+// Record files named on the command line: each argument is a REF-*.json file or a directory
+// whose REF-*.json files (not recursive) are taken, in name order.
+struct FoundRecords {
+  std::vector<RecordFile> records;       // with their .sshsig text where there is one
+  std::vector<std::string> orphan_signatures; // REF-*.json.sshsig without its REF-*.json
+};
+
+// Reads the records and signatures. MissingInputError (66) for an argument that does not
+// exist or cannot be read. `with_signatures` false skips reading the .sshsig files.
+FoundRecords find_records(const std::vector<std::string>& paths, bool with_signatures);
+
+} // namespace divert::cli

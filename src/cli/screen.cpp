@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/screen.hpp"
+
+#include "cli/entropy.hpp"
+#include "cli/files.hpp"
+#include "cli/keys.hpp"
+#include "cli/passphrase.hpp"
+#include "cli/render.hpp"
+
+#include "core/canonical_json.hpp"
+#include "core/decision_json.hpp"
+#include "core/error.hpp"
+#include "core/ulid.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <ostream>
+
+#ifndef DIVERT_VERSION
+#define DIVERT_VERSION "0.0.0"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace divert::cli {
+
+namespace {
+
+constexpr const char* k_demo_officer = "DEMO";
+constexpr const char* k_demo_agency = "DEMO";
+
+// The demonstration setup: its own key, configuration and records, never the real ones.
+Config demo_config(const std::string& demo_dir) {
+  const std::string path = demo_dir + "/config.yaml";
+  if (std::optional<Config> existing = read_config(path)) {
+    return *existing;
+  }
+  const KeyFiles files = key_files(demo_dir + "/keys", k_demo_officer, k_demo_agency);
+  std::error_code ec;
+  if (!fs::exists(files.key, ec)) {
+    write_key_files(files, new_signing_key("demo"), Passphrase(),
+                    officer_principal(k_demo_officer, k_demo_agency));
+  }
+  Config config;
+  config.officer = k_demo_officer;
+  config.agency = k_demo_agency;
+  config.agency_name = "Demonstration only (not an agency)";
+  config.device = new_device_id();
+  config.key = files.key;
+  config.records = demo_dir + "/records";
+  publish_files(demo_dir, {{"config.yaml", config_text(config), 0600}});
+  config.path = path;
+  return config;
+}
+
+} // namespace
+
+ScreenSession open_screen_session(const ScreenOptions& opts) {
+  ScreenSession session;
+  session.demo = opts.demo;
+  if (opts.demo) {
+    session.state_dir = state_dir() + "/demo";
+    make_private_dir(session.state_dir);
+    session.config = demo_config(session.state_dir);
+  } else {
+    session.state_dir = state_dir();
+    session.config = load_config(config_path());
+  }
+  if (!opts.key.empty()) {
+    session.config.key = opts.key;
+  }
+  if (!opts.records.empty()) {
+    session.config.records = opts.records;
+  }
+  const std::string policy = opts.policy.empty() ? session.config.policy : opts.policy;
+  if (policy.empty()) {
+    throw UsageError(fmt::format("no policy: give --policy P, or set 'policy' in {}",
+                                 session.config.path));
+  }
+  session.policy = load_policy_arg(policy, false);
+  return session;
+}
+
+Answers read_screen_answers(const ScreenSession& session, const ScreenOptions& opts) {
+  const Policy& policy = session.policy;
+  Answers answers(policy);
+  if (!opts.answers.empty()) {
+    const std::string name = opts.answers == "-" ? "<stdin>" : opts.answers;
+    read_answers(parse_yaml(read_file(opts.answers), name), policy, answers, AnswerSource::file);
+  }
+  for (const std::string& assignment : opts.sets) {
+    set_answer(assignment, policy, answers);
+  }
+  if (const int q = policy.question_index("agency"); q >= 0) {
+    const auto qi = static_cast<size_t>(q);
+    if (!answers.slots[qi].present) {
+      answers.slots[qi].present = true;
+      answers.slots[qi].text = session.config.agency;
+      answers.sources[qi] = AnswerSource::default_value;
+      answers.where[qi] = SourceLocation{session.config.path, 0, 0};
+    }
+  }
+  check_answers(policy, answers);
+  return answers;
+}
+
+std::optional<OfficerAction> action_from_flags(const ScreenOptions& opts, Outcome outcome) {
+  if (!opts.decline.empty()) {
+    if (outcome == Outcome::ineligible) {
+      throw UsageError("--decline: the person is ineligible, so there is no referral to decline "
+                       "(use --exception REASON to ask for an exception)");
+    }
+    return OfficerAction{ActionKind::decline, opts.decline};
+  }
+  if (!opts.exception.empty()) {
+    if (outcome != Outcome::ineligible) {
+      throw UsageError(fmt::format("--exception: the outcome is {}, not ineligible; there is "
+                                   "nothing to make an exception to",
+                                   outcome_name(outcome)));
+    }
+    return OfficerAction{ActionKind::exception_requested, opts.exception};
+  }
+  if (outcome == Outcome::ineligible) {
+    return std::nullopt;
+  }
+  return OfficerAction{ActionKind::refer, {}};
+}
+
+bool may_prompt(const ScreenOptions& opts, const Io& io) {
+  return !opts.no_input && io.stdin_is_tty && terminal_available();
+}
+
+SigningKey unlock_screen_key(const ScreenSession& session, const ScreenOptions& opts,
+                             const Io& io) {
+  return load_signing_key(session.config.key, UnlockOptions{opts.passphrase_file, may_prompt(opts, io)});
+}
+
+PublishedRecord sign_and_publish(const ScreenSession& session, const Answers& answers,
+                                 const Decision& decision,
+                                 const std::optional<OfficerAction>& action,
+                                 const std::string& supersedes, const SigningKey& key) {
+  const Config& config = session.config;
+  const std::string fingerprint = key.public_key().fingerprint();
+  const std::string ns = record_namespace(config.agency);
+  const long long now = now_seconds();
+  return publish_record(
+      config.records, session.state_dir, config.device,
+      [&](long long seq, const std::optional<std::string>& prev) {
+        // The ULID's random part starts with the seq, so that one device's records sort in
+        // order even within one second; the other 48 bits are random.
+        const std::string random = random_bytes(6, fmt::format("record|{}|{}|{}", config.device, seq, now));
+        UlidRandom bits{};
+        for (int i = 0; i < 4; ++i) {
+          bits[static_cast<size_t>(i)] = static_cast<unsigned char>((seq >> (8 * (3 - i))) & 0xFF);
+        }
+        std::copy(random.begin(), random.end(), bits.begin() + 4);
+        RecordContext ctx;
+        ctx.record_id = make_ulid(now * 1000, bits);
+        ctx.created_at = now;
+        ctx.agency_code = config.agency;
+        ctx.agency_name = config.agency_name;
+        ctx.officer_id = config.officer;
+        ctx.key_fpr = fingerprint;
+        ctx.device_id = config.device;
+        ctx.seq = seq;
+        ctx.prev_sha256 = prev;
+        if (!supersedes.empty()) ctx.supersedes = supersedes;
+        ctx.tool_version = DIVERT_VERSION;
+        const std::string bytes =
+            canonicalize(build_record(session.policy, answers, decision, action, ctx));
+        return SignedRecord{ctx.record_id, bytes, sshsig_sign(key, bytes, ns)};
+      });
+}
+
+static std::string action_text(const std::optional<OfficerAction>& action) {
+  if (!action) {
+    return "none (not referred)";
+  }
+  switch (action->kind) {
+  case ActionKind::refer: return "refer";
+  case ActionKind::decline: return "decline: " + action->reason;
+  case ActionKind::exception_requested: return "exception requested: " + action->reason;
+  }
+  return "?";
+}
+
+void report_screening(Io& io, const ScreenSession& session, const Decision& decision,
+                      const std::optional<OfficerAction>& action,
+                      const std::optional<PublishedRecord>& record, bool json) {
+  const Policy& policy = session.policy;
+  if (json) {
+    if (const std::string warning = status_warning(policy); !warning.empty()) {
+      io.err << "divert: note: " << warning << '\n';
+    }
+    std::string out = decision_json(policy, decision);
+    out.pop_back(); // the closing brace: "record" joins the decision's members
+    out += ",\"record\":";
+    if (record) {
+      out += "{\"id\":";
+      append_json_string(out, record->id);
+      out += ",\"path\":";
+      append_json_string(out, record->path);
+      out += ",\"signature_path\":";
+      append_json_string(out, record->signature_path);
+      out += fmt::format(",\"seq\":{}}}", record->seq);
+    } else {
+      out += "null";
+    }
+    out += '}';
+    io.out << out << '\n';
+  } else {
+    render_decision(io.out, policy, decision, io.color);
+    if (record) {
+      io.out << "\nSigned record (officer " << officer_principal(session.config.officer, session.config.agency)
+             << ", device " << session.config.device << " #" << record->seq << "):\n";
+      io.out << wrap("Action: " + action_text(action), "  ");
+      io.out << "  Record: " << record->path << '\n';
+      io.out << "  Signature: " << record->signature_path << '\n';
+    }
+  }
+  if (!record && decision.outcome == Outcome::incomplete) {
+    io.err << "divert: incomplete: nothing was recorded; answer what is still needed "
+              "(--set ID=VALUE or --answers FILE) and screen again\n";
+  }
+  if (session.demo && record) {
+    io.err << "divert: demo: signed with the demonstration key, not an officer's; this record "
+              "proves nothing\n";
+  }
+}
+
+int exit_for_outcome(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::eligible: return 0;
+  case Outcome::ineligible: return 1;
+  case Outcome::needs_approval: return 2;
+  case Outcome::incomplete: return 3;
+  }
+  return 1;
+}
+
+} // namespace divert::cli

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// The shell completion scripts, driven without a terminal (bash through COMP_WORDS; zsh
+// checked for syntax). Skipped when the shell is not installed.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace {
+
+std::string run(const std::string& command) {
+  std::string out;
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) return out;
+  std::array<char, 4096> buffer{};
+  size_t n = 0;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) out.append(buffer.data(), n);
+  return out;
+}
+
+bool have(const char* program) {
+  return std::system((std::string("command -v ") + program + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+// The divert binary beside this test's build directory (build/tests/divert_unit_tests ->
+// build/divert), so that completion can ask it for policy ids.
+std::string build_dir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : exe.parent_path().parent_path().string();
+}
+
+// What bash completes for `words` (the last word being completed).
+std::string complete_bash(const std::string& words) {
+  const std::string src = DIVERT_SOURCE_DIR;
+  return run("cd '" + src + "' && PATH='" + build_dir() + "':\"$PATH\" DIVERT_POLICY_PATH='" + src +
+             "/policies' bash -c 'source completions/divert.bash; COMP_WORDS=(" + words +
+             "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _divert; printf \"%s \" \"${COMPREPLY[@]}\"'");
+}
+
+} // namespace
+
+TEST_SUITE("completion") {
+
+TEST_CASE("bash completes commands, subcommands, options, values and policy ids") {
+  if (!have("bash")) {
+    MESSAGE("skipped: bash is not installed");
+    return;
+  }
+  CHECK(complete_bash("divert \"\"") == "screen decide batch verify keygen records policy --help --version ");
+  CHECK(complete_bash("divert po") == "policy ");
+  CHECK(complete_bash("divert policy \"\"") == "lint test diff show schema list --help ");
+  CHECK(complete_bash("divert policy test --") == "--tests --coverage --min-coverage --update --help ");
+  CHECK(complete_bash("divert policy show --format \"\"") == "text markdown dot json ");
+  CHECK(complete_bash("divert records e") == "export ");
+  if (std::filesystem::exists(build_dir() + "/divert")) {
+    CHECK(complete_bash("divert policy show wa-w") == "wa-whatcom ");
+    CHECK(complete_bash("divert decide --policy nm") == "nm-santa-fe ");
+  }
+}
+
+TEST_CASE("the zsh completion function parses") {
+  if (!have("zsh")) {
+    MESSAGE("skipped: zsh is not installed");
+    return;
+  }
+  CHECK(std::system(("zsh -n '" + std::string(DIVERT_SOURCE_DIR) + "/completions/_divert'").c_str()) == 0);
+}
+
+} // TEST_SUITE
