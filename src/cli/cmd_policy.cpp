@@ -89,18 +89,19 @@ int run_lint(const LintOptions& opts, Io& io) {
   const size_t warnings = counts[static_cast<size_t>(Severity::warning)];
   const size_t notes = counts[static_cast<size_t>(Severity::note)];
   if (opts.json) {
-    nlohmann::json list = nlohmann::json::array();
+    // ordered: each finding reads file, line, column, severity, message, check, as in text.
+    using Json = nlohmann::ordered_json;
+    Json list = Json::array();
     for (const Diagnostic& d : all) {
       const bool located = d.where.line > 0;
       list.push_back({{"file", d.where.file},
-                      {"line", located ? nlohmann::json(d.where.line) : nlohmann::json()},
-                      {"column", located ? nlohmann::json(std::max(d.where.column, 1)) : nlohmann::json()},
+                      {"line", located ? Json(d.where.line) : Json()},
+                      {"column", located ? Json(std::max(d.where.column, 1)) : Json()},
                       {"severity", severity_name(d.severity)},
                       {"message", d.message},
                       {"check", d.check}});
     }
-    io.out << nlohmann::json{{"findings", list}, {"errors", errors}, {"warnings", warnings},
-                             {"notes", notes}}
+    io.out << Json{{"findings", list}, {"errors", errors}, {"warnings", warnings}, {"notes", notes}}
                   .dump()
            << '\n';
   } else {
@@ -165,6 +166,8 @@ void register_policy(CLI::App& app, CommandState& state) {
   auto lint = std::make_shared<LintOptions>();
   CLI::App* lint_cmd = policy->add_subcommand(
       "lint",
+      "Check policies: every finding as FILE:LINE:COL: severity: message [check]");
+  lint_cmd->footer(
       "Check policies without deciding anything. Beyond load errors and unknown\n"
       "questions: rules that can never fire (or always fire) given the questions'\n"
       "types and ranges, comparisons such as 'drug_grams > 10000' or 'age < 0',\n"
@@ -196,6 +199,8 @@ void register_policy(CLI::App& app, CommandState& state) {
 
   CLI::App* schema_cmd = policy->add_subcommand(
       "schema",
+      "The JSON Schema (draft-07) of the policy format, for editors");
+  schema_cmd->footer(
       "Print the JSON Schema (draft-07) of the policy format. Editors with a YAML\n"
       "language server complete and check policies with it as they are typed when a\n"
       "policy starts with\n"
@@ -205,7 +210,9 @@ void register_policy(CLI::App& app, CommandState& state) {
 
   auto list = std::make_shared<ListOptions>();
   CLI::App* list_cmd = policy->add_subcommand(
-      "list", "List the policies divert finds by id ($DIVERT_POLICY_PATH, the installed\n"
+      "list", "The policies divert finds by id");
+  list_cmd->footer(
+      "List the policies divert finds by id ($DIVERT_POLICY_PATH, the installed\n"
               "policies, ./policies): id, status and title.");
   list_cmd->add_flag("--ids", list->ids_only, "Only the ids, one per line (for scripts and "
                                               "shell completion)");

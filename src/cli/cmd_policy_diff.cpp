@@ -147,10 +147,10 @@ int run_diff(const DiffOptions& opts, Io& io) {
       }
       io.out << "\nChanged cases:\n";
       for (const CaseChange& c : shown) {
-        io.out << fmt::format("  {}: {} -> {}\n", case_label(c) == fmt::format("line {}", c.line)
-                                                      ? case_label(c)
-                                                      : fmt::format("line {} ({})", c.line, case_label(c)),
-                              side_text(c.before), side_text(c.after));
+        const std::string where = c.case_id_json == "null"
+                                      ? fmt::format("line {}", c.line)
+                                      : fmt::format("line {} ({})", c.line, case_label(c));
+        io.out << fmt::format("  {}: {} -> {}\n", where, side_text(c.before), side_text(c.after));
       }
       if (diff.changed() > shown.size()) {
         io.out << fmt::format("  ... and {} more (--json lists every change)\n",
@@ -168,6 +168,8 @@ void register_policy_diff(CLI::App& policy, CommandState& state) {
   auto opts = std::make_shared<DiffOptions>();
   CLI::App* cmd = policy.add_subcommand(
       "diff",
+      "Which past cases change outcome or reasons between two versions of a policy");
+  cmd->footer(
       "Decide a corpus of past cases under two versions of a policy and report the\n"
       "cases whose outcome or set of reasons changes, grouped by transition\n"
       "(eligible -> ineligible, ...) and by the rules responsible, with example case\n"

@@ -173,6 +173,8 @@ void register_policy_test(CLI::App& policy, CommandState& state) {
   auto opts = std::make_shared<TestOptions>();
   CLI::App* cmd = policy.add_subcommand(
       "test",
+      "Run the policies' test cases, with --coverage, --min-coverage, --update");
+  cmd->footer(
       "Run policies' test cases: tests/policies/<id>/*.yaml (or --tests DIR), each\n"
       "  cases:\n"
       "    - name: possession under the limit\n"

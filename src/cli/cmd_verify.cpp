@@ -11,10 +11,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <ostream>
 #include <set>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -66,12 +68,28 @@ int run_verify(const VerifyOptions& opts, Io& io) {
     throw MissingInputError(fmt::format("no records (REF-*.json) found in {}", join(opts.paths, ", ")));
   }
 
-  std::vector<RecordReport> reports;
-  reports.reserve(found.records.size());
-  for (const RecordFile& file : found.records) {
-    reports.push_back(check_record(file, trust));
-    if (!opts.policies.empty()) {
-      check_policy_hashes(reports.back(), known, opts.policies);
+  // Each record is checked on its own (check_record is pure), so large directories are
+  // spread over the cores; the chain analysis then needs them all.
+  std::vector<RecordReport> reports(found.records.size());
+  auto check_range = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      reports[i] = check_record(found.records[i], trust);
+      if (!opts.policies.empty()) {
+        check_policy_hashes(reports[i], known, opts.policies);
+      }
+    }
+  };
+  const size_t workers = std::min<size_t>(std::max(1U, std::thread::hardware_concurrency()), 8);
+  if (workers < 2 || reports.size() < 256) {
+    check_range(0, reports.size());
+  } else {
+    std::vector<std::thread> threads;
+    const size_t chunk = (reports.size() + workers - 1) / workers;
+    for (size_t begin = 0; begin < reports.size(); begin += chunk) {
+      threads.emplace_back(check_range, begin, std::min(reports.size(), begin + chunk));
+    }
+    for (std::thread& t : threads) {
+      t.join();
     }
   }
   check_chains(reports);

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/record_files.hpp"
 
-#include "cli/files.hpp"
-
 #include "core/error.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -18,16 +21,46 @@ static bool is_record_name(const std::string& name) {
   return name.starts_with("REF-") && name.size() > 9 && name.ends_with(".json");
 }
 
+// Reads a whole file with plain read(2): verify reads two small files per record, and this is
+// several times cheaper than a stream. nullopt when the file does not exist.
+static std::optional<std::string> slurp(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw MissingInputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+  }
+  std::string out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    out.reserve(static_cast<size_t>(st.st_size));
+  }
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw MissingInputError(fmt::format("{}: cannot read: {}", path, std::strerror(err)));
+    }
+    if (n == 0) break;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
 static RecordFile read_record(const std::string& path, const std::string& name, bool with_signature) {
   RecordFile file;
   file.path = path;
   file.file_name = name;
-  file.bytes = read_file(path);
+  std::optional<std::string> bytes = slurp(path);
+  if (!bytes) {
+    throw MissingInputError(fmt::format("{}: no such file", path));
+  }
+  file.bytes = std::move(*bytes);
   if (with_signature) {
-    std::error_code ec;
-    if (fs::is_regular_file(path + ".sshsig", ec)) {
-      file.signature = read_file(path + ".sshsig");
-    }
+    file.signature = slurp(path + ".sshsig");
   }
   return file;
 }

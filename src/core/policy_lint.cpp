@@ -178,6 +178,40 @@ Verdict compare_ranges(Op op, const Range& l, const Range& r) {
   return Verdict::varies;
 }
 
+// A date node as days relative to the incident date, when it is tied to it: the incident date
+// itself, a past event (never after it), or either shifted by days, months or years.
+struct Relative {
+  bool known = false;
+  Range days;
+};
+
+Relative relative_of(const Policy& policy, const std::vector<ExprNode>& nodes, int index,
+                     const std::vector<int>& list_of) {
+  const ExprNode& n = nodes[static_cast<size_t>(index)];
+  Relative r;
+  const int past_q = n.op == Op::answer ? n.q : (n.op == Op::field_date ? list_of[static_cast<size_t>(index)] : -1);
+  if (n.op == Op::answer && n.q == policy.incident_date_question) {
+    r.known = true;
+    r.days.lo = r.days.hi = 0;
+  } else if (past_q >= 0 && policy.questions[static_cast<size_t>(past_q)].past) {
+    r.known = true;
+    r.days.lo = -k_inf;
+    r.days.hi = 0;
+    const std::string& id = policy.questions[static_cast<size_t>(past_q)].id;
+    r.days.why = n.op == Op::field_date
+                     ? fmt::format("the dates in '{}' are past events, never after the incident date", id)
+                     : fmt::format("'{}' is a past event, never after the incident date", id);
+  } else if (n.op == Op::add_months) {
+    r = relative_of(policy, nodes, n.a, list_of);
+    // A month is 28 to 31 days long.
+    const double lo = n.months >= 0 ? 28.0 * n.months : 31.0 * n.months;
+    const double hi = n.months >= 0 ? 31.0 * n.months : 28.0 * n.months;
+    r.days.lo += lo + n.x;
+    r.days.hi += hi + n.x;
+  }
+  return r;
+}
+
 struct ComparisonFinding {
   int node;
   Verdict verdict;
@@ -188,9 +222,32 @@ struct ComparisonFinding {
 std::vector<ComparisonFinding> constant_comparisons(const Policy& policy, const Expr& expr) {
   std::vector<ComparisonFinding> out;
   const std::vector<ExprNode>& nodes = expr.nodes();
+  // For each node inside any(LIST, ...) or count(LIST, ...): LIST, so that an item's date is
+  // known to be a past event when the list is.
+  std::vector<int> list_of(nodes.size(), -1);
+  for (size_t i = nodes.size(); i-- > 0;) {
+    const ExprNode& n = nodes[i];
+    const int list = (n.op == Op::any || n.op == Op::count) ? n.q : list_of[i];
+    for (int child : {n.a, n.b}) {
+      if (child >= 0) list_of[static_cast<size_t>(child)] = list;
+    }
+  }
   for (size_t i = 0; i < nodes.size(); ++i) {
     const ExprNode& n = nodes[i];
     const int index = static_cast<int>(i);
+    if ((n.op == Op::lt || n.op == Op::le || n.op == Op::gt || n.op == Op::ge || n.op == Op::eq ||
+         n.op == Op::ne) &&
+        nodes[static_cast<size_t>(n.a)].type == ValueType::date) {
+      const Relative l = relative_of(policy, nodes, n.a, list_of);
+      const Relative r = relative_of(policy, nodes, n.b, list_of);
+      if (l.known && r.known) {
+        const Verdict v = compare_ranges(n.op, l.days, r.days);
+        if (v != Verdict::varies) {
+          out.push_back({index, v, !l.days.why.empty() ? l.days.why : r.days.why});
+        }
+      }
+      continue;
+    }
     if ((n.op == Op::lt || n.op == Op::le || n.op == Op::gt || n.op == Op::ge || n.op == Op::eq ||
          n.op == Op::ne) &&
         nodes[static_cast<size_t>(n.a)].type == ValueType::number) {
@@ -270,6 +327,7 @@ public:
     check_policy_fields();
     check_pathways();
     check_questions();
+    check_derived();
     check_rules();
     return std::move(m_out);
   }
@@ -364,6 +422,30 @@ private:
         if (const YamlNode* node = m_sources.question_field(q.where.file, q.id, "asked_when")) {
           check_comparisons(q.ask, q.asked_when, q.where.file, *node,
                             fmt::format("question '{}'", q.id));
+        }
+      }
+    }
+  }
+
+  // Derived values are compiled where rules use them; one no rule uses yet is checked here, so
+  // that a misspelt question in it is found before a rule starts using it.
+  void check_derived() {
+    for (const Derived& d : m_policy.derived) {
+      if (!own(d.layer)) {
+        continue;
+      }
+      const std::string probe = "(" + d.expression + ") == (" + d.expression + ")";
+      try {
+        (void)Expr::compile(probe, m_policy, SourceLocation{d.where.file, 1, 1});
+      } catch (const InputError& e) {
+        for (const Diagnostic& found : e.diagnostics()) {
+          const std::string check = load_error_check(found);
+          if (check == "load") continue; // the probe's own comparison, not the author's text
+          size_t offset = static_cast<size_t>(std::max(found.where.column - 1, 0));
+          offset = offset > d.expression.size() + 1 ? offset - d.expression.size() - 6 : offset - 1;
+          const YamlNode* node = m_sources.item_field(d.where.file, "derived", d.id, "value");
+          add(node != nullptr ? m_sources.where_in_scalar(d.where.file, *node, offset) : d.where,
+              check.c_str(), fmt::format("{} (derived value '{}')", found.message, d.id));
         }
       }
     }

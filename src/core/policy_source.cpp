@@ -28,7 +28,7 @@ const YamlNode* PolicySources::top(const std::string& file, std::string_view key
   return doc->root.find(key);
 }
 
-const YamlNode* PolicySources::list_item_field(const std::string& file, std::string_view list,
+const YamlNode* PolicySources::item_field(const std::string& file, std::string_view list,
                                                std::string_view id,
                                                std::string_view field) const {
   const YamlNode* items = top(file, list);
@@ -49,12 +49,12 @@ const YamlNode* PolicySources::list_item_field(const std::string& file, std::str
 
 const YamlNode* PolicySources::rule_field(const std::string& file, std::string_view id,
                                           std::string_view field) const {
-  return list_item_field(file, "rules", id, field);
+  return item_field(file, "rules", id, field);
 }
 
 const YamlNode* PolicySources::question_field(const std::string& file, std::string_view id,
                                               std::string_view field) const {
-  return list_item_field(file, "questions", id, field);
+  return item_field(file, "questions", id, field);
 }
 
 SourceLocation PolicySources::where(const std::string& file, const YamlNode& node) const {

@@ -28,6 +28,9 @@ public:
                              std::string_view field) const;
   const YamlNode* question_field(const std::string& file, std::string_view id,
                                  std::string_view field) const;
+  // The same for any top-level list of items with ids ("rules", "questions", "derived").
+  const YamlNode* item_field(const std::string& file, std::string_view list, std::string_view id,
+                             std::string_view field) const;
 
   // Where `node` is (its first character).
   SourceLocation where(const std::string& file, const YamlNode& node) const;
@@ -37,8 +40,6 @@ public:
                                  size_t offset) const;
 
 private:
-  const YamlNode* list_item_field(const std::string& file, std::string_view list,
-                                  std::string_view id, std::string_view field) const;
   std::map<std::string, YamlDocument> m_docs;
 };
 

@@ -152,6 +152,33 @@ TEST_CASE("comparisons decided by the question's range") {
             "it applies to, given the questions' types and ranges [rule-never-fires]"}));
 }
 
+TEST_CASE("date comparisons decided by past events") {
+  const auto found = lint_text(policy_with(k_consent + "  - id: future\n"
+                                                       "    effect: exclude\n"
+                                                       "    condition: any(convictions, date > incident_date)\n"
+                                                       "    explain: x\n"
+                                                       "    citation: y\n"
+                                                       "  - id: window\n"
+                                                       "    effect: exclude\n"
+                                                       "    condition: any(convictions, date > incident_date - 10 years)\n"
+                                                       "    explain: x\n"
+                                                       "    citation: y\n"));
+  CHECK(of_check(found, "impossible-comparison") ==
+        lines({"p.yaml:19:33: error: 'date > incident_date' is never true: the dates in "
+               "'convictions' are past events, never after the incident date (rule 'future') "
+               "[impossible-comparison]"}));
+  CHECK(count_lines(of_check(found, "rule-never-fires")) == 1);
+}
+
+TEST_CASE("an unknown question in a derived value no rule uses yet") {
+  const auto found = lint_text(policy_with(k_consent, "derived:\n"
+                                                      "  - id: months_here\n"
+                                                      "    label: Months here\n"
+                                                      "    value: months_between(moved_in, incident_date)\n"));
+  CHECK(formatted(found) == lines({"p.yaml:14:27: error: unknown question 'moved_in' (derived value "
+                                   "'months_here') [unknown-question]"}));
+}
+
 TEST_CASE("a rule that never fires because of ask-conditions, not ranges") {
   // drug_type is asked only for drug offenses, so no case has both.
   const auto found = lint_text(policy_with(k_consent + "  - id: odd\n"
