@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/app.hpp"
 #include "cli/files.hpp"
+#include "cli/line_reader.hpp"
 #include "cli/render.hpp"
 
 #include "core/answers_json.hpp"
@@ -28,76 +29,6 @@ struct BatchOptions {
   std::string cases = "-";
 };
 
-// Feeds complete lines from a stream in large blocks; each line stays readable for the JSON
-// parser's padding past its end.
-class LineSource {
-public:
-  LineSource(std::istream& in, size_t padding) : m_in(in), m_padding(padding) {
-    m_buffer.resize(k_block + m_padding);
-  }
-
-  bool next(std::string_view& line) {
-    for (;;) {
-      const size_t newline = find_newline();
-      if (newline != std::string::npos) {
-        line = std::string_view(m_buffer.data() + m_begin, newline - m_begin);
-        m_begin = newline + 1;
-        return true;
-      }
-      if (m_eof) {
-        if (m_begin < m_end) {
-          line = std::string_view(m_buffer.data() + m_begin, m_end - m_begin);
-          m_begin = m_end;
-          return true;
-        }
-        return false;
-      }
-      refill();
-    }
-  }
-
-private:
-  static constexpr size_t k_block = 1u << 20;
-
-  size_t find_newline() {
-    const void* hit = std::memchr(m_buffer.data() + m_scan, '\n', m_end - m_scan);
-    if (hit == nullptr) {
-      m_scan = m_end;
-      return std::string::npos;
-    }
-    const size_t at = static_cast<size_t>(static_cast<const char*>(hit) - m_buffer.data());
-    m_scan = at + 1;
-    return at;
-  }
-
-  void refill() {
-    // Keep the unfinished line, grow only when one line outgrows the buffer.
-    const size_t kept = m_end - m_begin;
-    std::memmove(m_buffer.data(), m_buffer.data() + m_begin, kept);
-    m_scan -= m_begin;
-    m_begin = 0;
-    m_end = kept;
-    if (m_buffer.size() - m_padding - m_end < k_block / 2) {
-      m_buffer.resize(m_buffer.size() * 2);
-    }
-    m_in.read(m_buffer.data() + m_end, static_cast<std::streamsize>(m_buffer.size() - m_padding - m_end));
-    const auto got = static_cast<size_t>(m_in.gcount());
-    m_end += got;
-    std::memset(m_buffer.data() + m_end, ' ', m_padding);
-    if (got == 0 || !m_in) {
-      m_eof = true;
-    }
-  }
-
-  std::istream& m_in;
-  size_t m_padding;
-  std::vector<char> m_buffer;
-  size_t m_begin = 0;
-  size_t m_end = 0;
-  size_t m_scan = 0;
-  bool m_eof = false;
-};
-
 bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
@@ -123,7 +54,7 @@ int run_batch(const BatchOptions& opts, Io& io) {
   const DecisionWriter writer(policy);
   Answers answers(policy);
   Decision decision;
-  LineSource lines(*in, JsonCaseReader::padding());
+  LineReader lines(*in, JsonCaseReader::padding());
   const std::optional<Days> day = today();
 
   std::string out;

@@ -712,8 +712,8 @@ private:
 
 Expr Expr::compile(std::string_view text, const Policy& policy, SourceLocation where,
                    int where_shift) {
-  auto located = [&](int offset, const std::string& message) {
-    // Map the offset inside the condition to the file: exact for one-line scalars.
+  // Exact for one-line scalars; for text with line breaks, the line and column within it.
+  return compile(text, policy, [&](int offset) {
     SourceLocation at = where;
     int line_offset = 0;
     int line_breaks = 0;
@@ -731,10 +731,14 @@ Expr Expr::compile(std::string_view text, const Policy& policy, SourceLocation w
         at.column = offset - line_offset + 1;
       }
     }
-    return InputError(at, message);
-  };
+    return at;
+  });
+}
+
+Expr Expr::compile(std::string_view text, const Policy& policy,
+                   const std::function<SourceLocation(int)>& locate) {
   Expr out;
-  std::string origin = where.file;
+  const std::string origin = locate(0).file;
   try {
     Parser parser(text, origin);
     AstPtr ast = parser.parse();
@@ -746,9 +750,9 @@ Expr Expr::compile(std::string_view text, const Policy& policy, SourceLocation w
     }
     compiler.finish(root.node);
   } catch (const Parser::ExprSyntaxError& e) {
-    throw located(e.offset, e.message);
+    throw InputError(locate(e.offset), e.message);
   } catch (const ExprCompiler::TypeError& e) {
-    throw located(e.offset, e.message);
+    throw InputError(locate(e.offset), e.message);
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,10 @@ public:
   // have (boolean for conditions). Throws InputError at `where` + the offending column.
   static Expr compile(std::string_view text, const Policy& policy, SourceLocation where,
                       int where_shift = 0);
+  // The same, with `locate` mapping a byte offset in `text` to its place in the file (for
+  // conditions folded over several lines).
+  static Expr compile(std::string_view text, const Policy& policy,
+                      const std::function<SourceLocation(int)>& locate);
 
 private:
   friend class ExprCompiler;

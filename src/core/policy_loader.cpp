@@ -118,42 +118,67 @@ public:
   }
 
 private:
-  // Where a condition's text starts in the file, so type errors point at the exact column.
-  std::pair<SourceLocation, int> expression_start(const YamlDocument& doc, const YamlNode& node) {
-    SourceLocation at = doc.where(node);
-    const std::string& text = *doc.text;
-    if (m_line_starts_of != doc.text.get()) {
-      m_line_starts_of = doc.text.get();
+  // Maps a byte offset in a condition's text to its place in the file, so that type errors
+  // point at the exact line and column, also in conditions folded over several lines (each
+  // line break in the file is one character, a space or a newline, in the text).
+  using Locator = std::function<SourceLocation(int)>;
+
+  Locator expression_locator(const YamlDocument& doc, const YamlNode& node) {
+    const std::shared_ptr<const std::string> text = doc.text;
+    const std::string file = *doc.file;
+    if (m_line_starts_of != text.get()) {
+      m_line_starts_of = text.get();
       m_line_starts.assign(1, 0);
-      for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n') m_line_starts.push_back(i + 1);
+      for (size_t i = 0; i < text->size(); ++i) {
+        if ((*text)[i] == '\n') m_line_starts.push_back(i + 1);
       }
     }
+    const SourceLocation at = doc.where(node);
     if (node.line < 1 || static_cast<size_t>(node.line) > m_line_starts.size()) {
-      return {at, 0};
+      return [at](int) { return at; };
     }
-    const size_t offset = m_line_starts[static_cast<size_t>(node.line - 1)] +
-                          static_cast<size_t>(std::max(node.column - 1, 0));
-    if (offset >= text.size()) {
-      return {at, 0};
-    }
-    const char first = text[offset];
-    if (first == '\'' || first == '"') {
-      return {at, 1};
-    }
-    if (first == '>' || first == '|') {
-      // Block scalar: the text starts on the next line, after its indentation.
-      const size_t next = text.find('\n', offset);
+    size_t pos = m_line_starts[static_cast<size_t>(node.line - 1)] +
+                 static_cast<size_t>(std::max(node.column - 1, 0));
+    int line = node.line;
+    int column = node.column;
+    if (pos < text->size() && ((*text)[pos] == '\'' || (*text)[pos] == '"')) {
+      ++pos;
+      ++column;
+    } else if (pos < text->size() && ((*text)[pos] == '>' || (*text)[pos] == '|')) {
+      const size_t next = text->find('\n', pos);
       if (next == std::string::npos) {
-        return {at, 0};
+        return [at](int) { return at; };
       }
-      size_t col = 0;
-      while (next + 1 + col < text.size() && text[next + 1 + col] == ' ') {
-        ++col;
+      pos = next + 1;
+      ++line;
+      column = 1;
+      while (pos < text->size() && (*text)[pos] == ' ') {
+        ++pos;
+        ++column;
       }
-      return {SourceLocation{at.file, at.line + 1, static_cast<int>(col) + 1}, 0};
     }
-    return {at, 0};
+    return [text, file, pos, line, column](int offset) {
+      size_t i = pos;
+      int remaining = offset;
+      int l = line;
+      int c = column;
+      while (i < text->size() && remaining > 0) {
+        if ((*text)[i] == '\n') {
+          ++l;
+          ++i;
+          c = 1;
+          while (i < text->size() && ((*text)[i] == ' ' || (*text)[i] == '\t')) {
+            ++i;
+            ++c;
+          }
+        } else {
+          ++i;
+          ++c;
+        }
+        --remaining;
+      }
+      return SourceLocation{file, l, c};
+    };
   }
 
   // ---- diagnostics ----
@@ -567,7 +592,7 @@ private:
       if (const YamlNode* n = item.find("asked_when")) {
         if (auto s = text_of(doc, *n, "asked_when")) {
           q.asked_when = *s;
-          m_pending_asks.push_back({policy.questions.size(), expression_start(doc, *n)});
+          m_pending_asks.push_back({policy.questions.size(), expression_locator(doc, *n)});
         }
       }
       policy.questions.push_back(std::move(q));
@@ -625,7 +650,10 @@ private:
       d.where = doc.where(item);
       if (const YamlNode* n = required(doc, item, "id", "a derived value")) d.id = text_of(doc, *n, "id").value_or("");
       if (const YamlNode* n = required(doc, item, "label", "a derived value")) d.label = text_of(doc, *n, "label").value_or("");
-      if (const YamlNode* n = required(doc, item, "value", "a derived value")) d.expression = text_of(doc, *n, "value").value_or("");
+      if (const YamlNode* n = required(doc, item, "value", "a derived value")) {
+        d.expression = text_of(doc, *n, "value").value_or("");
+        m_pending_derived.push_back({policy.derived.size(), expression_locator(doc, *n)});
+      }
       if (policy.question(d.id) != nullptr ||
           std::any_of(policy.derived.begin(), policy.derived.end(),
                       [&](const Derived& o) { return o.id == d.id; })) {
@@ -684,7 +712,7 @@ private:
         } else if (auto s = text_of(doc, *n, "condition")) {
           r.condition = *s;
         }
-        m_pending_rules.push_back({r.id, layer, expression_start(doc, *n)});
+        m_pending_rules.push_back({r.id, layer, expression_locator(doc, *n)});
       }
       if (const YamlNode* n = item.find("explain")) r.explain = text_of(doc, *n, "explain").value_or("");
       if (const YamlNode* n = item.find("citation")) r.citation = text_of(doc, *n, "citation").value_or("");
@@ -742,10 +770,24 @@ private:
     for (const Provider& p : policy.providers) check_pathways(p.pathways, policy.where);
     if (policy.intake_days) check_pathways(policy.intake_pathways, policy.where);
 
+    // Derived values are checked where they are defined, used or not. A value is compiled as
+    // a comparison with itself, so that any type is accepted and errors keep their columns.
+    for (const auto& [index, locate] : m_pending_derived) {
+      if (index >= policy.derived.size()) continue;
+      const Derived& d = policy.derived[index];
+      try {
+        (void)Expr::compile("(" + d.expression + ") == (" + d.expression + ")", policy,
+                            [&locate](int offset) { return locate(std::max(offset - 1, 0)); });
+      } catch (const InputError& e) {
+        for (const Diagnostic& diag : e.diagnostics()) {
+          error(diag.where, fmt::format("{} (derived value '{}')", diag.message, d.id));
+        }
+      }
+    }
     for (const auto& [index, start] : m_pending_asks) {
       Question& q = policy.questions[index];
       try {
-        q.ask = Expr::compile(q.asked_when, policy, start.first, start.second);
+        q.ask = Expr::compile(q.asked_when, policy, start);
       } catch (const InputError& e) {
         for (const Diagnostic& d : e.diagnostics()) error(d.where, d.message);
       }
@@ -758,8 +800,7 @@ private:
         continue; // overridden by a later layer
       }
       try {
-        rule->expr = Expr::compile(rule->condition, policy, pending.start.first,
-                                   pending.start.second);
+        rule->expr = Expr::compile(rule->condition, policy, pending.start);
       } catch (const InputError& e) {
         for (const Diagnostic& d : e.diagnostics()) error(d.where, d.message);
       }
@@ -853,7 +894,7 @@ private:
   struct PendingRule {
     std::string id;
     std::string layer;
-    std::pair<SourceLocation, int> start;
+    Locator start;
   };
 
   const PolicyResolver& m_resolve;
@@ -861,7 +902,8 @@ private:
   std::vector<Diagnostic> m_errors;
   std::vector<std::string> m_chain;
   std::vector<YamlDocument> m_docs;
-  std::vector<std::pair<size_t, std::pair<SourceLocation, int>>> m_pending_asks;
+  std::vector<std::pair<size_t, Locator>> m_pending_asks;
+  std::vector<std::pair<size_t, Locator>> m_pending_derived;
   std::vector<PendingRule> m_pending_rules;
   std::map<std::string, SourceLocation> m_rule_pathways_where;
   const std::string* m_line_starts_of = nullptr;

@@ -96,7 +96,7 @@ public:
     // Recognise derived values (age) inside conditions, where the compiler inlined them.
     for (const Derived& d : policy.derived) {
       try {
-        Expr probe = Expr::compile("(" + d.expression + ") == (" + d.expression + ")", policy, {});
+        Expr probe = Expr::compile("(" + d.expression + ") == (" + d.expression + ")", policy, SourceLocation{});
         m_derived.push_back({d.id, std::move(probe)});
       } catch (const InputError&) {
         // A derived value that cannot be compared with itself (a list): shown inlined.

@@ -164,3 +164,29 @@ TEST_SUITE("hostile_yaml") {
     }
   }
 }
+
+TEST_SUITE("policy_loader") {
+  TEST_CASE("errors in conditions folded over lines point at the right line and column") {
+    const std::string yaml =
+        "format: 1\nid: t\ntitle: T\nversion: '1'\nstatus: draft\nextends: lead-vocabulary\n"
+        "effective: 2020-01-01\nproviders: [{name: P, contact: C}]\nrules:\n"
+        "  - id: r\n    effect: exclude\n    condition: >-\n      consents and\n"
+        "      amenible\n    explain: e\n    citation: c\n";
+    CHECK(load_error(yaml) ==
+          "test.yaml:14:7: error: unknown question 'amenible', did you mean 'amenable'?");
+    const std::string plain =
+        "format: 1\nid: t\ntitle: T\nversion: '1'\nstatus: draft\nextends: lead-vocabulary\n"
+        "effective: 2020-01-01\nproviders: [{name: P, contact: C}]\nrules:\n"
+        "  - id: r\n    effect: exclude\n    condition: consents and\n"
+        "      drug_grams > 2021-01-01\n    explain: e\n    citation: c\n";
+    CHECK(load_error(plain) == "test.yaml:13:18: error: cannot compare a number with a date");
+  }
+
+  TEST_CASE("a derived value is type-checked even when no rule uses it") {
+    const std::string yaml =
+        "format: 1\nid: t\ntitle: T\nversion: '1'\nstatus: draft\nextends: lead-vocabulary\n"
+        "effective: 2020-01-01\nproviders: [{name: P, contact: C}]\nderived:\n"
+        "  - id: months_here\n    label: M\n    value: months_between(date_of_brith, incident_date)\n";
+    CHECK(load_error(yaml) == "test.yaml:12:27: error: unknown question 'date_of_brith', did you mean 'date_of_birth'? (derived value 'months_here')");
+  }
+}
