@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/screen_interactive.hpp"
+
+#include "cli/draft.hpp"
+#include "cli/prompt.hpp"
+#include "cli/render.hpp"
+
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <istream>
+#include <ostream>
+
+namespace divert::cli {
+
+bool is_interactive_screen(const ScreenOptions& opts, const Io& io) {
+  return !opts.no_input && !opts.json && io.stdin_is_tty && io.stdout_is_tty;
+}
+
+bool prepare_interactive_screen(ScreenOptions& opts, Io& io) {
+  const std::string path = draft_path(opts.demo);
+  if (opts.discard) {
+    bool expired = false;
+    const bool had = load_draft(path, now_seconds(), expired).has_value();
+    remove_draft(path);
+    io.out << (had ? "The interrupted screening was discarded.\n"
+                   : "There was no interrupted screening to discard.\n");
+    return false;
+  }
+  if (opts.resume) {
+    bool expired = false;
+    const std::optional<Draft> draft = load_draft(path, now_seconds(), expired);
+    if (!draft) {
+      throw MissingInputError(expired ? "the interrupted screening was more than 24 hours old "
+                                        "and has been removed (drafts hold personal data)"
+                                      : "there is no interrupted screening to resume");
+    }
+    if (opts.policy.empty()) {
+      opts.policy = draft->policy;
+    }
+  }
+  return true;
+}
+
+int run_interactive_screen(const ScreenSession& session, const ScreenOptions& opts,
+                           Answers answers, Io& io) {
+  catch_interrupts();
+  const Policy& policy = session.policy;
+  const std::string path = draft_path(session.demo);
+  const std::string policy_reference = opts.policy.empty() ? session.config.policy : opts.policy;
+  std::vector<int> history;
+
+  bool expired = false;
+  std::optional<Draft> draft = load_draft(path, now_seconds(), expired);
+  if (expired) {
+    io.out << "An interrupted screening more than 24 hours old was removed.\n";
+  }
+  if (draft && !opts.resume) {
+    io.out << "An interrupted screening was kept. Resume it? (y = resume, n = start anew and "
+              "discard it) > "
+           << std::flush;
+    std::string reply;
+    if (!std::getline(io.in, reply)) {
+      throw Interrupted("end of input; nothing was published");
+    }
+    if (reply.find('y') == std::string::npos) {
+      remove_draft(path);
+      draft.reset();
+    }
+  }
+  if (draft) {
+    Answers resumed(policy);
+    restore_draft(*draft, policy, resumed, history);
+    // Answers given now on the command line win over the draft's.
+    for (size_t q = 0; q < policy.questions.size(); ++q) {
+      if (answers.slots[q].present && answers.sources[q] != AnswerSource::default_value) {
+        resumed.slots[q] = answers.slots[q];
+        resumed.sources[q] = answers.sources[q];
+      } else if (!resumed.slots[q].present && answers.slots[q].present) {
+        resumed.slots[q] = answers.slots[q];
+        resumed.sources[q] = answers.sources[q];
+      }
+    }
+    answers = std::move(resumed);
+    io.out << fmt::format("Resuming: {} answer(s) kept.\n", history.size());
+  }
+
+  WalkthroughHooks hooks;
+  hooks.save_draft = [&](const Answers& current, const std::vector<int>& typed) {
+    save_draft(path, policy, policy_reference, current, typed, now_seconds());
+  };
+  hooks.sign = [&](const Answers& final_answers, const Decision& decision,
+                   const std::optional<OfficerAction>& action) {
+    const SigningKey key = unlock_screen_key(session, opts, io);
+    const PublishedRecord record =
+        sign_and_publish(session, final_answers, decision, action, opts.supersedes, key);
+    remove_draft(path);
+    return SignedScreening{record.id, record.path, key.public_key().fingerprint()};
+  };
+  WalkthroughOptions options;
+  options.color = io.color;
+  options.demo = session.demo;
+  options.today = today();
+  options.policy_banner = status_warning(policy);
+  return run_walkthrough(policy, answers, history, io, hooks, options);
+}
+
+} // namespace divert::cli
