@@ -37,10 +37,10 @@ for run in 1 2 3; do
   start=$(date +%s.%N)
   $pin build-bench/divert verify "$dir" --trust "$keys/allowed_signers" > /dev/null
   end=$(date +%s.%N)
-  t=$(echo "$end - $start" | bc -l)
-  if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+  t=$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')
+  if [ -z "$best" ] || [ "$(awk -v t="$t" -v b="$best" 'BEGIN {print (t < b)}')" = 1 ]; then best=$t; fi
 done
-cli=$(echo "$n / $best" | bc -l | cut -d. -f1)
+cli=$(awk -v n="$n" -v t="$best" 'BEGIN {printf "%d", n / t}')
 
 # End to end signing: one `divert screen` process per record (unencrypted key, fsyncs included).
 export HOME="$dir/home" XDG_CONFIG_HOME="$dir/home/config" XDG_STATE_HOME="$dir/home/state"
@@ -57,9 +57,7 @@ while [ $i -lt $m ]; do
   i=$((i + 1))
 done
 end=$(date +%s.%N)
-screens=$(echo "$m / ($end - $start)" | bc -l | cut -d. -f1)
-
-ratio=$(echo "$cli / $raw_verify" | bc -l)
+screens=$(awk -v m="$m" -v a="$start" -v b="$end" 'BEGIN {printf "%d", m / (b - a)}')
 {
   echo "# divert records benchmark"
   echo
@@ -77,7 +75,6 @@ ratio=$(echo "$cli / $raw_verify" | bc -l)
   echo "| \`divert verify DIR\`, end to end (best of 3) | $cli |"
   echo "| \`divert screen\`, one process per record, fsynced (unencrypted key) | $screens |"
   echo
-  printf 'End-to-end verification reaches %.0f%% of the raw Ed25519 verify rate (target: at least 50%%).\n' \
-    "$(echo "$ratio * 100" | bc -l)"
+  awk -v c="$cli" -v r="$raw_verify" 'BEGIN {printf "End-to-end verification reaches %.0f%% of the raw Ed25519 verify rate (target: at least 50%%).\n", 100 * c / r}'
 } > "$out/records.md"
 cat "$out/records.md"

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <ostream>
@@ -84,12 +85,22 @@ int run_verify(const VerifyOptions& opts, Io& io) {
     check_range(0, reports.size());
   } else {
     std::vector<std::thread> threads;
+    std::vector<std::exception_ptr> errors(workers);
     const size_t chunk = (reports.size() + workers - 1) / workers;
-    for (size_t begin = 0; begin < reports.size(); begin += chunk) {
-      threads.emplace_back(check_range, begin, std::min(reports.size(), begin + chunk));
+    for (size_t w = 0, begin = 0; begin < reports.size(); ++w, begin += chunk) {
+      threads.emplace_back([&, w, begin] {
+        try {
+          check_range(begin, std::min(reports.size(), begin + chunk));
+        } catch (...) {
+          errors[w] = std::current_exception(); // rethrown below, on the main thread
+        }
+      });
     }
     for (std::thread& t : threads) {
       t.join();
+    }
+    for (const std::exception_ptr& e : errors) {
+      if (e) std::rethrow_exception(e);
     }
   }
   check_chains(reports);

@@ -144,6 +144,7 @@ Passphrase prompt_passphrase(const std::string& prompt) {
       if (n < 0 && errno == EINTR && g_interrupted == 0) continue;
       if (n <= 0) {
         eof = true;
+        [[maybe_unused]] const ssize_t nl = ::write(fd, "\n", 1); // the prompt's line ends here
         break;
       }
       if (c == '\n' || c == '\r') break;

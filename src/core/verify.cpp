@@ -3,12 +3,14 @@
 
 #include "core/canonical_json.hpp"
 #include "core/error.hpp"
+#include "core/jcs_check.hpp"
 #include "core/record.hpp"
 #include "core/text_util.hpp"
 #include "core/ulid.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <map>
@@ -128,6 +130,53 @@ void read_fields(const json& root, RecordReport& r) {
   }
 }
 
+json to_json(simdjson::dom::element e) {
+  switch (e.type()) {
+  case simdjson::dom::element_type::OBJECT: {
+    json out = json::object();
+    for (const auto field : simdjson::dom::object(e)) {
+      out[std::string(field.key)] = to_json(field.value);
+    }
+    return out;
+  }
+  case simdjson::dom::element_type::ARRAY: {
+    json out = json::array();
+    for (const simdjson::dom::element item : simdjson::dom::array(e)) {
+      out.push_back(to_json(item));
+    }
+    return out;
+  }
+  case simdjson::dom::element_type::STRING: return std::string(std::string_view(e));
+  case simdjson::dom::element_type::INT64: return std::int64_t(e);
+  case simdjson::dom::element_type::UINT64: return std::uint64_t(e);
+  case simdjson::dom::element_type::DOUBLE: return double(e);
+  case simdjson::dom::element_type::BOOL: return bool(e);
+  case simdjson::dom::element_type::NULL_VALUE: return nullptr;
+  }
+  return nullptr;
+}
+
+// The members check_record reads (not answers, decision and the rest), from a simdjson parse.
+bool skeleton(const std::string& bytes, json& out) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(bytes.data(), bytes.size(), true).get(doc) != simdjson::SUCCESS) {
+    return false;
+  }
+  simdjson::dom::object object;
+  if (doc.get_object().get(object) != simdjson::SUCCESS) {
+    return false;
+  }
+  out = json::object();
+  for (const char* key : {"schema", "record_id", "created_at", "agency", "officer", "device", "policy"}) {
+    simdjson::dom::element value;
+    if (object[key].get(value) == simdjson::SUCCESS) {
+      out[key] = to_json(value);
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
@@ -136,24 +185,13 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
   r.file_name = file.file_name;
   r.sha256 = sha256_hex(file.bytes);
 
-  // The fast path parses with nlohmann's own parser, which keeps the last of duplicate keys;
-  // a record with a duplicate key can never be canonical (canonical output has each key once),
-  // so the strict parser, which names the duplicate, is needed only when the check fails.
+  // The fast path checks the canonical form on the bytes themselves and takes the few fields
+  // it needs from a simdjson parse: no document of the whole record is built. Anything not
+  // canonical goes through the strict parser, which names the problem (a duplicate key, say).
   json root;
-  bool parsed = false;
-  try {
-    root = json::parse(file.bytes);
-    parsed = true;
-  } catch (const json::exception&) {
-  }
-  bool canonical = false;
-  if (parsed) {
-    try {
-      canonical = root.is_object() && canonicalize(root) == file.bytes;
-    } catch (const InputError&) {
-    }
-  }
-  if (!canonical) {
+  if (is_canonical_json(file.bytes) && skeleton(file.bytes, root) && root.is_object()) {
+    // canonical, and root holds the fields the checks below read
+  } else {
     try {
       root = parse_json_strict(file.bytes, file.path);
     } catch (const InputError& e) {
@@ -165,9 +203,10 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
       return r;
     }
     try {
-      canonicalize(root); // only for its error on values no record can hold
-      r.failures.push_back({"canonical", "the bytes are not the canonical RFC 8785 form of the "
-                                         "record (reformatted, re-encoded or edited)"});
+      if (canonicalize(root) != file.bytes) {
+        r.failures.push_back({"canonical", "the bytes are not the canonical RFC 8785 form of the "
+                                           "record (reformatted, re-encoded or edited)"});
+      }
     } catch (const InputError& e) {
       r.failures.push_back({"canonical", first_message(e)});
     }

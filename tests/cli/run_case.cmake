@@ -27,8 +27,8 @@ execute_process(
   RESULT_VARIABLE rc)
 
 foreach(stream out err)
-  string(REPLACE "${SRC_DIR}" "<SRC>" ${stream} "${${stream}}")
   string(REPLACE "${WORK_DIR}" "<WORK>" ${stream} "${${stream}}")
+  string(REPLACE "${SRC_DIR}" "<SRC>" ${stream} "${${stream}}")
 endforeach()
 
 if("$ENV{DIVERT_UPDATE_GOLDEN}" STREQUAL "1")

@@ -5,8 +5,8 @@
 # intended, regenerate with tests/data/records/make-fixtures.sh and review the diff.
 . "$(dirname "$0")/records_lib.sh"
 
-if ! command -v ssh-keygen > /dev/null || ! command -v jq > /dev/null; then
-  echo "SKIP: the fixture script needs ssh-keygen and jq"
+if ! command -v ssh-keygen > /dev/null || ! command -v python3 > /dev/null; then
+  echo "SKIP: the fixture script needs ssh-keygen and python3"
   exit 77
 fi
 sh "$SRC/tests/data/records/make-fixtures.sh" "$DIVERT" "$WORK/fresh" > /dev/null

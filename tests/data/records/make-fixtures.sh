@@ -103,7 +103,7 @@ rm "$OUT/orphan-signature/REF-$fourth.json"
 
 # noncanonical: the first record pretty-printed (e.g. opened and saved by an editor).
 copy_good noncanonical
-jq . "$OUT/good/REF-$first.json" > "$OUT/noncanonical/REF-$first.json"
+python3 -m json.tool "$OUT/good/REF-$first.json" > "$OUT/noncanonical/REF-$first.json"
 
 chmod 644 "$OUT"/*/REF-*
 echo "fixtures written under $OUT"
