@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/app.hpp"
 #include "cli/screen.hpp"
+#include "cli/screen_interactive.hpp"
 
 #include "core/error.hpp"
+#include "core/yaml_doc.hpp"
 #include "core/ulid.hpp"
 
 #include <CLI/CLI.hpp>
@@ -14,9 +16,34 @@ namespace divert::cli {
 
 namespace {
 
-// The non-interactive screening: the answers come from --answers and --set only. The
-// interactive walk-through (prompt.*) takes over where marked once it exists.
-int run_screen(const ScreenOptions& opts, Io& io) {
+// What `divert screen --demo` screens when there is no terminal to ask and no answers were
+// given: an all-clear possession case, so that a newcomer's first run shows a whole screening
+// and a signed record, and never waits for input.
+constexpr const char* k_demo_answers = R"(pathway: arrest_diversion
+incident_date: 2024-03-02
+in_area: true
+probable_cause: true
+offense: drug_possession
+drug_type: opioid
+drug_grams: 1.2
+delivery_involved: false
+exploits_minors: false
+promotes_prostitution: false
+domestic_violence: false
+weapon_involved: false
+amenable: true
+outstanding_warrant: none
+date_of_birth: 1988-07-14
+convictions: []
+consents: true
+capacity: open
+prior_diversions: 0
+)";
+
+// Screening: the interactive walk-through on a terminal (screen_interactive.*), otherwise the
+// answers come from --answers and --set only.
+int run_screen(const ScreenOptions& given, Io& io) {
+  ScreenOptions opts = given;
   if (!opts.supersedes.empty() && !is_ulid(opts.supersedes)) {
     throw UsageError(fmt::format("--supersedes '{}' is not a record id (26 characters, as in "
                                  "REF-<record id>.json)",
@@ -27,10 +54,28 @@ int run_screen(const ScreenOptions& opts, Io& io) {
       throw UsageError(fmt::format("{0} needs a reason: {0} REASON", flag));
     }
   }
+  const bool interactive = is_interactive_screen(opts, io);
+  if (opts.discard || opts.resume) {
+    if (!prepare_interactive_screen(opts, io)) {
+      return exit_ok;
+    }
+    if (!interactive) {
+      throw UsageError("--resume continues a screening on a terminal; there is none here "
+                       "(or --no-input/--json was given)");
+    }
+  }
   ScreenSession session = open_screen_session(opts);
-  const Answers answers = read_screen_answers(session, opts);
+  Answers answers = read_screen_answers(session, opts);
+  if (interactive) {
+    return run_interactive_screen(session, opts, std::move(answers), io);
+  }
+  if (session.demo && opts.answers.empty() && opts.sets.empty()) {
+    io.err << "divert: demo: no terminal to ask on, so screening the built-in example case\n";
+    read_answers(parse_yaml(k_demo_answers, "demo example"), session.policy, answers,
+                 AnswerSource::file);
+    check_answers(session.policy, answers);
+  }
   const Decision decision = evaluate(session.policy, answers, today());
-  // (The interactive walk-through hooks in here when may_prompt(opts, io) holds.)
   if (decision.outcome == Outcome::incomplete) {
     report_screening(io, session, decision, std::nullopt, std::nullopt, opts.json);
     return exit_for_outcome(decision.outcome);

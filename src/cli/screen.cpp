@@ -49,6 +49,7 @@ Config demo_config(const std::string& demo_dir) {
   config.device = new_device_id();
   config.key = files.key;
   config.records = demo_dir + "/records";
+  config.policy = "wa-whatcom"; // the shipped default policy
   publish_files(demo_dir, {{"config.yaml", config_text(config), 0600}});
   config.path = path;
   return config;
