@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
@@ -98,7 +100,9 @@ SigningKey load_signing_key(const std::string& path, const UnlockOptions& unlock
   if (!unlock.passphrase_file.empty()) {
     passphrase = read_passphrase_file(unlock.passphrase_file);
   } else if (unlock.may_prompt) {
-    passphrase = prompt_passphrase(fmt::format("Passphrase for {}: ", path));
+    // The file name only: a full path can overflow an 80-column line.
+    passphrase = prompt_passphrase(
+        fmt::format("Passphrase for {}: ", std::filesystem::path(path).filename().string()));
   } else {
     throw KeyError(fmt::format("the key {} is encrypted and there is no terminal to ask for its "
                                "passphrase; give --passphrase-file FILE",

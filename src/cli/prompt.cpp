@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <istream>
 #include <ostream>
 #include <set>
@@ -456,6 +457,8 @@ private:
   void sign(const Decision& decision, const std::optional<OfficerAction>& action) {
     SignedScreening signed_record;
     for (int attempt = 1;; ++attempt) {
+      // The passphrase is asked on the terminal directly: what we printed must show first.
+      m_io.out << std::flush;
       try {
         signed_record = m_hooks.sign(m_answers, decision, action);
         break;
@@ -470,7 +473,10 @@ private:
     }
     line();
     line(bold("Signed and saved.") + (m_options.demo ? "  [DEMO]" : ""));
-    m_io.out << wrap("Record: " + signed_record.path, "  ");
+    // File and folder on lines of their own, so that a long path still fits 80 columns.
+    const std::filesystem::path record_path(signed_record.path);
+    m_io.out << wrap("Record: " + record_path.filename().string(), "  ");
+    m_io.out << wrap("Folder: " + record_path.parent_path().string(), "  ");
     m_io.out << wrap("Record id: " + signed_record.record_id, "  ");
     m_io.out << wrap("Signed with key " + signed_record.fingerprint, "  ");
     if (decision.referral) {

@@ -1,0 +1,171 @@
+# The officer's walk-through on a real terminal, driven through tmux as an officer would type:
+# a partly pre-filled screening with help, an invalid answer, b and r to change answers, a
+# wrong then right passphrase, sign; the record checked with OpenSSH. Then Ctrl-C in the middle
+# of a second screening (exit 130, no record, a private draft) and --resume to finish it.
+# Output must fit 80 columns, and NO_COLOR must leave no escape codes.
+#   sh tests/e2e/screen_tty.sh DIVERT_BINARY SOURCE_DIR      (exit 77: skipped)
+set -eu
+DIVERT=${1:?usage: $0 DIVERT_BINARY SOURCE_DIR}
+SRC=${2:?usage: $0 DIVERT_BINARY SOURCE_DIR}
+case $DIVERT in /*) ;; *) DIVERT=$(pwd)/$DIVERT ;; esac
+case $SRC in /*) ;; *) SRC=$(pwd)/$SRC ;; esac
+
+for tool in tmux ssh-keygen; do
+  command -v $tool >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/divert-tty.XXXXXX")
+SOCKET="$WORK/tmux.sock"
+cleanup() {
+  tmux -S "$SOCKET" kill-server 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+[ -n "${KEEP_WORK:-}" ] && trap - EXIT
+export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/config" XDG_STATE_HOME="$WORK/home/state" \
+       XDG_DATA_HOME="$WORK/home/data"
+unset DIVERT_FIXED_TIME DIVERT_POLICY_PATH
+mkdir -p "$HOME"
+FAILED=0
+fail() { echo "FAIL: $*"; FAILED=1; }
+ok() { echo "ok: $*"; }
+
+printf 'correct horse\n' > "$WORK/pass"
+"$DIVERT" keygen --officer B-4417 --agency WA0370000 --passphrase-file "$WORK/pass" \
+  --out "$WORK/keys" > "$WORK/keygen.out" 2>&1 < /dev/null || { cat "$WORK/keygen.out"; exit 1; }
+grep '^B-4417@WA0370000 ' "$WORK/keygen.out" | head -1 > "$WORK/allowed_signers"
+[ -s "$WORK/allowed_signers" ] || { echo "no allowed_signers line in keygen output"; cat "$WORK/keygen.out"; exit 1; }
+RECORDS=$(sed -n 's/^records: *//p' "$XDG_CONFIG_HOME/divert/config.yaml" | tr -d '"')
+
+# start NAME ENV... -- ARGS: runs divert in a new 80x24 tmux session, raw output logged.
+start() {
+  name=$1
+  shift
+  envs=""
+  while [ "$1" != "--" ]; do envs="$envs $1"; shift; done
+  shift
+  cmd="cd '$SRC' && env$envs '$DIVERT' $*; echo \"EXIT=\$?\" > '$WORK/$name.exit'; sleep 600"
+  tmux -S "$SOCKET" new-session -d -s "$name" -x 80 -y 24 "$cmd"
+  tmux -S "$SOCKET" pipe-pane -t "$name" -o "cat >> '$WORK/$name.log'"
+}
+screen_text() { tmux -S "$SOCKET" capture-pane -p -t "$1" -S -200; }
+# wait_for NAME TEXT: until TEXT shows (10 s at most).
+wait_for() {
+  i=0
+  while ! screen_text "$1" | grep -qF -- "$2"; do
+    i=$((i + 1))
+    if [ $i -gt 100 ]; then
+      fail "timed out waiting for '$2' in $1"
+      screen_text "$1" | tail -15
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+type_line() { tmux -S "$SOCKET" send-keys -t "$1" -l -- "$2"; tmux -S "$SOCKET" send-keys -t "$1" Enter; }
+wait_exit() {
+  i=0
+  while [ ! -s "$WORK/$1.exit" ]; do
+    i=$((i + 1)); [ $i -gt 100 ] && { fail "$1 did not exit"; return 1; }
+    sleep 0.1
+  done
+  sed 's/EXIT=//' "$WORK/$1.exit"
+}
+count_records() { ls "$RECORDS" 2>/dev/null | grep -c '\.json$' || true; }
+
+# --- 1. A full screening, pre-filled in part, with help, invalid input, back and review.
+start one NO_COLOR=1 -- screen --policy wa-whatcom --set pathway=arrest_diversion --set incident_date=2024-03-02
+wait_for one "Question 1 of at most" && wait_for one "service area"
+type_line one "?"; wait_for one "Why this is asked" && ok "? shows why the question is asked"
+type_line one "maybe"; wait_for one "Not accepted: type y for yes or n for no" && ok "invalid input is re-asked"
+type_line one y              # in_area
+wait_for one "probable cause"; type_line one y
+wait_for one "offense"; type_line one 1             # drug_possession
+wait_for one "delivery"; type_line one n
+wait_for one "exploit minors"; type_line one n
+wait_for one "promoting prostitution"; type_line one n
+wait_for one "domestic-violence"; type_line one n
+wait_for one "weapon"; type_line one y            # weapon: would make it ineligible ...
+wait_for one "The outcome is now known: INELIGIBLE"
+wait_for one "Incident or case report number"
+type_line one b                                   # ... so go back and change it
+wait_for one "Now: yes (Enter keeps it)"; type_line one n
+wait_for one "date of birth"; type_line one 1990-01-01
+wait_for one "Conviction 1: category"; type_line one ""
+wait_for one "outstanding warrant"; type_line one 1
+wait_for one "amenable"; type_line one y
+wait_for one "agree to meet a case manager"; type_line one y
+wait_for one "take a new participant"; type_line one 1
+wait_for one "Incident or case report number"; type_line one r
+wait_for one "Answers so far:"; type_line one 3    # the third answer listed: in_area
+wait_for one "inside the program's service area"; type_line one y
+wait_for one "Incident or case report number"; type_line one "BPD-24-0302"
+wait_for one "Short narrative"; type_line one ""
+wait_for one "ELIGIBLE: the person may be referred" && ok "decision screen after b and r"
+type_line one sign
+wait_for one "assphrase"; type_line one "wrong horse"
+wait_for one "Wrong passphrase; try again." && ok "a wrong passphrase can be retried"
+wait_for one "assphrase"; type_line one "correct horse"
+wait_for one "Signed and saved." && wait_for one "HAND-OFF"
+rc=$(wait_exit one)
+[ "$rc" = 0 ] && ok "first screening signed, exit 0" || fail "first screening exit $rc"
+
+record=$(ls "$RECORDS"/REF-*.json 2>/dev/null | head -1)
+if [ -n "$record" ]; then
+  created=$(sed -n 's/.*"created_at":"\([0-9-]*\)T\([0-9:]*\)Z".*/\1\2/p' "$record" | tr -d ':-')
+  if ssh-keygen -Y verify -f "$WORK/allowed_signers" -I B-4417@WA0370000 \
+       -n divert-referral-v1@WA0370000 -s "$record.sshsig" -Overify-time="${created}Z" \
+       < "$record" > /dev/null 2>&1; then
+    ok "ssh-keygen -Y verify accepts the record"
+  else
+    fail "ssh-keygen -Y verify rejected $record"
+  fi
+  grep -q '"weapon_involved":{"source":"typed","value":false}' "$record" \
+    && ok "the changed answer is the one recorded" || fail "weapon_involved not recorded as changed"
+else
+  fail "no record written"
+fi
+if grep -q "$(printf '\033')\[" "$WORK/one.log"; then fail "NO_COLOR output has escape codes"; else ok "NO_COLOR: no escape codes"; fi
+wide=$(tr -d '\r' < "$WORK/one.log" | awk 'length($0) > 80' | wc -l)
+[ "$wide" -eq 0 ] && ok "no line wider than 80 columns" || fail "$wide lines wider than 80 columns"
+
+# --- 2. Ctrl-C in the middle: exit 130, no record, a private draft; --resume completes it.
+before=$(count_records)
+start two -- screen --policy wa-whatcom --set pathway=arrest_diversion --set incident_date=2024-03-03
+wait_for two "service area"; type_line two y
+wait_for two "probable cause"; type_line two y
+wait_for two "offense"
+tmux -S "$SOCKET" send-keys -t two C-c
+rc=$(wait_exit two)
+[ "$rc" = 130 ] && ok "Ctrl-C exits 130" || fail "Ctrl-C exit $rc"
+[ "$(count_records)" = "$before" ] && ok "Ctrl-C leaves no record" || fail "a record appeared after Ctrl-C"
+draft="$XDG_STATE_HOME/divert/drafts/screen.json"
+if [ -f "$draft" ] && [ "$(stat -c %a "$draft")" = 600 ]; then ok "draft kept, mode 600"; else fail "no private draft"; fi
+if grep -q "$(printf '\033')\[" "$WORK/two.log"; then ok "colour without NO_COLOR"; else fail "no colour on a terminal"; fi
+
+start three -- screen --resume
+wait_for three "Resuming: 2 answer(s) kept."
+wait_for three "offense"; type_line three 1
+for q in delivery "exploit minors" "promoting prostitution" "domestic-violence" weapon; do
+  wait_for three "$q"; type_line three n
+done
+wait_for three "date of birth"; type_line three 1985-05-05
+wait_for three "Conviction 1: category"; type_line three ""
+wait_for three "outstanding warrant"; type_line three 1
+wait_for three "amenable"; type_line three y
+wait_for three "agree to meet"; type_line three n
+wait_for three "INELIGIBLE"
+wait_for three "Incident or case report number"; type_line three ""
+wait_for three "Short narrative"; type_line three ""
+wait_for three "Type sign"; type_line three sign
+wait_for three "assphrase"; type_line three "correct horse"
+rc=$(wait_exit three)
+[ "$rc" = 1 ] && ok "resumed screening signed, exit 1 (ineligible)" || fail "resumed screening exit $rc"
+[ "$(count_records)" = $((before + 1)) ] && ok "resume wrote one record" || fail "resume did not write one record"
+[ ! -f "$draft" ] && ok "draft removed after signing" || fail "draft left after signing"
+
+if [ "$FAILED" -ne 0 ]; then
+  echo "screen tty: FAILED"
+  exit 1
+fi
+echo "screen tty: all passed"
