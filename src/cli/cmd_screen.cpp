@@ -93,10 +93,14 @@ int run_screen(const ScreenOptions& given, Io& io) {
 void register_screen(CLI::App& app, CommandState& state) {
   auto opts = std::make_shared<ScreenOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "screen", "Screen a case and write the signed referral record.\n"
-                "Without a terminal (or with --no-input) the answers come from --answers and "
-                "--set only.\nExit status: 0 eligible, 1 ineligible, 2 needs approval, "
-                "3 incomplete (nothing written).");
+      "screen",
+      "Screen a case and write the signed referral record.\n"
+      "On a terminal it walks you through the checklist, asking only what can still change the\n"
+      "outcome (y/n, a number from a list, YYYY-MM-DD or today; ? help, b back, r review,\n"
+      "q quit), then shows the decision; type sign (or decline / exception) to sign.\n"
+      "Without a terminal, or with --no-input or --json, the answers come from --answers and\n"
+      "--set only. Exit status: 0 eligible, 1 ineligible, 2 needs approval, 3 incomplete\n"
+      "(nothing written), 130 interrupted (nothing written; --resume continues).");
   cmd->add_option("--policy,-p", opts->policy, "Policy id or path (default: the configured policy)");
   cmd->add_option("--answers,-a", opts->answers, "Answers file (YAML or JSON), or - for stdin");
   cmd->add_option("--set", opts->sets, "Answer one question: ID=VALUE (repeatable; overrides --answers)");
