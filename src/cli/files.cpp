@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/files.hpp"
 
+#include "cli/publish.hpp"
+
 #include "core/error.hpp"
+#include "core/yaml_doc.hpp"
 
 #include <fmt/format.h>
 
@@ -13,6 +16,10 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -75,11 +82,81 @@ static std::vector<std::string> search_dirs() {
   return dirs;
 }
 
+namespace {
+
+// Parsed policy trees under $XDG_CACHE_HOME/divert/trees/<sha256>.tree, like ccache's: keyed
+// by the text's hash so an edited policy is never served stale, private to the user, and
+// skipped on any doubt (a file not ours, writable by others, or not one we wrote). Failing to
+// write it costs only speed. DIVERT_NO_CACHE=1 turns it off.
+class FileTreeCache : public YamlTreeCache {
+public:
+  explicit FileTreeCache(std::string dir) : m_dir(std::move(dir)) {}
+
+  std::optional<YamlNode> find(const std::string& sha256) const override {
+    const std::string path = m_dir + "/" + sha256 + ".tree";
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+      return std::nullopt;
+    }
+    struct stat st {};
+    std::string bytes;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+        (st.st_mode & 022) == 0 && st.st_size > 0 && st.st_size < (64 << 20)) {
+      bytes.resize(static_cast<size_t>(st.st_size));
+      size_t got = 0;
+      while (got < bytes.size()) {
+        const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+      }
+      bytes.resize(got);
+    }
+    ::close(fd);
+    return bytes.empty() ? std::nullopt : decode_yaml_tree(bytes, sha256);
+  }
+
+  void store(const std::string& sha256, const YamlNode& root) const override {
+    try {
+      make_private_dir(m_dir);
+      replace_file(m_dir + "/" + sha256 + ".tree", encode_yaml_tree(sha256, root));
+    } catch (const std::exception&) {
+      // A read-only or full cache only costs speed.
+    }
+  }
+
+private:
+  std::string m_dir;
+};
+
+std::shared_ptr<const YamlTreeCache> tree_cache() {
+  static const std::shared_ptr<const YamlTreeCache> cache = []() -> std::shared_ptr<const YamlTreeCache> {
+    const char* off = std::getenv("DIVERT_NO_CACHE");
+    if (off != nullptr && *off != '\0' && std::string(off) != "0") {
+      return nullptr;
+    }
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    const char* home = std::getenv("HOME");
+    std::string dir;
+    if (xdg != nullptr && *xdg == '/') {
+      dir = std::string(xdg) + "/divert/trees";
+    } else if (home != nullptr && *home == '/') {
+      dir = std::string(home) + "/.cache/divert/trees";
+    } else {
+      return nullptr;
+    }
+    return std::make_shared<FileTreeCache>(dir);
+  }();
+  return cache;
+}
+
+} // namespace
+
 static PolicyText text_at(const fs::path& path) {
   PolicyText text;
   text.text = read_file(path.string());
   text.display_name = path.string();
   text.directory = path.parent_path().string();
+  text.cache = tree_cache();
   return text;
 }
 

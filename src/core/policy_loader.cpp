@@ -286,15 +286,25 @@ private:
 
   void load_layer(const PolicyText& text, Policy& policy, int depth) {
     YamlDocument doc;
-    try {
-      doc = parse_yaml(text.text, text.display_name);
-    } catch (const InputError& e) {
-      for (const Diagnostic& d : e.diagnostics()) {
-        error(d.where, d.message);
+    const std::string sha = sha256_hex(text.text);
+    std::optional<YamlNode> cached = text.cache ? text.cache->find(sha) : std::nullopt;
+    if (cached) {
+      doc.file = std::make_shared<const std::string>(text.display_name);
+      doc.text = std::make_shared<const std::string>(text.text);
+      doc.root = std::move(*cached);
+    } else {
+      try {
+        doc = parse_yaml(text.text, text.display_name);
+      } catch (const InputError& e) {
+        for (const Diagnostic& d : e.diagnostics()) {
+          error(d.where, d.message);
+        }
+        return;
       }
-      return;
+      if (text.cache) {
+        text.cache->store(sha, doc.root);
+      }
     }
-    const std::string sha = sha256_hex(*doc.text);
     m_docs.push_back(doc);
     const YamlNode& root = doc.root;
     static const std::vector<std::string> k_top_keys = {

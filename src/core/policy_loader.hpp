@@ -2,8 +2,10 @@
 #pragma once
 
 #include "core/policy.hpp"
+#include "core/yaml_doc.hpp"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -14,6 +16,7 @@ struct PolicyText {
   std::string text;
   std::string display_name; // as shown in messages, e.g. "policies/wa-whatcom.yaml"
   std::string directory;    // where `extends` looks first
+  std::shared_ptr<const YamlTreeCache> cache; // optional: parsed trees by text hash
 };
 
 // Finds the text of a base layer named by `extends` (an id or a path), searching

@@ -7,6 +7,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
 
 namespace divert {
@@ -338,6 +339,121 @@ YamlDocument parse_yaml(std::string text, const std::string& display_name) {
     doc.root.column = 1;
   }
   return doc;
+}
+
+namespace {
+
+constexpr std::string_view k_tree_magic = "DVYT\x01";
+constexpr size_t k_max_tree_nodes = 1u << 20;
+
+void put_u32(std::string& out, size_t value) {
+  for (int shift = 0; shift < 32; shift += 8) {
+    out += static_cast<char>((value >> shift) & 0xFF);
+  }
+}
+
+void encode_node(std::string& out, const YamlNode& node) {
+  out += static_cast<char>(node.kind);
+  out += static_cast<char>(node.quoted ? 1 : 0);
+  put_u32(out, static_cast<size_t>(node.line));
+  put_u32(out, static_cast<size_t>(node.column));
+  put_u32(out, node.scalar.size());
+  out += node.scalar;
+  if (node.is_sequence()) {
+    put_u32(out, node.items.size());
+    for (const YamlNode& item : node.items) encode_node(out, item);
+  } else if (node.is_mapping()) {
+    put_u32(out, node.entries.size());
+    for (const auto& [key, value] : node.entries) {
+      encode_node(out, key);
+      encode_node(out, value);
+    }
+  } else {
+    put_u32(out, 0);
+  }
+}
+
+class TreeDecoder {
+public:
+  explicit TreeDecoder(std::string_view bytes) : m_bytes(bytes) {}
+
+  bool node(YamlNode& out, int depth) {
+    if (depth > k_max_depth || ++m_nodes > k_max_tree_nodes || m_at + 2 > m_bytes.size()) {
+      return false;
+    }
+    const auto kind = static_cast<unsigned char>(m_bytes[m_at++]);
+    const auto quoted = static_cast<unsigned char>(m_bytes[m_at++]);
+    if (kind > static_cast<unsigned char>(YamlNode::Kind::mapping) || quoted > 1) {
+      return false;
+    }
+    out.kind = static_cast<YamlNode::Kind>(kind);
+    out.quoted = quoted == 1;
+    uint32_t line = 0, column = 0, length = 0, count = 0;
+    if (!u32(line) || !u32(column) || !u32(length) || line > (1u << 30) || column > (1u << 30) ||
+        length > m_bytes.size() - m_at) {
+      return false;
+    }
+    out.line = static_cast<int>(line);
+    out.column = static_cast<int>(column);
+    out.scalar.assign(m_bytes.substr(m_at, length));
+    m_at += length;
+    if (!u32(count) || count > m_bytes.size() - m_at) {
+      return false;
+    }
+    if (out.is_sequence()) {
+      out.items.resize(count);
+      for (YamlNode& item : out.items) {
+        if (!node(item, depth + 1)) return false;
+      }
+    } else if (out.is_mapping()) {
+      out.entries.resize(count);
+      for (auto& [key, value] : out.entries) {
+        if (!node(key, depth + 1) || !key.is_scalar() || !node(value, depth + 1)) return false;
+      }
+    } else if (count != 0) {
+      return false;
+    }
+    return true;
+  }
+
+  bool u32(uint32_t& value) {
+    if (m_at + 4 > m_bytes.size()) return false;
+    value = 0;
+    for (int i = 0; i < 4; ++i) {
+      value |= static_cast<uint32_t>(static_cast<unsigned char>(m_bytes[m_at++])) << (8 * i);
+    }
+    return true;
+  }
+
+  bool at_end() const { return m_at == m_bytes.size(); }
+  size_t m_at = 0;
+
+private:
+  std::string_view m_bytes;
+  size_t m_nodes = 0;
+};
+
+} // namespace
+
+std::string encode_yaml_tree(const std::string& sha256, const YamlNode& root) {
+  std::string out(k_tree_magic);
+  out += sha256;
+  encode_node(out, root);
+  return out;
+}
+
+std::optional<YamlNode> decode_yaml_tree(std::string_view bytes, const std::string& sha256) {
+  const size_t header = k_tree_magic.size() + sha256.size();
+  if (bytes.size() < header || bytes.substr(0, k_tree_magic.size()) != k_tree_magic ||
+      bytes.substr(k_tree_magic.size(), sha256.size()) != sha256) {
+    return std::nullopt;
+  }
+  TreeDecoder decoder(bytes.substr(header));
+  YamlNode root;
+  if (!decoder.node(root, 0) || !decoder.at_end()) {
+    return std::nullopt;
+  }
+  return root;
 }
 
 YamlNode parse_yaml_value(std::string_view text, const std::string& display_name) {

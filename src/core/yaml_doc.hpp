@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,6 +47,21 @@ struct YamlDocument {
 // duplicate key, anchor, alias, tag, merge key, second document, invalid UTF-8 or nesting
 // deeper than a policy could ever need.
 YamlDocument parse_yaml(std::string text, const std::string& display_name);
+
+// A store of parsed trees keyed by the SHA-256 of their text, so that a policy read again
+// need not be parsed again (yaml-cpp costs milliseconds per policy, most of `decide`'s time).
+// Implementations live in the front-end; core only serializes.
+class YamlTreeCache {
+public:
+  virtual ~YamlTreeCache() = default;
+  virtual std::optional<YamlNode> find(const std::string& sha256) const = 0;
+  virtual void store(const std::string& sha256, const YamlNode& root) const = 0;
+};
+
+// A compact binary form of a tree (with its positions), and back. `decode_yaml_tree` checks
+// every length and the nesting, and returns nullopt for anything it did not write itself.
+std::string encode_yaml_tree(const std::string& sha256, const YamlNode& root);
+std::optional<YamlNode> decode_yaml_tree(std::string_view bytes, const std::string& sha256);
 
 // The same limits apply to one-line flow values such as `--set` arguments.
 YamlNode parse_yaml_value(std::string_view text, const std::string& display_name);

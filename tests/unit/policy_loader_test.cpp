@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+
 using namespace divert;
 using namespace divert::testing;
 
@@ -188,5 +190,52 @@ TEST_SUITE("policy_loader") {
         "effective: 2020-01-01\nproviders: [{name: P, contact: C}]\nderived:\n"
         "  - id: months_here\n    label: M\n    value: months_between(date_of_brith, incident_date)\n";
     CHECK(load_error(yaml) == "test.yaml:12:27: error: unknown question 'date_of_brith', did you mean 'date_of_birth'? (derived value 'months_here')");
+  }
+}
+
+TEST_SUITE("yaml_tree_cache") {
+  TEST_CASE("a tree survives encoding with every position, and damaged bytes are refused") {
+    const std::string text = read_source_file("policies/wa-whatcom.yaml");
+    const YamlDocument doc = parse_yaml(text, "w.yaml");
+    const std::string bytes = encode_yaml_tree("abc", doc.root);
+    const std::optional<YamlNode> back = decode_yaml_tree(bytes, "abc");
+    REQUIRE(back);
+    CHECK(encode_yaml_tree("abc", *back) == bytes);
+    CHECK_FALSE(decode_yaml_tree(bytes, "abd"));                  // another text's hash
+    CHECK_FALSE(decode_yaml_tree(bytes.substr(0, bytes.size() - 1), "abc")); // truncated
+    CHECK_FALSE(decode_yaml_tree(bytes + "x", "abc"));            // trailing bytes
+    for (size_t at = 8; at < bytes.size(); at += 37) {            // no crash on any flip
+      std::string damaged = bytes;
+      damaged[at] = static_cast<char>(damaged[at] ^ 0x5A);
+      (void)decode_yaml_tree(damaged, "abc");
+    }
+  }
+
+  TEST_CASE("a policy loaded from the cache is the same policy") {
+    struct MemoryCache : YamlTreeCache {
+      mutable std::map<std::string, std::string> trees;
+      mutable int hits = 0;
+      std::optional<YamlNode> find(const std::string& sha) const override {
+        auto it = trees.find(sha);
+        if (it == trees.end()) return std::nullopt;
+        ++hits;
+        return decode_yaml_tree(it->second, sha);
+      }
+      void store(const std::string& sha, const YamlNode& root) const override {
+        trees[sha] = encode_yaml_tree(sha, root);
+      }
+    };
+    auto cache = std::make_shared<MemoryCache>();
+    PolicyResolver resolve = [&](const std::string& ref, const std::string&) -> std::optional<PolicyText> {
+      PolicyText t{read_source_file("policies/" + ref + ".yaml"), "policies/" + ref + ".yaml", ".", cache};
+      return t;
+    };
+    PolicyText top{read_source_file("policies/wa-whatcom.yaml"), "policies/wa-whatcom.yaml", ".", cache};
+    const Policy first = load_policy(top, resolve);
+    const Policy second = load_policy(top, resolve);
+    CHECK(cache->hits == 3);
+    CHECK(first.rules.size() == second.rules.size());
+    CHECK(first.layers.back().sha256 == second.layers.back().sha256);
+    CHECK(first.rules.back().where.line == second.rules.back().where.line);
   }
 }
