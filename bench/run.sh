@@ -81,3 +81,15 @@ decide_ms=$(awk -F: '/"median"/ {gsub(/[ ,]/, "", $2); printf "%.2f", $2 * 1000;
 echo "median ${decide_ms} ms (wa-whatcom, examples/wa-whatcom-possession.yaml)" >> "$out/results.md"
 echo "bench: decide median ${decide_ms} ms"
 echo "bench: results in $out/results.md"
+
+# The walk-through: from start to the first question on a terminal.
+fq=$(python3 bench/first_question.py "$divert" 30)
+set -- $fq
+{
+  echo
+  echo "## screen: start to the first question on a terminal (pty, 3 warm-ups, 30 runs)"
+  echo
+  echo "median $1 ms (min $2, max $3)"
+} >> "$out/results.md"
+echo "bench: screen first question median $1 ms"
+echo "bench: records signed/verified per second: sh bench/records/run.sh"

@@ -293,8 +293,43 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
     if (doc.current_location().get(rest) == simdjson::SUCCESS) {
       return "invalid JSON: trailing content after the object";
     }
+  } else if (!seen_case_id) {
+    // The error object still names the case, so a script can tell which one failed.
+    find_case_id(line, case_id_json);
   }
   return problem;
+}
+
+void JsonCaseReader::find_case_id(std::string_view line, std::string& case_id_json) {
+  sj::document doc;
+  const simdjson::padded_string_view view(line.data(), line.size(), line.size() + padding());
+  sj::object object;
+  if (m_impl->parser.iterate(view).get(doc) != simdjson::SUCCESS ||
+      doc.get_object().get(object) != simdjson::SUCCESS) {
+    return;
+  }
+  for (auto field : object) {
+    std::string_view key;
+    if (field.unescaped_key().get(key) != simdjson::SUCCESS) {
+      return;
+    }
+    if (key != "case_id") {
+      continue;
+    }
+    sj::value value;
+    if (field.value().get(value) != simdjson::SUCCESS) {
+      return;
+    }
+    std::string_view s;
+    int64_t n = 0;
+    if (value.get_string().get(s) == simdjson::SUCCESS) {
+      case_id_json.clear();
+      append_json_string(case_id_json, s);
+    } else if (value.get_int64().get(n) == simdjson::SUCCESS) {
+      case_id_json = std::to_string(n);
+    }
+    return;
+  }
 }
 
 } // namespace divert

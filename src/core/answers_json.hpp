@@ -26,6 +26,9 @@ public:
   static size_t padding();
 
 private:
+  // After an error: the line's case_id, when it can still be found, for the error object.
+  void find_case_id(std::string_view line, std::string& case_id_json);
+
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
