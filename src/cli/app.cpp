@@ -63,7 +63,10 @@ static void report(Io& io, bool json, const Diagnostic& d) {
 }
 
 static void report(Io& io, bool json, const std::string& message) {
-  report(io, json, Diagnostic{{}, Severity::error, message, {}});
+  // Built member by member: GCC 12 at -O2 warns (wrongly) about the braced form.
+  Diagnostic d;
+  d.message = message;
+  report(io, json, d);
 }
 
 int run(const std::vector<std::string>& args, Io& io) {
@@ -117,8 +120,11 @@ int run(const std::vector<std::string>& args, Io& io) {
     return exit_usage;
   } catch (const InputError& e) {
     if (state.json) {
-      report(io, true, e.diagnostics().empty() ? Diagnostic{{}, Severity::error, e.what(), {}}
-                                               : e.diagnostics().front());
+      if (e.diagnostics().empty()) {
+        report(io, true, std::string(e.what()));
+      } else {
+        report(io, true, e.diagnostics().front());
+      }
     } else {
       for (const Diagnostic& d : e.diagnostics()) {
         report(io, false, d);

@@ -49,7 +49,11 @@ std::vector<Diagnostic> lint_one(const std::string& reference, Days day) {
     if (message.starts_with(reference + ": ")) {
       message.erase(0, reference.size() + 2); // the file name leads the finding already
     }
-    return {Diagnostic{{reference, 0, 0}, Severity::error, message, "unreadable"}};
+    Diagnostic d; // member by member: GCC 12 -O2 warns (wrongly) about the braced form
+    d.where.file = reference;
+    d.message = message;
+    d.check = "unreadable";
+    return {d};
   }
   return lint_policy_file(text, policy_resolver(), day);
 }

@@ -155,7 +155,9 @@ PublishedRecord sign_and_publish(const ScreenSession& session, const Answers& an
         for (int i = 0; i < 4; ++i) {
           bits[static_cast<size_t>(i)] = static_cast<unsigned char>((seq >> (8 * (3 - i))) & 0xFF);
         }
-        std::copy(random.begin(), random.end(), bits.begin() + 4);
+        for (size_t i = 0; i + 4 < bits.size() && i < random.size(); ++i) {
+          bits[i + 4] = static_cast<unsigned char>(random[i]);
+        }
         RecordContext ctx;
         ctx.record_id = make_ulid(now * 1000, bits);
         ctx.created_at = now;

@@ -16,7 +16,7 @@ struct PolicyText {
   std::string text;
   std::string display_name; // as shown in messages, e.g. "policies/wa-whatcom.yaml"
   std::string directory;    // where `extends` looks first
-  std::shared_ptr<const YamlTreeCache> cache; // optional: parsed trees by text hash
+  std::shared_ptr<const YamlTreeCache> cache = nullptr; // optional: parsed trees by text hash
 };
 
 // Finds the text of a base layer named by `extends` (an id or a path), searching
