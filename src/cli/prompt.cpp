@@ -22,9 +22,13 @@ namespace divert::cli {
 namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
+volatile std::sig_atomic_t g_held = 0;
 
 extern "C" void on_interrupt(int) {
   g_interrupted = 1;
+  if (g_held != 0) {
+    return; // a record is being published: let it finish, then report it
+  }
   // Nothing is half-published while the officer is being asked (drafts and records are
   // written atomically, and publishing holds signals back), so leaving at once is safe.
   static const char k_message[] =
@@ -515,6 +519,9 @@ void catch_interrupts() {
 }
 
 bool interrupted() { return g_interrupted != 0; }
+
+InterruptHold::InterruptHold() { g_held = 1; }
+InterruptHold::~InterruptHold() { g_held = 0; }
 
 std::string describe_answer(const Question& q, const Slot& slot) {
   if (!slot.present) return "(not answered)";

@@ -59,4 +59,14 @@ std::string describe_answer(const Question& question, const Slot& slot);
 void catch_interrupts();
 bool interrupted();
 
+// While one lives, Ctrl-C does not end the process: a record being published is finished
+// (and then reported) rather than left for the officer to wonder about.
+class InterruptHold {
+public:
+  InterruptHold();
+  ~InterruptHold();
+  InterruptHold(const InterruptHold&) = delete;
+  InterruptHold& operator=(const InterruptHold&) = delete;
+};
+
 } // namespace divert::cli

@@ -93,6 +93,7 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
   hooks.sign = [&](const Answers& final_answers, const Decision& decision,
                    const std::optional<OfficerAction>& action) {
     const SigningKey key = unlock_screen_key(session, opts, io);
+    const InterruptHold hold;
     const PublishedRecord record =
         sign_and_publish(session, final_answers, decision, action, opts.supersedes, key);
     remove_draft(path);
