@@ -39,15 +39,7 @@ int run_batch(const BatchOptions& opts, Io& io) {
     io.err << "divert: note: " << warning << '\n';
   }
   std::unique_ptr<std::istream> file;
-  std::istream* in = &io.in;
-  if (opts.cases != "-") {
-    auto f = std::make_unique<std::ifstream>(opts.cases, std::ios::binary);
-    if (!*f) {
-      throw MissingInputError(fmt::format("{}: cannot read: {}", opts.cases, std::strerror(errno)));
-    }
-    file = std::move(f);
-    in = file.get();
-  }
+  std::istream* in = &open_input(opts.cases, io.in, file);
 
   JsonCaseReader reader(policy);
   Evaluator evaluator(policy);

@@ -61,15 +61,7 @@ int run_diff(const DiffOptions& opts, Io& io) {
   const Policy before = load_policy_arg(opts.before, false);
   const Policy after = load_policy_arg(opts.after, false);
   std::unique_ptr<std::istream> file;
-  std::istream* in = &io.in;
-  if (opts.cases != "-") {
-    auto f = std::make_unique<std::ifstream>(opts.cases, std::ios::binary);
-    if (!*f) {
-      throw MissingInputError(fmt::format("{}: cannot read: {}", opts.cases, std::strerror(errno)));
-    }
-    file = std::move(f);
-    in = file.get();
-  }
+  std::istream* in = &open_input(opts.cases, io.in, file);
 
   PolicyDiff diff(before, after, today());
   LineReader lines(*in, PolicyDiff::padding());

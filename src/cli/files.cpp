@@ -31,6 +31,19 @@ std::string read_stdin() {
   return buffer.str();
 }
 
+std::istream& open_input(const std::string& path, std::istream& standard_input,
+                         std::unique_ptr<std::istream>& holder) {
+  if (path == "-") {
+    return standard_input;
+  }
+  auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*file) {
+    throw MissingInputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+  }
+  holder = std::move(file);
+  return *holder;
+}
+
 std::string read_file(const std::string& path) {
   if (path == "-") {
     return read_stdin();

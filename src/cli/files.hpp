@@ -4,6 +4,8 @@
 #include "core/policy.hpp"
 #include "core/policy_loader.hpp"
 
+#include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,11 @@ namespace divert::cli {
 // Reads a whole file ("-" = standard input). Throws MissingInputError when it cannot.
 std::string read_file(const std::string& path);
 std::string read_stdin();
+
+// Opens `path` for streaming ("-" = `standard_input`); `holder` keeps an opened file alive.
+// Throws MissingInputError when it cannot.
+std::istream& open_input(const std::string& path, std::istream& standard_input,
+                         std::unique_ptr<std::istream>& holder);
 
 // Finds a policy named on the command line: a path when it contains '/' or ends in .yaml,
 // otherwise an id looked up in $DIVERT_POLICY_PATH, the installed policies, then ./policies.
