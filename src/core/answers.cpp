@@ -25,7 +25,9 @@ void Answers::clear(size_t q) {
   slots[q].x = 0;
   slots[q].items.clear();
   slots[q].text.clear();
-  where[q] = {};
+  if (!where[q].file.empty()) {
+    where[q] = {};
+  }
 }
 
 void Answers::reset() {

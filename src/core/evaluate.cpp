@@ -17,7 +17,13 @@ const char* outcome_name(Outcome outcome) {
   return "?";
 }
 
-Evaluator::Evaluator(const Policy& policy) : m_policy(policy) {}
+Evaluator::Evaluator(const Policy& policy) : m_policy(policy) {
+  for (int q : policy.ask_order) {
+    if (!policy.questions[static_cast<size_t>(q)].ask.empty()) {
+      m_asked_when.push_back(q);
+    }
+  }
+}
 
 Decision evaluate(const Policy& policy, const Answers& answers, std::optional<Days> today) {
   Decision decision;
@@ -34,12 +40,12 @@ void Evaluator::run(const Answers& answers, std::optional<Days> today, Decision&
   d.unused.clear();
   d.warnings.clear();
   d.referral.reset();
-  d.visible.assign(nq, Tri::unknown);
+  d.visible.assign(nq, Tri::yes); // a question without an ask-condition is always asked
   d.fired.assign(p.rules.size(), Tri::unknown);
 
   // An answer is readable only while its question's ask-condition is true on the others.
   EvalInput input{answers.slots.data(), d.visible.data()};
-  for (int q : p.ask_order) {
+  for (int q : m_asked_when) {
     d.visible[static_cast<size_t>(q)] = p.questions[static_cast<size_t>(q)].ask.eval_bool(input);
   }
 

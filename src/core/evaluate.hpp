@@ -47,6 +47,7 @@ public:
 
 private:
   const Policy& m_policy;
+  std::vector<int> m_asked_when; // questions with an ask-condition, in evaluation order
 };
 
 } // namespace divert
