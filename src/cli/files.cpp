@@ -92,6 +92,13 @@ static std::vector<std::string> search_dirs() {
   dirs.emplace_back(DIVERT_POLICY_DIR);
 #endif
   dirs.emplace_back("policies");
+  // Last, the policies of the source tree a build directory sits in (build/divert ->
+  // policies/), so a freshly built divert works from any directory.
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    dirs.push_back((self.parent_path().parent_path() / "policies").string());
+  }
   return dirs;
 }
 
@@ -185,7 +192,8 @@ PolicyText find_policy(const std::string& reference) {
     }
   }
   throw MissingInputError(fmt::format(
-      "no policy '{}' (looked in $DIVERT_POLICY_PATH, the installed policies and ./policies)",
+      "no policy '{}' (looked in $DIVERT_POLICY_PATH, the installed policies, ./policies "
+      "and the policies beside this build)",
       reference));
 }
 
