@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/render.hpp"
 
+#include "core/text_util.hpp"
+
 #include <fmt/format.h>
 
 namespace divert::cli {
@@ -20,36 +22,8 @@ std::string status_warning(const Policy& policy) {
 
 std::string wrap(std::string_view text, std::string_view indent, size_t width) {
   // Continuation lines hang under the text after a leading "- " bullet.
-  std::string hang(indent);
-  if (text.starts_with("- ")) {
-    hang += "  ";
-  }
-  std::string out;
-  std::string line(indent);
-  size_t i = 0;
-  bool line_has_word = false;
-  while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\n')) ++i;
-    size_t j = i;
-    while (j < text.size() && text[j] != ' ' && text[j] != '\n') ++j;
-    if (i == j) break;
-    const std::string_view word = text.substr(i, j - i);
-    if (line_has_word && line.size() + 1 + word.size() > width) {
-      out += line;
-      out += '\n';
-      line = hang;
-      line_has_word = false;
-    }
-    if (line_has_word) line += ' ';
-    line += word;
-    line_has_word = true;
-    i = j;
-  }
-  if (line_has_word) {
-    out += line;
-    out += '\n';
-  }
-  return out;
+  const std::string hang = std::string(indent) + (text.starts_with("- ") ? "  " : "");
+  return word_wrap(text, indent, hang, width);
 }
 
 static std::string paint(bool color, const char* code, const std::string& text) {

@@ -21,28 +21,7 @@ std::string number(double x) { return fmt::format("{}", x); }
 // `first` when given).
 std::string wrap(std::string_view text, const std::string& indent, size_t width = 79,
                  std::optional<std::string> first = std::nullopt) {
-  std::string out;
-  std::string line = first.value_or(indent);
-  bool has_word = false;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\n')) ++i;
-    size_t j = i;
-    while (j < text.size() && text[j] != ' ' && text[j] != '\n') ++j;
-    if (i == j) break;
-    const std::string_view word = text.substr(i, j - i);
-    if (has_word && line.size() + 1 + word.size() > width) {
-      out += line + "\n";
-      line = indent;
-      has_word = false;
-    }
-    if (has_word) line += ' ';
-    line += word;
-    has_word = true;
-    i = j;
-  }
-  if (has_word) out += line + "\n";
-  return out;
+  return word_wrap(text, first.value_or(indent), indent, width);
 }
 
 // Equal sub-expressions (nodes and children), wherever they sit in their vectors.

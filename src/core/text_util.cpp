@@ -19,6 +19,36 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
+std::string word_wrap(std::string_view text, std::string_view first, std::string_view rest,
+                      std::size_t width) {
+  std::string out;
+  std::string line(first);
+  bool has_word = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\n')) ++i;
+    size_t j = i;
+    while (j < text.size() && text[j] != ' ' && text[j] != '\n') ++j;
+    if (i == j) break;
+    const std::string_view word = text.substr(i, j - i);
+    if (has_word && line.size() + 1 + word.size() > width) {
+      out += line;
+      out += '\n';
+      line = std::string(rest);
+      has_word = false;
+    }
+    if (has_word) line += ' ';
+    line += word;
+    has_word = true;
+    i = j;
+  }
+  if (has_word) {
+    out += line;
+    out += '\n';
+  }
+  return out;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) {

@@ -14,6 +14,11 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+// Word-wraps `text` to `width` columns: the first line starts with `first`, the others with
+// `rest`. A word longer than a line stands alone on its line.
+std::string word_wrap(std::string_view text, std::string_view first, std::string_view rest,
+                      std::size_t width = 79);
+
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 
