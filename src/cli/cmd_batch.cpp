@@ -29,10 +29,6 @@ struct BatchOptions {
   std::string cases = "-";
 };
 
-bool is_blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r") == std::string_view::npos;
-}
-
 int run_batch(const BatchOptions& opts, Io& io) {
   const Policy policy = load_policy_arg(opts.policy, false);
   if (const std::string warning = status_warning(policy); !warning.empty()) {
@@ -56,14 +52,7 @@ int run_batch(const BatchOptions& opts, Io& io) {
   size_t errors = 0;
   size_t line_number = 0;
   std::string_view line;
-  while (lines.next(line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (is_blank(line)) {
-      continue;
-    }
+  while (lines.next_case(line, line_number)) {
     std::string problem = reader.read(line, answers, case_id);
     if (problem.empty()) {
       problem = past_date_problem(policy, answers);

@@ -29,10 +29,6 @@ struct DiffOptions {
 
 constexpr size_t k_text_changes = 20;
 
-bool is_blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r") == std::string_view::npos;
-}
-
 std::string side_text(const DiffSide& side) {
   if (side.error) {
     return fmt::format("error ({})", side.message);
@@ -75,14 +71,7 @@ int run_diff(const DiffOptions& opts, Io& io) {
   size_t line_number = 0;
   std::string_view line;
   auto last_progress = std::chrono::steady_clock::now();
-  while (lines.next(line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (is_blank(line)) {
-      continue;
-    }
+  while (lines.next_case(line, line_number)) {
     if (diff.compare(line, line_number, change)) {
       if (opts.json) {
         // Streamed: a corpus of millions of cases may change in millions of places.

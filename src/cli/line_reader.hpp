@@ -40,6 +40,21 @@ public:
     }
   }
 
+  // The next case of a JSON Lines corpus, as batch and diff read it: `line_number` counts
+  // physical lines (1-based), a trailing CR is dropped, blank lines are skipped.
+  bool next_case(std::string_view& line, size_t& line_number) {
+    while (next(line)) {
+      ++line_number;
+      if (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+      }
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   bool bad() const { return m_in.bad(); }
 
 private:
