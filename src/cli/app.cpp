@@ -49,6 +49,16 @@ long long now_seconds() {
 
 Days today() { return static_cast<Days>(now_seconds() / 86400); }
 
+int exit_for_outcome(Outcome outcome) {
+  switch (outcome) {
+  case Outcome::eligible: return exit_ok;
+  case Outcome::ineligible: return exit_no;
+  case Outcome::needs_approval: return exit_needs_approval;
+  case Outcome::incomplete: return exit_incomplete;
+  }
+  return exit_no;
+}
+
 static void report(Io& io, bool json, const Diagnostic& d) {
   if (json) {
     nlohmann::json e = {{"message", d.message},

@@ -3,6 +3,8 @@
 
 #include "cli/io.hpp"
 
+#include "core/evaluate.hpp"
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -27,6 +29,9 @@ enum ExitCode : int {
   exit_key = 77,
   exit_interrupted = 130,
 };
+
+// The exit status for a decision's outcome (decide, screen).
+int exit_for_outcome(Outcome outcome);
 
 // The command chosen on the command line, run after parsing so that every exception reaches
 // the one handler in run().

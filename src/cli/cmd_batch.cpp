@@ -31,9 +31,7 @@ struct BatchOptions {
 
 int run_batch(const BatchOptions& opts, Io& io) {
   const Policy policy = load_policy_arg(opts.policy, false);
-  if (const std::string warning = status_warning(policy); !warning.empty()) {
-    io.err << "divert: note: " << warning << '\n';
-  }
+  note_policy_status(io.err, policy);
   std::unique_ptr<std::istream> file;
   std::istream* in = &open_input(opts.cases, io.in, file);
 

@@ -23,38 +23,18 @@ struct DecideOptions {
   bool json = false;
 };
 
-int exit_for(Outcome outcome) {
-  switch (outcome) {
-  case Outcome::eligible: return exit_ok;
-  case Outcome::ineligible: return exit_no;
-  case Outcome::needs_approval: return exit_needs_approval;
-  case Outcome::incomplete: return exit_incomplete;
-  }
-  return exit_no;
-}
-
 int run_decide(const DecideOptions& opts, Io& io) {
   const Policy policy = load_policy_arg(opts.policy, false);
-  Answers answers(policy);
-  if (!opts.answers.empty()) {
-    const std::string name = opts.answers == "-" ? "<stdin>" : opts.answers;
-    const YamlDocument doc = parse_yaml(read_file(opts.answers), name);
-    read_answers(doc, policy, answers, AnswerSource::file);
-  }
-  for (const std::string& assignment : opts.sets) {
-    set_answer(assignment, policy, answers);
-  }
+  const Answers answers = read_case_answers(policy, opts.answers, opts.sets);
   check_answers(policy, answers);
   const Decision decision = evaluate(policy, answers, today());
   if (opts.json) {
-    if (const std::string warning = status_warning(policy); !warning.empty()) {
-      io.err << "divert: note: " << warning << '\n';
-    }
+    note_policy_status(io.err, policy);
     io.out << decision_json(policy, decision) << '\n';
   } else {
     render_decision(io.out, policy, decision, io.color);
   }
-  return exit_for(decision.outcome);
+  return exit_for_outcome(decision.outcome);
 }
 
 } // namespace

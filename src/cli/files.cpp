@@ -225,6 +225,19 @@ PolicyResolver policy_resolver() {
   };
 }
 
+Answers read_case_answers(const Policy& policy, const std::string& answers_path,
+                          const std::vector<std::string>& sets) {
+  Answers answers(policy);
+  if (!answers_path.empty()) {
+    const std::string name = answers_path == "-" ? "<stdin>" : answers_path;
+    read_answers(parse_yaml(read_file(answers_path), name), policy, answers, AnswerSource::file);
+  }
+  for (const std::string& assignment : sets) {
+    set_answer(assignment, policy, answers);
+  }
+  return answers;
+}
+
 Policy load_policy_arg(const std::string& reference, bool allow_abstract) {
   const PolicyText text = find_policy(reference);
   Policy policy = load_policy(text, policy_resolver());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "core/answers.hpp"
 #include "core/policy.hpp"
 #include "core/policy_loader.hpp"
 
@@ -29,6 +30,11 @@ PolicyResolver policy_resolver();
 
 // Loads a policy named on the command line; abstract ones only when `allow_abstract`.
 Policy load_policy_arg(const std::string& reference, bool allow_abstract);
+
+// The answers of one case from the command line: `answers_path` (a YAML or JSON file, "-" for
+// standard input, "" for none), then each `--set` over it. InputError (65) for any bad answer.
+Answers read_case_answers(const Policy& policy, const std::string& answers_path,
+                          const std::vector<std::string>& sets);
 
 // Every shipped policy file: *.yaml in the first policies directory found.
 std::vector<std::string> shipped_policy_files();

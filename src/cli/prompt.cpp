@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/prompt.hpp"
 
+#include "cli/app.hpp"
+
 #include "cli/render.hpp"
 
 #include "core/interview.hpp"
@@ -81,7 +83,7 @@ public:
       }
       if (next < 0) {
         if (decision_screen(decision)) {
-          return exit_status(decision.outcome);
+          return exit_for_outcome(decision.outcome);
         }
         continue;
       }
@@ -151,16 +153,6 @@ private:
     case Outcome::incomplete: return "INCOMPLETE";
     }
     return "?";
-  }
-
-  static int exit_status(Outcome o) {
-    switch (o) {
-    case Outcome::eligible: return 0;
-    case Outcome::ineligible: return 1;
-    case Outcome::needs_approval: return 2;
-    case Outcome::incomplete: return 3;
-    }
-    return 1;
   }
 
   // Typed answers that a change made irrelevant are dropped, and the officer is told which.

@@ -20,6 +20,12 @@ std::string status_warning(const Policy& policy) {
   return {};
 }
 
+void note_policy_status(std::ostream& err, const Policy& policy) {
+  if (const std::string warning = status_warning(policy); !warning.empty()) {
+    err << "divert: note: " << warning << '\n';
+  }
+}
+
 std::string wrap(std::string_view text, std::string_view indent, size_t width) {
   // Continuation lines hang under the text after a leading "- " bullet.
   const std::string hang = std::string(indent) + (text.starts_with("- ") ? "  " : "");

@@ -85,14 +85,7 @@ ScreenSession open_screen_session(const ScreenOptions& opts) {
 
 Answers read_screen_answers(const ScreenSession& session, const ScreenOptions& opts) {
   const Policy& policy = session.policy;
-  Answers answers(policy);
-  if (!opts.answers.empty()) {
-    const std::string name = opts.answers == "-" ? "<stdin>" : opts.answers;
-    read_answers(parse_yaml(read_file(opts.answers), name), policy, answers, AnswerSource::file);
-  }
-  for (const std::string& assignment : opts.sets) {
-    set_answer(assignment, policy, answers);
-  }
+  Answers answers = read_case_answers(policy, opts.answers, opts.sets);
   if (const int q = policy.question_index("agency"); q >= 0) {
     const auto qi = static_cast<size_t>(q);
     if (!answers.slots[qi].present) {
@@ -193,9 +186,7 @@ void report_screening(Io& io, const ScreenSession& session, const Decision& deci
                       const std::optional<PublishedRecord>& record, bool json) {
   const Policy& policy = session.policy;
   if (json) {
-    if (const std::string warning = status_warning(policy); !warning.empty()) {
-      io.err << "divert: note: " << warning << '\n';
-    }
+    note_policy_status(io.err, policy);
     std::string out = decision_json(policy, decision);
     out.pop_back(); // the closing brace: "record" joins the decision's members
     out += ",\"record\":";
@@ -232,14 +223,5 @@ void report_screening(Io& io, const ScreenSession& session, const Decision& deci
   }
 }
 
-int exit_for_outcome(Outcome outcome) {
-  switch (outcome) {
-  case Outcome::eligible: return 0;
-  case Outcome::ineligible: return 1;
-  case Outcome::needs_approval: return 2;
-  case Outcome::incomplete: return 3;
-  }
-  return 1;
-}
 
 } // namespace divert::cli

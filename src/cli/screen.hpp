@@ -80,7 +80,4 @@ void report_screening(Io& io, const ScreenSession& session, const Decision& deci
                       const std::optional<OfficerAction>& action,
                       const std::optional<PublishedRecord>& record, bool json);
 
-// The exit status for an outcome (0 eligible, 1 ineligible, 2 needs approval, 3 incomplete).
-int exit_for_outcome(Outcome outcome);
-
 } // namespace divert::cli
