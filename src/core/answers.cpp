@@ -297,10 +297,12 @@ std::string past_date_problem(const Policy& policy, const Answers& answers) {
     return {};
   }
   const auto incident_day = static_cast<Days>(incident.x);
-  for (size_t q = 0; q < policy.questions.size(); ++q) {
+  // Once per batch line: only the questions marked past are looked at.
+  for (const int past : policy.past_questions) {
+    const auto q = static_cast<size_t>(past);
     const Question& question = policy.questions[q];
     const Slot& slot = answers.slots[q];
-    if (!question.past || !slot.present) {
+    if (!slot.present) {
       continue;
     }
     if (question.type == QuestionType::date && static_cast<Days>(slot.x) > incident_day) {

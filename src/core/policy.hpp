@@ -125,6 +125,7 @@ struct Policy {
   // Filled by the loader for the evaluator.
   std::vector<int> ask_order;     // questions in an order where each ask depends on earlier ones
   std::vector<bool> read_by_policy; // per question: read by some rule (or an ask of one)
+  std::vector<int> past_questions; // questions marked `past` (checked against incident_date)
   int pathway_question = -1;
   int incident_date_question = -1;
 

@@ -899,6 +899,10 @@ private:
       for (int dep : policy.questions[static_cast<size_t>(q)].ask.reads()) push(dep);
     }
     policy.read_by_policy = std::move(read);
+    policy.past_questions.clear();
+    for (size_t q = 0; q < policy.questions.size(); ++q) {
+      if (policy.questions[q].past) policy.past_questions.push_back(static_cast<int>(q));
+    }
   }
 
   struct PendingRule {
