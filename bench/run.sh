@@ -18,13 +18,12 @@ if [ -n "$need" ]; then
 fi
 
 sh scripts/install-deps.sh >/dev/null
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DDIVERT_BENCH=ON >/dev/null
 cmake --build build-bench >/dev/null
 divert=build-bench/divert
-c++ -O2 -std=c++20 -o "$out/gen_corpus" bench/gen_corpus.cpp
 
 corpus="$out/corpus-$cases.jsonl"
-[ -s "$corpus" ] || "$out/gen_corpus" "$cases" > "$corpus"
+[ -s "$corpus" ] || build-bench/bench/gen_corpus "$cases" > "$corpus"
 bytes=$(wc -c < "$corpus")
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

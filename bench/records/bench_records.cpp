@@ -7,14 +7,14 @@
 // allowed_signers lookup, fingerprint, and the device-chain analysis -- what `divert verify`
 // does per record once the files are read. The N records are then written to OUT_DIR (not
 // timed) so that run.sh can time `divert verify OUT_DIR` end to end.
-#include "core/allowed_signers.hpp"
-#include "core/canonical_json.hpp"
-#include "core/policy_loader.hpp"
-#include "core/record.hpp"
-#include "core/text_util.hpp"
-#include "core/ulid.hpp"
-#include "core/verify.hpp"
-#include "core/yaml_doc.hpp"
+#include "core/record/allowed_signers.hpp"
+#include "core/record/canonical_json.hpp"
+#include "core/policy/policy_loader.hpp"
+#include "core/record/record.hpp"
+#include "core/base/text_util.hpp"
+#include "core/record/ulid.hpp"
+#include "core/record/verify.hpp"
+#include "core/base/yaml_doc.hpp"
 
 #include <chrono>
 #include <cstdio>

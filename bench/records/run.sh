@@ -7,10 +7,8 @@ cd "$(dirname "$0")/../.."
 n=${1:-20000}
 out=bench/out
 mkdir -p "$out"
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF > /dev/null
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DDIVERT_BENCH=ON > /dev/null
 cmake --build build-bench > /dev/null
-c++ -O2 -std=c++20 -DNDEBUG -Isrc -o "$out/bench_records" bench/records/bench_records.cpp \
-  build-bench/src/libdivert_core.a -lyaml-cpp -lsimdjson -lfmt -lcrypto
 
 pin=""
 command -v taskset > /dev/null 2>&1 && pin="taskset -c 0"
@@ -25,7 +23,7 @@ raw_sign=${speed% *}
 raw_verify=${speed#* }
 
 # In process: divert's sign and verify paths.
-$pin "$out/bench_records" "$n" "$dir" "$keys/T-0001@TEST000.key.pem" \
+$pin build-bench/bench/bench_records "$n" "$dir" "$keys/T-0001@TEST000.key.pem" \
   "$fix/policies/wa-king-county-2011.yaml" "$fix/answers/king-eligible.yaml" "$keys/allowed_signers" > "$dir/inproc"
 signed=$(awk '/^signed_per_s/ {print $2}' "$dir/inproc")
 verified=$(awk '/^verified_per_s/ {print $2}' "$dir/inproc")

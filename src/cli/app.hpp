@@ -3,7 +3,7 @@
 
 #include "cli/io.hpp"
 
-#include "core/evaluate.hpp"
+#include "core/decision/evaluate.hpp"
 
 #include <functional>
 #include <string>

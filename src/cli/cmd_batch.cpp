@@ -4,9 +4,9 @@
 #include "cli/line_reader.hpp"
 #include "cli/render.hpp"
 
-#include "core/answers_json.hpp"
-#include "core/decision_json.hpp"
-#include "core/evaluate.hpp"
+#include "core/decision/answers_json.hpp"
+#include "core/decision/decision_json.hpp"
+#include "core/decision/evaluate.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

@@ -3,9 +3,9 @@
 #include "cli/files.hpp"
 #include "cli/render.hpp"
 
-#include "core/answers.hpp"
-#include "core/decision_json.hpp"
-#include "core/evaluate.hpp"
+#include "core/decision/answers.hpp"
+#include "core/decision/decision_json.hpp"
+#include "core/decision/evaluate.hpp"
 
 #include <CLI/CLI.hpp>
 

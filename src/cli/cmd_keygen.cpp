@@ -7,8 +7,8 @@
 #include "cli/passphrase.hpp"
 #include "cli/publish.hpp"
 
-#include "core/error.hpp"
-#include "core/record.hpp"
+#include "core/base/error.hpp"
+#include "core/record/record.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

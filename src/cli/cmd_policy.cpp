@@ -3,9 +3,9 @@
 
 #include "cli/files.hpp"
 
-#include "core/policy_lint.hpp"
-#include "core/policy_loader.hpp"
-#include "core/policy_schema.hpp"
+#include "core/authoring/policy_lint.hpp"
+#include "core/policy/policy_loader.hpp"
+#include "core/authoring/policy_schema.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

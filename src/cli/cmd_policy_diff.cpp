@@ -4,7 +4,7 @@
 #include "cli/files.hpp"
 #include "cli/line_reader.hpp"
 
-#include "core/policy_diff.hpp"
+#include "core/authoring/policy_diff.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -3,7 +3,7 @@
 
 #include "cli/files.hpp"
 
-#include "core/policy_show.hpp"
+#include "core/authoring/policy_show.hpp"
 
 #include <fmt/format.h>
 

@@ -3,8 +3,8 @@
 
 #include "cli/files.hpp"
 
-#include "core/policy_loader.hpp"
-#include "core/policy_test.hpp"
+#include "core/policy/policy_loader.hpp"
+#include "core/authoring/policy_test.hpp"
 
 #include <fmt/format.h>
 

@@ -3,9 +3,9 @@
 #include "cli/config.hpp"
 #include "cli/record_files.hpp"
 
-#include "core/canonical_json.hpp"
-#include "core/error.hpp"
-#include "core/text_util.hpp"
+#include "core/record/canonical_json.hpp"
+#include "core/base/error.hpp"
+#include "core/base/text_util.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

@@ -3,9 +3,9 @@
 #include "cli/screen.hpp"
 #include "cli/screen_interactive.hpp"
 
-#include "core/error.hpp"
-#include "core/yaml_doc.hpp"
-#include "core/ulid.hpp"
+#include "core/base/error.hpp"
+#include "core/base/yaml_doc.hpp"
+#include "core/record/ulid.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

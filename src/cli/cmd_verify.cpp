@@ -3,9 +3,9 @@
 #include "cli/files.hpp"
 #include "cli/record_files.hpp"
 
-#include "core/error.hpp"
-#include "core/text_util.hpp"
-#include "core/verify.hpp"
+#include "core/base/error.hpp"
+#include "core/base/text_util.hpp"
+#include "core/record/verify.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

@@ -4,10 +4,10 @@
 #include "cli/entropy.hpp"
 #include "cli/files.hpp"
 
-#include "core/error.hpp"
-#include "core/record.hpp"
-#include "core/ulid.hpp"
-#include "core/yaml_doc.hpp"
+#include "core/base/error.hpp"
+#include "core/record/record.hpp"
+#include "core/record/ulid.hpp"
+#include "core/base/yaml_doc.hpp"
 
 #include <fmt/format.h>
 

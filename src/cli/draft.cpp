@@ -5,9 +5,9 @@
 #include "cli/files.hpp"
 #include "cli/publish.hpp"
 
-#include "core/canonical_json.hpp"
-#include "core/record.hpp"
-#include "core/yaml_doc.hpp"
+#include "core/record/canonical_json.hpp"
+#include "core/record/record.hpp"
+#include "core/base/yaml_doc.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "core/answers.hpp"
+#include "core/decision/answers.hpp"
 
 #include <optional>
 #include <string>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/entropy.hpp"
 
-#include "core/error.hpp"
-#include "core/text_util.hpp"
+#include "core/base/error.hpp"
+#include "core/base/text_util.hpp"
 
 #include <fmt/format.h>
 

@@ -3,8 +3,8 @@
 
 #include "cli/publish.hpp"
 
-#include "core/error.hpp"
-#include "core/yaml_doc.hpp"
+#include "core/base/error.hpp"
+#include "core/base/yaml_doc.hpp"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "core/answers.hpp"
-#include "core/policy.hpp"
-#include "core/policy_loader.hpp"
+#include "core/decision/answers.hpp"
+#include "core/policy/policy.hpp"
+#include "core/policy/policy_loader.hpp"
 
 #include <iosfwd>
 #include <memory>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "core/dates.hpp"
+#include "core/base/dates.hpp"
 
 #include <iosfwd>
 #include <optional>

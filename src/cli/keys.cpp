@@ -5,7 +5,7 @@
 #include "cli/files.hpp"
 #include "cli/publish.hpp"
 
-#include "core/error.hpp"
+#include "core/base/error.hpp"
 
 #include <fmt/format.h>
 

@@ -3,7 +3,7 @@
 
 #include "cli/passphrase.hpp"
 
-#include "core/sshsig.hpp"
+#include "core/record/sshsig.hpp"
 
 #include <string>
 

@@ -5,9 +5,9 @@
 
 #include "cli/render.hpp"
 
-#include "core/interview.hpp"
-#include "core/text_util.hpp"
-#include "core/yaml_doc.hpp"
+#include "core/decision/interview.hpp"
+#include "core/base/text_util.hpp"
+#include "core/base/yaml_doc.hpp"
 
 #include <fmt/format.h>
 

@@ -3,9 +3,9 @@
 
 #include "cli/io.hpp"
 
-#include "core/answers.hpp"
-#include "core/evaluate.hpp"
-#include "core/record.hpp"
+#include "core/decision/answers.hpp"
+#include "core/decision/evaluate.hpp"
+#include "core/record/record.hpp"
 
 #include <functional>
 #include <optional>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/publish.hpp"
 
-#include "core/canonical_json.hpp"
-#include "core/error.hpp"
-#include "core/text_util.hpp"
+#include "core/record/canonical_json.hpp"
+#include "core/base/error.hpp"
+#include "core/base/text_util.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "core/verify.hpp"
+#include "core/record/verify.hpp"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/render.hpp"
 
-#include "core/text_util.hpp"
+#include "core/base/text_util.hpp"
 
 #include <fmt/format.h>
 

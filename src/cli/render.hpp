@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "core/evaluate.hpp"
+#include "core/decision/evaluate.hpp"
 
 #include <ostream>
 #include <string>

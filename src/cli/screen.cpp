@@ -7,10 +7,10 @@
 #include "cli/passphrase.hpp"
 #include "cli/render.hpp"
 
-#include "core/canonical_json.hpp"
-#include "core/decision_json.hpp"
-#include "core/error.hpp"
-#include "core/ulid.hpp"
+#include "core/record/canonical_json.hpp"
+#include "core/decision/decision_json.hpp"
+#include "core/base/error.hpp"
+#include "core/record/ulid.hpp"
 
 #include <fmt/format.h>
 

@@ -9,10 +9,10 @@
 #include "cli/io.hpp"
 #include "cli/publish.hpp"
 
-#include "core/answers.hpp"
-#include "core/evaluate.hpp"
-#include "core/record.hpp"
-#include "core/sshsig.hpp"
+#include "core/decision/answers.hpp"
+#include "core/decision/evaluate.hpp"
+#include "core/record/record.hpp"
+#include "core/record/sshsig.hpp"
 
 #include <optional>
 #include <string>

@@ -5,7 +5,7 @@
 #include "cli/prompt.hpp"
 #include "cli/render.hpp"
 
-#include "core/error.hpp"
+#include "core/base/error.hpp"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "core/answers.hpp"
-#include "core/evaluate.hpp"
-#include "core/policy_loader.hpp"
+#include "core/decision/answers.hpp"
+#include "core/decision/evaluate.hpp"
+#include "core/policy/policy_loader.hpp"
 
 #include <fstream>
 #include <sstream>

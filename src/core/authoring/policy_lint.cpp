@@ -1,0 +1,823 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/authoring/policy_lint.hpp"
+
+#include "core/authoring/policy_analysis.hpp"
+#include "core/base/text_util.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <optional>
+
+namespace divert {
+
+const std::vector<LintCheck>& lint_checks() {
+  static const std::vector<LintCheck> k_checks = {
+      {"unreadable", Severity::error, "the policy file cannot be read"},
+      {"yaml", Severity::error, "the file is not valid YAML (or uses anchors, aliases, tags)"},
+      {"load", Severity::error, "the policy breaks a rule of the format (see divert-policy(5))"},
+      {"unknown-question", Severity::error,
+       "a condition names a question or derived value the policy does not have"},
+      {"unknown-value", Severity::error, "a condition uses a value its choice question does not have"},
+      {"unknown-pathway", Severity::error, "a rule, provider or intake names a pathway that does not exist"},
+      {"impossible-comparison", Severity::error,
+       "a comparison can never be true given the question's type and range (drug_grams > 10000, "
+       "age < 0)"},
+      {"always-true-comparison", Severity::warning,
+       "a comparison is true for every allowed answer (drug_grams >= 0)"},
+      {"rule-never-fires", Severity::warning,
+       "a rule can never fire (never fail, for require) in any case it applies to"},
+      {"rule-always-fires", Severity::warning,
+       "a rule fires in every case it applies to and is not marked holds_by_design"},
+      {"holds-by-design-unneeded", Severity::warning,
+       "a rule is marked holds_by_design but its condition can be false"},
+      {"question-never-asked", Severity::warning,
+       "a rule reads a question that is never asked where the rule applies"},
+      {"rule-never-applies", Severity::warning, "a rule is limited to pathways the policy does not offer"},
+      {"duplicate-condition", Severity::warning, "two rules have the same condition on the same pathways"},
+      {"unreachable-rule", Severity::warning,
+       "whenever a rule fires, another require/exclude rule already refuses the case, so it "
+       "never decides one (an approval: never reached)"},
+      {"unused-question", Severity::warning, "a question the policy defines is read by nothing"},
+      {"rule-no-explanation", Severity::warning, "a rule has no plain-language explanation"},
+      {"rule-no-citation", Severity::warning, "a rule has no citation"},
+      {"review-overdue", Severity::warning, "the policy's review_by date has passed"},
+      {"policy-expired", Severity::warning, "the policy's expires date has passed"},
+      {"dates-out-of-order", Severity::warning, "expires or review_by comes before effective"},
+      {"override-no-change", Severity::warning, "an override repeats the base layer's rule exactly"},
+      {"pathway-not-refused", Severity::warning,
+       "the policy offers fewer pathways than the vocabulary and no rule refuses the others"},
+      {"status-not-adopted", Severity::note, "the policy is a draft or a model, not adopted"},
+  };
+  return k_checks;
+}
+
+std::string load_error_check(const Diagnostic& d) {
+  if (d.message.starts_with("unknown question '")) return "unknown-question";
+  if (d.message.find("' is not a value of '") != std::string::npos) return "unknown-value";
+  if (d.message.starts_with("unknown pathway '")) return "unknown-pathway";
+  return "load";
+}
+
+namespace {
+
+using Op = ExprNode::Op;
+constexpr double k_inf = std::numeric_limits<double>::infinity();
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+std::string squeeze(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+// What values a number-typed node can take, from the question's declared range.
+struct Range {
+  double lo = -k_inf;
+  double hi = k_inf;
+  bool whole = false;
+  std::string why; // "is at most 10000", for messages
+};
+
+std::string number(double x) { return fmt::format("{}", x); }
+
+Range range_of(const Policy& policy, const std::vector<ExprNode>& nodes, int index) {
+  const ExprNode& n = nodes[static_cast<size_t>(index)];
+  Range r;
+  switch (n.op) {
+  case Op::constant:
+    r.lo = r.hi = n.x;
+    r.whole = n.x == std::floor(n.x);
+    break;
+  case Op::answer: {
+    const Question& q = policy.questions[static_cast<size_t>(n.q)];
+    r.lo = q.min.value_or(-k_inf);
+    r.hi = q.max.value_or(k_inf);
+    r.whole = q.type == QuestionType::integer;
+    if (q.min && q.max) r.why = fmt::format("'{}' is from {} to {}", q.id, number(*q.min), number(*q.max));
+    else if (q.min) r.why = fmt::format("'{}' is at least {}", q.id, number(*q.min));
+    else if (q.max) r.why = fmt::format("'{}' is at most {}", q.id, number(*q.max));
+    if (r.whole) r.why += r.why.empty() ? fmt::format("'{}' is a whole number", q.id) : ", a whole number";
+    break;
+  }
+  case Op::years_between:
+  case Op::months_between: {
+    // From a past event to the incident: never negative, since the event cannot follow it.
+    const ExprNode& from = nodes[static_cast<size_t>(n.a)];
+    const ExprNode& to = nodes[static_cast<size_t>(n.b)];
+    if (from.op == Op::answer && to.op == Op::answer && to.q == policy.incident_date_question &&
+        policy.questions[static_cast<size_t>(from.q)].past) {
+      r.lo = 0;
+      r.why = fmt::format("it counts whole {} from '{}' to '{}', which is never negative",
+                          n.op == Op::years_between ? "years" : "months",
+                          policy.questions[static_cast<size_t>(from.q)].id,
+                          policy.questions[static_cast<size_t>(to.q)].id);
+    }
+    r.whole = true;
+    break;
+  }
+  case Op::count:
+    r.lo = 0;
+    r.whole = true;
+    r.why = "a count is never negative";
+    break;
+  default: break;
+  }
+  return r;
+}
+
+enum class Verdict { varies, never, always };
+
+Verdict compare_ranges(Op op, const Range& l, const Range& r) {
+  const bool l_point = l.lo == l.hi;
+  const bool r_point = r.lo == r.hi;
+  // A whole-number side equals a fractional constant never.
+  const bool whole_mismatch = (l.whole && r_point && !r.whole) || (r.whole && l_point && !l.whole);
+  switch (op) {
+  case Op::lt:
+    if (l.hi < r.lo) return Verdict::always;
+    if (l.lo >= r.hi) return Verdict::never;
+    break;
+  case Op::le:
+    if (l.hi <= r.lo) return Verdict::always;
+    if (l.lo > r.hi) return Verdict::never;
+    break;
+  case Op::gt:
+    if (l.lo > r.hi) return Verdict::always;
+    if (l.hi <= r.lo) return Verdict::never;
+    break;
+  case Op::ge:
+    if (l.lo >= r.hi) return Verdict::always;
+    if (l.hi < r.lo) return Verdict::never;
+    break;
+  case Op::eq:
+    if (l.hi < r.lo || r.hi < l.lo || whole_mismatch) return Verdict::never;
+    if (l_point && r_point && l.lo == r.lo) return Verdict::always;
+    break;
+  case Op::ne:
+    if (l.hi < r.lo || r.hi < l.lo || whole_mismatch) return Verdict::always;
+    if (l_point && r_point && l.lo == r.lo) return Verdict::never;
+    break;
+  default: break;
+  }
+  return Verdict::varies;
+}
+
+// A date node as days relative to the incident date, when it is tied to it: the incident date
+// itself, a past event (never after it), or either shifted by days, months or years.
+struct Relative {
+  bool known = false;
+  Range days;
+};
+
+Relative relative_of(const Policy& policy, const std::vector<ExprNode>& nodes, int index,
+                     const std::vector<int>& list_of) {
+  const ExprNode& n = nodes[static_cast<size_t>(index)];
+  Relative r;
+  const int past_q = n.op == Op::answer ? n.q : (n.op == Op::field_date ? list_of[static_cast<size_t>(index)] : -1);
+  if (n.op == Op::answer && n.q == policy.incident_date_question) {
+    r.known = true;
+    r.days.lo = r.days.hi = 0;
+  } else if (past_q >= 0 && policy.questions[static_cast<size_t>(past_q)].past) {
+    r.known = true;
+    r.days.lo = -k_inf;
+    r.days.hi = 0;
+    const std::string& id = policy.questions[static_cast<size_t>(past_q)].id;
+    r.days.why = n.op == Op::field_date
+                     ? fmt::format("the dates in '{}' are past events, never after the incident date", id)
+                     : fmt::format("'{}' is a past event, never after the incident date", id);
+  } else if (n.op == Op::add_months) {
+    r = relative_of(policy, nodes, n.a, list_of);
+    // A month is 28 to 31 days long.
+    const double lo = n.months >= 0 ? 28.0 * n.months : 31.0 * n.months;
+    const double hi = n.months >= 0 ? 31.0 * n.months : 28.0 * n.months;
+    r.days.lo += lo + n.x;
+    r.days.hi += hi + n.x;
+  }
+  return r;
+}
+
+struct ComparisonFinding {
+  int node;
+  Verdict verdict;
+  std::string why;
+};
+
+// Comparisons whose truth does not depend on the answers, given each question's type and range.
+std::vector<ComparisonFinding> constant_comparisons(const Policy& policy, const Expr& expr) {
+  std::vector<ComparisonFinding> out;
+  const std::vector<ExprNode>& nodes = expr.nodes();
+  // For each node inside any(LIST, ...) or count(LIST, ...): LIST, so that an item's date is
+  // known to be a past event when the list is.
+  std::vector<int> list_of(nodes.size(), -1);
+  for (size_t i = nodes.size(); i-- > 0;) {
+    const ExprNode& n = nodes[i];
+    const int list = (n.op == Op::any || n.op == Op::count) ? n.q : list_of[i];
+    for (int child : {n.a, n.b}) {
+      if (child >= 0) list_of[static_cast<size_t>(child)] = list;
+    }
+  }
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const ExprNode& n = nodes[i];
+    const int index = static_cast<int>(i);
+    if ((n.op == Op::lt || n.op == Op::le || n.op == Op::gt || n.op == Op::ge || n.op == Op::eq ||
+         n.op == Op::ne) &&
+        nodes[static_cast<size_t>(n.a)].type == ValueType::date) {
+      const Relative l = relative_of(policy, nodes, n.a, list_of);
+      const Relative r = relative_of(policy, nodes, n.b, list_of);
+      if (l.known && r.known) {
+        const Verdict v = compare_ranges(n.op, l.days, r.days);
+        if (v != Verdict::varies) {
+          out.push_back({index, v, !l.days.why.empty() ? l.days.why : r.days.why});
+        }
+      }
+      continue;
+    }
+    if ((n.op == Op::lt || n.op == Op::le || n.op == Op::gt || n.op == Op::ge || n.op == Op::eq ||
+         n.op == Op::ne) &&
+        nodes[static_cast<size_t>(n.a)].type == ValueType::number) {
+      const Range l = range_of(policy, nodes, n.a);
+      const Range r = range_of(policy, nodes, n.b);
+      const Verdict v = compare_ranges(n.op, l, r);
+      if (v != Verdict::varies) {
+        out.push_back({index, v, !l.why.empty() ? l.why : r.why});
+      }
+    } else if (n.op == Op::in || n.op == Op::not_in) {
+      const ExprNode& subject = nodes[static_cast<size_t>(n.a)];
+      bool any_possible = false;
+      bool covers_all = false;
+      std::string why;
+      if (subject.type == ValueType::number) {
+        const Range r = range_of(policy, nodes, n.a);
+        for (double x : n.set) {
+          any_possible = any_possible || (x >= r.lo && x <= r.hi && (!r.whole || x == std::floor(x)));
+        }
+        why = r.why;
+      } else if (subject.type == ValueType::choice && subject.op == Op::answer) {
+        const Question& q = policy.questions[static_cast<size_t>(subject.q)];
+        any_possible = !n.set.empty();
+        covers_all = std::all_of(q.values.begin(), q.values.end(), [&](const ChoiceValue& v) {
+          const auto idx = static_cast<double>(q.value_index(v.code));
+          return std::find(n.set.begin(), n.set.end(), idx) != n.set.end();
+        });
+        why = fmt::format("the list names every value of '{}'", q.id);
+      } else {
+        continue;
+      }
+      if (!any_possible) {
+        out.push_back({index, n.op == Op::in ? Verdict::never : Verdict::always,
+                       n.set.empty() ? std::string("the list is empty") : why});
+      } else if (covers_all) {
+        out.push_back({index, n.op == Op::in ? Verdict::always : Verdict::never, why});
+      }
+    }
+  }
+  return out;
+}
+
+bool same_expr(const Expr& a, const Expr& b) {
+  const auto& x = a.nodes();
+  const auto& y = b.nodes();
+  if (x.size() != y.size()) return false;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (x[i].op != y[i].op || x[i].type != y[i].type || x[i].q != y[i].q || x[i].a != y[i].a ||
+        x[i].b != y[i].b || x[i].months != y[i].months || x[i].x != y[i].x ||
+        x[i].set != y[i].set) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool pathways_overlap(const Rule& a, const Rule& b) {
+  if (a.pathway_values.empty() || b.pathway_values.empty()) return true;
+  return std::any_of(a.pathway_values.begin(), a.pathway_values.end(), [&](int p) {
+    return std::find(b.pathway_values.begin(), b.pathway_values.end(), p) != b.pathway_values.end();
+  });
+}
+
+std::string line_of(const Rule& rule, const std::string& top_file) {
+  return rule.where.file == top_file ? fmt::format("line {}", rule.where.line)
+                                     : fmt::format("{}:{}", rule.where.file, rule.where.line);
+}
+
+class Linter {
+public:
+  Linter(const Policy& policy, const PolicySources& sources, Days today)
+      : m_policy(policy), m_sources(sources), m_today(today), m_analyzer(policy) {
+    m_top_file = policy.layers.empty() ? policy.where.file : policy.layers.back().file;
+  }
+
+  std::vector<Diagnostic> run() {
+    check_policy_fields();
+    check_pathways();
+    check_questions();
+    check_derived();
+    check_rules();
+    return std::move(m_out);
+  }
+
+private:
+  void add(SourceLocation where, const char* check, std::string message) {
+    Severity severity = Severity::warning;
+    for (const LintCheck& c : lint_checks()) {
+      if (std::string_view(c.id) == check) severity = c.severity;
+    }
+    m_out.push_back(Diagnostic{std::move(where), severity, std::move(message), check});
+  }
+
+  SourceLocation top_key(std::string_view key) const {
+    if (const YamlNode* node = m_sources.top(m_top_file, key)) {
+      return m_sources.where(m_top_file, *node);
+    }
+    return m_policy.where;
+  }
+
+  bool own(const std::string& layer) const { return layer == m_policy.id; }
+
+  void check_policy_fields() {
+    if (m_policy.status != PolicyStatus::adopted) {
+      add(top_key("status"), "status-not-adopted",
+          fmt::format("policy '{}' is a {}: its criteria are not confirmed or adopted by the "
+                      "program, and every decision under it says so",
+                      m_policy.id, status_name(m_policy.status)));
+    }
+    if (m_policy.review_by && *m_policy.review_by < m_today) {
+      add(top_key("review_by"), "review-overdue",
+          fmt::format("policy was due for review on {} (today is {}): check it against the "
+                      "program's current criteria, then move review_by forward",
+                      format_date(*m_policy.review_by), format_date(m_today)));
+    }
+    if (m_policy.expires && *m_policy.expires < m_today) {
+      add(top_key("expires"), "policy-expired",
+          fmt::format("policy expired on {} (today is {}); incidents after that date are "
+                      "decided with a warning", format_date(*m_policy.expires),
+                      format_date(m_today)));
+    }
+    if (m_policy.effective) {
+      for (const auto& [key, date] : {std::pair{"expires", m_policy.expires},
+                                      std::pair{"review_by", m_policy.review_by}}) {
+        if (date && *date < *m_policy.effective) {
+          add(top_key(key), "dates-out-of-order",
+              fmt::format("'{}' ({}) is before 'effective' ({})", key, format_date(*date),
+                          format_date(*m_policy.effective)));
+        }
+      }
+    }
+  }
+
+  void check_pathways() {
+    if (m_policy.pathways.empty() || m_policy.pathway_question < 0 || m_policy.is_abstract) {
+      return;
+    }
+    const Question& pathway = m_policy.questions[static_cast<size_t>(m_policy.pathway_question)];
+    std::vector<std::string> refused;
+    for (size_t v = 0; v < pathway.values.size(); ++v) {
+      const std::string& code = pathway.values[v].code;
+      if (std::find(m_policy.pathways.begin(), m_policy.pathways.end(), code) !=
+          m_policy.pathways.end()) {
+        continue;
+      }
+      if (m_analyzer.refusing_rule(static_cast<int>(v)) < 0) {
+        refused.push_back(code);
+      }
+    }
+    if (!refused.empty()) {
+      add(top_key("pathways"), "pathway-not-refused",
+          fmt::format("the policy offers only {} but no rule refuses {}: such a case would be "
+                      "decided as if offered; add a require rule such as 'pathway in [{}]'",
+                      join(m_policy.pathways, ", "), join(refused, ", "),
+                      join(m_policy.pathways, ", ")));
+    }
+  }
+
+  void check_questions() {
+    for (const Question& q : m_policy.questions) {
+      if (!own(q.layer)) {
+        continue;
+      }
+      const int index = m_policy.question_index(q.id);
+      if (!m_policy.is_abstract && q.type != QuestionType::text && !q.record_only &&
+          !m_policy.read_by_policy[static_cast<size_t>(index)]) {
+        add(q.where, "unused-question",
+            fmt::format("question '{}' is read by no rule and no other question's asked_when: "
+                        "officers would never be asked it", q.id));
+      }
+      if (!q.ask.empty()) {
+        if (const YamlNode* node = m_sources.question_field(q.where.file, q.id, "asked_when")) {
+          check_comparisons(q.ask, q.asked_when, q.where.file, *node,
+                            fmt::format("question '{}'", q.id));
+        }
+      }
+    }
+  }
+
+  // Derived values are compiled where rules use them; one no rule uses yet is checked here, so
+  // that a misspelt question in it is found before a rule starts using it.
+  void check_derived() {
+    for (const Derived& d : m_policy.derived) {
+      if (!own(d.layer)) {
+        continue;
+      }
+      const std::string probe = "(" + d.expression + ") == (" + d.expression + ")";
+      try {
+        (void)Expr::compile(probe, m_policy, SourceLocation{d.where.file, 1, 1});
+      } catch (const InputError& e) {
+        for (const Diagnostic& found : e.diagnostics()) {
+          const std::string check = load_error_check(found);
+          if (check == "load") continue; // the probe's own comparison, not the author's text
+          size_t offset = static_cast<size_t>(std::max(found.where.column - 1, 0));
+          offset = offset > d.expression.size() + 1 ? offset - d.expression.size() - 6 : offset - 1;
+          const YamlNode* node = m_sources.item_field(d.where.file, "derived", d.id, "value");
+          add(node != nullptr ? m_sources.where_in_scalar(d.where.file, *node, offset) : d.where,
+              check.c_str(), fmt::format("{} (derived value '{}')", found.message, d.id));
+        }
+      }
+    }
+  }
+
+  void check_comparisons(const Expr& expr, const std::string& condition, const std::string& file,
+                         const YamlNode& node, const std::string& owner) {
+    for (const ComparisonFinding& f : constant_comparisons(m_policy, expr)) {
+      const ExprNode& n = expr.nodes()[static_cast<size_t>(f.node)];
+      const ComparisonText text = comparison_text(condition, static_cast<size_t>(n.offset));
+      if (text.text.empty() || !node.is_scalar()) {
+        continue; // inside a derived value's expression: linted where it is defined
+      }
+      const SourceLocation at = m_sources.where_in_scalar(file, node, text.start);
+      const std::string why = f.why.empty() ? std::string() : ": " + f.why;
+      if (f.verdict == Verdict::never) {
+        add(at, "impossible-comparison",
+            fmt::format("'{}' is never true{} ({})", text.text, why, owner));
+      } else {
+        add(at, "always-true-comparison",
+            fmt::format("'{}' is always true{} ({})", text.text, why, owner));
+      }
+    }
+  }
+
+  SourceLocation condition_at(const Rule& rule) const {
+    if (const YamlNode* node = m_sources.rule_field(rule.where.file, rule.id, "condition")) {
+      return m_sources.where(rule.where.file, *node);
+    }
+    return rule.where;
+  }
+
+  void check_rules() {
+    const std::vector<Rule>& rules = m_policy.rules;
+    std::vector<RuleFacts> facts(rules.size());
+    for (size_t i = 0; i < rules.size(); ++i) {
+      facts[i] = m_analyzer.analyze_rule(i);
+    }
+    for (size_t i = 0; i < rules.size(); ++i) {
+      const Rule& rule = rules[i];
+      if (!own(rule.layer)) {
+        continue;
+      }
+      if (squeeze(rule.explain).empty()) {
+        add(rule.where, "rule-no-explanation",
+            fmt::format("rule '{}' has no plain-language explanation ('explain:'): officers see "
+                        "it as the reason for the decision", rule.id));
+      }
+      if (squeeze(rule.citation).empty()) {
+        add(rule.where, "rule-no-citation",
+            fmt::format("rule '{}' has no citation ('citation:'): say which law, protocol or "
+                        "document the criterion comes from", rule.id));
+      }
+      if (const YamlNode* node = m_sources.rule_field(rule.where.file, rule.id, "condition")) {
+        check_comparisons(rule.expr, rule.condition, rule.where.file, *node,
+                          fmt::format("rule '{}'", rule.id));
+      }
+      check_offered(rule);
+      check_duplicates(i);
+      check_facts(i, facts);
+    }
+  }
+
+  void check_offered(const Rule& rule) {
+    if (m_policy.pathways.empty() || rule.pathways.empty()) {
+      return;
+    }
+    const bool offered = std::any_of(rule.pathways.begin(), rule.pathways.end(), [&](const auto& p) {
+      return std::find(m_policy.pathways.begin(), m_policy.pathways.end(), p) !=
+             m_policy.pathways.end();
+    });
+    if (!offered) {
+      add(rule.where, "rule-never-applies",
+          fmt::format("rule '{}' applies only to {}, which the policy does not offer (pathways: {})",
+                      rule.id, join(rule.pathways, ", "), join(m_policy.pathways, ", ")));
+    }
+  }
+
+  void check_duplicates(size_t i) {
+    const Rule& rule = m_policy.rules[i];
+    for (size_t j = 0; j < i; ++j) {
+      const Rule& earlier = m_policy.rules[j];
+      if (same_expr(rule.expr, earlier.expr) && pathways_overlap(rule, earlier)) {
+        add(rule.where, "duplicate-condition",
+            fmt::format("rule '{}' has the same condition as rule '{}' ({}){}", rule.id,
+                        earlier.id, line_of(earlier, m_top_file),
+                        rule.effect == earlier.effect ? "; merge them"
+                                                      : fmt::format(" but the opposite kind of "
+                                                                    "effect ({} vs {})",
+                                                                    effect_name(rule.effect),
+                                                                    effect_name(earlier.effect))));
+        return;
+      }
+    }
+  }
+
+  void check_facts(size_t i, const std::vector<RuleFacts>& all) {
+    const Rule& rule = m_policy.rules[i];
+    const RuleFacts& f = all[i];
+    if (!f.exact || !f.can_apply) {
+      return;
+    }
+    for (int q : f.never_asked) {
+      const Question& question = m_policy.questions[static_cast<size_t>(q)];
+      add(condition_at(rule), "question-never-asked",
+          fmt::format("rule '{}' reads '{}', which is never asked where the rule applies ('{}' is "
+                      "asked when: {}){}", rule.id, question.id, question.id, question.asked_when,
+                      f.cond_known ? "" : "; the rule stays unknown and such cases stay incomplete"));
+    }
+    if (!f.cond_known) {
+      return;
+    }
+    const bool always_true = !f.cond_false; // given that it is known at all
+    if (rule.holds_by_design) {
+      if (f.cond_false) {
+        add(rule.where, "holds-by-design-unneeded",
+            fmt::format("rule '{}' is marked holds_by_design, but its condition can be false; "
+                        "remove the mark", rule.id));
+      }
+      if (always_true) {
+        return; // declared: a condition that always holds is the point
+      }
+    }
+    if (!f.can_fire(rule.effect)) {
+      add(rule.where, "rule-never-fires",
+          rule.effect == Effect::require
+              ? fmt::format("rule '{}' can never fail: its condition holds in every case it "
+                            "applies to, given the questions' types and ranges", rule.id)
+              : fmt::format("rule '{}' can never fire: its condition is false in every case it "
+                            "applies to, given the questions' types and ranges", rule.id));
+      return;
+    }
+    if (!f.can_pass(rule.effect)) {
+      std::string what;
+      switch (rule.effect) {
+      case Effect::require: what = "refuses every case it applies to: its condition is never true"; break;
+      case Effect::exclude: what = "excludes every case it applies to: its condition is always true"; break;
+      case Effect::approval: what = "asks for approval of every case it applies to"; break;
+      case Effect::notice: what = "is given on every case it applies to"; break;
+      }
+      add(rule.where, "rule-always-fires",
+          fmt::format("rule '{}' {}; if that is the intent, say so with 'holds_by_design: true'",
+                      rule.id, what));
+    }
+    if (rule.effect == Effect::notice) {
+      return; // notices are given whatever the outcome: nothing can make them unreachable
+    }
+    for (size_t j : f.implies) {
+      const Rule& other = m_policy.rules[j];
+      if (same_expr(rule.expr, other.expr) && pathways_overlap(rule, other)) {
+        continue; // reported as a duplicate
+      }
+      const RuleFacts& back = all[j];
+      if (j > i && std::find(back.implies.begin(), back.implies.end(), i) != back.implies.end()) {
+        continue; // the two fire together: reported once, on the later rule
+      }
+      if (rule.effect == Effect::approval) {
+        add(rule.where, "unreachable-rule",
+            fmt::format("approval '{}' is unreachable: whenever it holds, rule '{}' ({}) already "
+                        "makes the case ineligible", rule.id, other.id, line_of(other, m_top_file)));
+      } else {
+        add(rule.where, "unreachable-rule",
+            fmt::format("rule '{}' never decides a case on its own: whenever it {}, rule '{}' ({}) "
+                        "{} too", rule.id, rule.effect == Effect::require ? "fails" : "excludes",
+                        other.id, line_of(other, m_top_file),
+                        other.effect == Effect::require ? "fails" : "excludes"));
+      }
+      break;
+    }
+  }
+
+  const Policy& m_policy;
+  const PolicySources& m_sources;
+  Days m_today;
+  PolicyAnalyzer m_analyzer;
+  std::string m_top_file;
+  std::vector<Diagnostic> m_out;
+};
+
+} // namespace
+
+ComparisonText comparison_text(std::string_view s, size_t offset) {
+  ComparisonText out;
+  if (offset >= s.size()) {
+    return out;
+  }
+  // Which operator sits at `offset`.
+  std::string_view op;
+  for (std::string_view candidate : {"==", "!=", "<=", ">=", "<", ">", "in"}) {
+    if (s.substr(offset, candidate.size()) == candidate) {
+      op = candidate;
+      break;
+    }
+  }
+  if (op.empty() || (op == "in" && offset + 2 < s.size() && is_word_char(s[offset + 2]))) {
+    return out;
+  }
+  size_t op_start = offset;
+  if (op == "in") {
+    // "not in": include the 'not'.
+    size_t k = offset;
+    while (k > 0 && s[k - 1] == ' ') --k;
+    if (k >= 3 && s.substr(k - 3, 3) == "not" && (k == 3 || !is_word_char(s[k - 4]))) {
+      op_start = k - 3;
+    }
+  }
+  // Back to the start of the left operand: up to an unmatched bracket, a comma, or a word that
+  // joins conditions.
+  size_t start = op_start;
+  int depth = 0;
+  size_t i = op_start;
+  while (i > 0) {
+    const char c = s[i - 1];
+    if (c == ')' || c == ']') {
+      ++depth;
+    } else if (c == '(' || c == '[') {
+      if (depth == 0) break;
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      break;
+    } else if (is_word_char(c) && depth == 0) {
+      size_t w = i;
+      while (w > 0 && is_word_char(s[w - 1])) --w;
+      const std::string_view word = s.substr(w, i - w);
+      if (word == "and" || word == "or" || word == "not") break;
+      start = w;
+      i = w;
+      continue;
+    }
+    if (c != ' ' && c != '\n' && c != '\t') start = i - 1;
+    --i;
+  }
+  // Forward to the end of the right operand.
+  size_t end = offset + op.size();
+  depth = 0;
+  size_t j = end;
+  while (j < s.size()) {
+    const char c = s[j];
+    if (c == '(' || c == '[') {
+      ++depth;
+    } else if (c == ')' || c == ']') {
+      if (depth == 0) break;
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      break;
+    } else if (is_word_char(c) && depth == 0) {
+      size_t w = j;
+      while (w < s.size() && is_word_char(s[w])) ++w;
+      const std::string_view word = s.substr(j, w - j);
+      if (word == "and" || word == "or") break;
+      end = w;
+      j = w;
+      continue;
+    }
+    ++j;
+    if (c != ' ' && c != '\n' && c != '\t') end = j;
+  }
+  out.text = squeeze(s.substr(start, end - start));
+  out.left = squeeze(s.substr(start, op_start - start));
+  out.start = start;
+  return out;
+}
+
+std::vector<Diagnostic> lint_policy(const Policy& policy, const PolicySources& sources,
+                                    Days today) {
+  return Linter(policy, sources, today).run();
+}
+
+// The loader places an error inside a condition at the condition's first line plus the byte
+// offset, which is right for one-line conditions but not for folded (`>-`) ones spanning
+// several lines. Redo the mapping from the condition's own text.
+static SourceLocation relocate(const PolicySources& sources, const SourceLocation& at) {
+  const YamlDocument* doc = sources.document(at.file);
+  if (doc == nullptr || at.line <= 0) {
+    return at;
+  }
+  const std::string& text = *doc->text;
+  auto line_start = [&](int line) {
+    size_t pos = 0;
+    for (int l = 1; l < line && pos < text.size(); ++pos) {
+      if (text[pos] == '\n') ++l;
+    }
+    return pos;
+  };
+  auto try_node = [&](const YamlNode* node) -> std::optional<SourceLocation> {
+    if (node == nullptr || !node->is_scalar() || node->line <= 0) {
+      return std::nullopt;
+    }
+    // Where the loader takes the condition to start (see expression_start in the loader).
+    const size_t at_node = line_start(node->line) + static_cast<size_t>(std::max(node->column - 1, 0));
+    int start_line = node->line;
+    int start_column = node->column;
+    if (at_node < text.size() && (text[at_node] == '\'' || text[at_node] == '"')) {
+      start_column += 1;
+    } else if (at_node < text.size() && (text[at_node] == '>' || text[at_node] == '|')) {
+      start_line += 1;
+      const size_t next = line_start(start_line);
+      size_t indent = 0;
+      while (next + indent < text.size() && text[next + indent] == ' ') ++indent;
+      start_column = static_cast<int>(indent) + 1;
+    }
+    if (at.line != start_line || at.column < start_column ||
+        node->scalar.find('\n') != std::string::npos) {
+      return std::nullopt;
+    }
+    return sources.where_in_scalar(at.file, *node, static_cast<size_t>(at.column - start_column));
+  };
+  for (const char* list : {"rules", "questions", "derived"}) {
+    const YamlNode* items = sources.top(at.file, list);
+    if (items == nullptr || !items->is_sequence()) continue;
+    for (const YamlNode& item : items->items) {
+      if (!item.is_mapping()) continue;
+      for (const char* field : {"condition", "asked_when", "value"}) {
+        if (auto moved = try_node(item.find(field))) return *moved;
+      }
+    }
+  }
+  return at;
+}
+
+std::vector<Diagnostic> lint_policy_file(const PolicyText& top, const PolicyResolver& resolve,
+                                         Days today) {
+  std::vector<Diagnostic> findings;
+  try {
+    (void)parse_yaml(top.text, top.display_name);
+  } catch (const InputError& e) {
+    for (Diagnostic d : e.diagnostics()) {
+      d.check = "yaml";
+      findings.push_back(std::move(d));
+    }
+    return findings;
+  }
+  // Keep the text of every layer the loader reads, to locate findings inside base layers too.
+  std::map<std::string, std::string> texts{{top.display_name, top.text}};
+  const PolicyResolver keeping = [&](const std::string& reference,
+                                     const std::string& from) -> std::optional<PolicyText> {
+    std::optional<PolicyText> found = resolve(reference, from);
+    if (found) {
+      texts.emplace(found->display_name, found->text);
+    }
+    return found;
+  };
+  LoadNotes notes;
+  Policy policy;
+  try {
+    policy = load_policy(top, keeping, notes);
+  } catch (const InputError& e) {
+    const PolicySources sources(texts);
+    for (Diagnostic d : e.diagnostics()) {
+      if (d.check.empty()) {
+        d.check = load_error_check(d);
+      }
+      d.where = relocate(sources, d.where);
+      findings.push_back(std::move(d));
+    }
+    return findings;
+  }
+  for (Diagnostic& d : notes.findings) {
+    // The loader notes every layer; report those of the file being linted.
+    if (d.where.file == top.display_name) {
+      findings.push_back(std::move(d));
+    }
+  }
+  const PolicySources sources(texts);
+  std::vector<Diagnostic> checks = lint_policy(policy, sources, today);
+  findings.insert(findings.end(), checks.begin(), checks.end());
+  std::stable_sort(findings.begin(), findings.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.where.file != b.where.file) return a.where.file < b.where.file;
+    if (a.where.line != b.where.line) return a.where.line < b.where.line;
+    return a.where.column < b.where.column;
+  });
+  return findings;
+}
+
+} // namespace divert

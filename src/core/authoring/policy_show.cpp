@@ -1,0 +1,763 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/authoring/policy_show.hpp"
+
+#include "core/base/text_util.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace divert {
+
+namespace {
+
+using Op = ExprNode::Op;
+
+std::string number(double x) { return fmt::format("{}", x); }
+
+// Word-wraps `text` to `width` columns, every line starting with `indent` (the first with
+// `first` when given).
+std::string wrap(std::string_view text, const std::string& indent, size_t width = 79,
+                 std::optional<std::string> first = std::nullopt) {
+  return word_wrap(text, first.value_or(indent), indent, width);
+}
+
+// Equal sub-expressions (nodes and children), wherever they sit in their vectors.
+bool same_subtree(const Expr& x, int a, const Expr& y, int b) {
+  if (a < 0 || b < 0) return a == b;
+  const ExprNode& n = x.nodes()[static_cast<size_t>(a)];
+  const ExprNode& m = y.nodes()[static_cast<size_t>(b)];
+  return n.op == m.op && n.type == m.type && n.q == m.q && n.months == m.months && n.x == m.x &&
+         n.set == m.set && same_subtree(x, n.a, y, m.a) && same_subtree(x, n.b, y, m.b);
+}
+
+const char* status_sentence(PolicyStatus status) {
+  switch (status) {
+  case PolicyStatus::adopted: return "";
+  case PolicyStatus::model:
+    return "MODEL: built from published summaries; its criteria are not confirmed or adopted by "
+           "the program. Every decision under it says so.";
+  case PolicyStatus::draft:
+    return "DRAFT: its criteria are not confirmed or adopted by the program. Every decision "
+           "under it says so.";
+  }
+  return "";
+}
+
+const char* effect_heading(Effect effect) {
+  switch (effect) {
+  case Effect::require: return "Not eligible unless";
+  case Effect::exclude: return "Not eligible if";
+  case Effect::approval: return "Needs approval when";
+  case Effect::notice: return "Notices (the officer is told; the outcome does not change)";
+  }
+  return "";
+}
+
+std::string type_text(const Question& q) {
+  std::string t = question_type_name(q.type);
+  if (q.type == QuestionType::boolean) t = "yes/no";
+  if (q.type == QuestionType::convictions) t = "list of convictions (category, date)";
+  if (q.min && q.max) t += fmt::format(", {} to {}", number(*q.min), number(*q.max));
+  else if (q.min) t += fmt::format(", at least {}", number(*q.min));
+  else if (q.max) t += fmt::format(", at most {}", number(*q.max));
+  if (!q.unit.empty()) t += fmt::format(" ({})", q.unit);
+  return t;
+}
+
+std::string value_label(const ChoiceValue& v) { return v.label.empty() ? v.code : v.label; }
+
+class Describer {
+public:
+  explicit Describer(const Policy& policy) : m_policy(policy) {
+    // Recognise derived values (age) inside conditions, where the compiler inlined them.
+    for (const Derived& d : policy.derived) {
+      try {
+        Expr probe = Expr::compile("(" + d.expression + ") == (" + d.expression + ")", policy, SourceLocation{});
+        m_derived.push_back({d.id, std::move(probe)});
+      } catch (const InputError&) {
+        // A derived value that cannot be compared with itself (a list): shown inlined.
+      }
+    }
+  }
+
+  std::string describe(const Expr& expr) {
+    if (expr.empty()) return "always";
+    return cond(expr, static_cast<int>(expr.nodes().size()) - 1, nullptr, 0);
+  }
+
+private:
+  struct DerivedShape {
+    std::string id;
+    Expr probe; // derived == derived: the left child of its root is the derived expression
+  };
+
+  static int precedence(Op op) {
+    switch (op) {
+    case Op::or_: return 1;
+    case Op::and_: return 2;
+    case Op::not_: return 3;
+    case Op::eq:
+    case Op::ne:
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge:
+    case Op::in:
+    case Op::not_in: return 4;
+    default: return 6; // values: never in parentheses
+    }
+  }
+
+  const std::vector<ChoiceValue>* values_of(const Expr& expr, int index, const Question* list) {
+    const ExprNode& n = expr.nodes()[static_cast<size_t>(index)];
+    if (n.op == Op::answer && n.type == ValueType::choice) {
+      return &m_policy.questions[static_cast<size_t>(n.q)].values;
+    }
+    if (n.op == Op::field_category && list != nullptr) return &list->categories;
+    return nullptr;
+  }
+
+  std::string unit_of(const Expr& expr, int index) {
+    const ExprNode& n = expr.nodes()[static_cast<size_t>(index)];
+    if (n.op == Op::answer) {
+      const std::string& unit = m_policy.questions[static_cast<size_t>(n.q)].unit;
+      if (!unit.empty()) return " " + unit;
+    }
+    return "";
+  }
+
+  std::string constant(const ExprNode& n, const std::vector<ChoiceValue>* values) {
+    switch (n.type) {
+    case ValueType::boolean: return n.x != 0 ? "yes" : "no";
+    case ValueType::date: return format_date(static_cast<Days>(n.x));
+    case ValueType::choice: {
+      const auto i = static_cast<size_t>(n.x);
+      return values != nullptr && i < values->size() ? "'" + value_label((*values)[i]) + "'"
+                                                     : number(n.x);
+    }
+    default: return number(n.x);
+    }
+  }
+
+  // A yes/no position (a whole condition, either side of and/or): a bare yes/no question reads
+  // "X is yes".
+  std::string cond(const Expr& expr, int index, const Question* list, int parent) {
+    const ExprNode& n = expr.nodes()[static_cast<size_t>(index)];
+    if (n.op == Op::answer && n.type == ValueType::boolean) {
+      return m_policy.questions[static_cast<size_t>(n.q)].id + " is yes";
+    }
+    return node(expr, index, list, parent);
+  }
+
+  std::string node(const Expr& expr, int index, const Question* list, int parent) {
+    const std::string text = bare(expr, index, list);
+    const int mine = precedence(expr.nodes()[static_cast<size_t>(index)].op);
+    return mine < parent ? "(" + text + ")" : text;
+  }
+
+  std::string bare(const Expr& expr, int index, const Question* list) {
+    const ExprNode& n = expr.nodes()[static_cast<size_t>(index)];
+    for (const DerivedShape& d : m_derived) {
+      const int root = d.probe.nodes().back().a;
+      if (n.op != Op::constant && same_subtree(expr, index, d.probe, root)) return d.id;
+    }
+    const int p = precedence(n.op);
+    switch (n.op) {
+    case Op::constant: return n.type == ValueType::boolean ? (n.x != 0 ? "always" : "never") : constant(n, nullptr);
+    case Op::answer: return m_policy.questions[static_cast<size_t>(n.q)].id;
+    case Op::field_category: return "category";
+    case Op::field_date: return "date";
+    case Op::and_: return cond(expr, n.a, list, p) + " and " + cond(expr, n.b, list, p);
+    case Op::or_: return cond(expr, n.a, list, p) + " or " + cond(expr, n.b, list, p);
+    case Op::not_: {
+      const ExprNode& inner = expr.nodes()[static_cast<size_t>(n.a)];
+      if (inner.op == Op::answer && inner.type == ValueType::boolean) {
+        return m_policy.questions[static_cast<size_t>(inner.q)].id + " is no";
+      }
+      return "not " + node(expr, n.a, list, p + 1);
+    }
+    case Op::eq:
+    case Op::ne:
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge: return comparison(expr, n, list);
+    case Op::in:
+    case Op::not_in: {
+      const std::vector<ChoiceValue>* values = values_of(expr, n.a, list);
+      std::vector<std::string> items;
+      for (double x : n.set) {
+        ExprNode c;
+        c.type = expr.nodes()[static_cast<size_t>(n.a)].type;
+        c.x = x;
+        items.push_back(constant(c, values));
+      }
+      return fmt::format("{} is {}: {}", node(expr, n.a, list, 5),
+                         n.op == Op::in ? "one of" : "none of", join(items, "; "));
+    }
+    case Op::add_months: {
+      std::string amount;
+      const int months = n.months != 0 ? n.months : 0;
+      const int days = static_cast<int>(n.x);
+      if (months != 0) {
+        const int m = std::abs(months);
+        amount = m % 12 == 0 ? fmt::format("{} year{}", m / 12, m == 12 ? "" : "s")
+                             : fmt::format("{} month{}", m, m == 1 ? "" : "s");
+      } else {
+        amount = fmt::format("{} day{}", std::abs(days), std::abs(days) == 1 ? "" : "s");
+      }
+      return fmt::format("{} {} {}", node(expr, n.a, list, 5),
+                         (months != 0 ? months : days) < 0 ? "minus" : "plus", amount);
+    }
+    case Op::any:
+    case Op::count: {
+      const Question& q = m_policy.questions[static_cast<size_t>(n.q)];
+      const std::string where = cond(expr, n.a, &q, 0);
+      return n.op == Op::any ? fmt::format("any entry of {} where {}", q.id, where)
+                             : fmt::format("the number of entries of {} where {}", q.id, where);
+    }
+    case Op::is_drug: return node(expr, n.a, list, 5) + " is a drug offense";
+    case Op::years_between:
+    case Op::months_between:
+      return fmt::format("whole {} from {} to {}", n.op == Op::years_between ? "years" : "months",
+                         node(expr, n.a, list, 5), node(expr, n.b, list, 5));
+    }
+    return "?";
+  }
+
+  std::string comparison(const Expr& expr, const ExprNode& n, const Question* list) {
+    const ExprNode& l = expr.nodes()[static_cast<size_t>(n.a)];
+    const ExprNode& r = expr.nodes()[static_cast<size_t>(n.b)];
+    const std::vector<ChoiceValue>* values = values_of(expr, n.a, list);
+    if (values == nullptr) values = values_of(expr, n.b, list);
+    const std::string left = node(expr, n.a, list, 5);
+    std::string right = r.op == Op::constant ? constant(r, values) : node(expr, n.b, list, 5);
+    if (r.op == Op::constant && l.type == ValueType::number) right += unit_of(expr, n.a);
+    const bool dates = l.type == ValueType::date;
+    const char* verb = "is";
+    switch (n.op) {
+    case Op::eq: verb = "is"; break;
+    case Op::ne: verb = "is not"; break;
+    case Op::lt: verb = dates ? "is before" : "is less than"; break;
+    case Op::le: verb = dates ? "is on or before" : "is at most"; break;
+    case Op::gt: verb = dates ? "is after" : "is more than"; break;
+    case Op::ge: verb = dates ? "is on or after" : "is at least"; break;
+    default: break;
+    }
+    return fmt::format("{} {} {}", left, verb, right);
+  }
+
+  const Policy& m_policy;
+  std::vector<DerivedShape> m_derived;
+};
+
+// The questions an officer may be asked under this policy, in checklist order.
+std::vector<size_t> checklist(const Policy& policy) {
+  std::vector<size_t> out;
+  for (size_t q = 0; q < policy.questions.size(); ++q) {
+    const bool record = std::find(policy.record_questions.begin(), policy.record_questions.end(),
+                                  static_cast<int>(q)) != policy.record_questions.end();
+    const bool read = q < policy.read_by_policy.size() && policy.read_by_policy[q];
+    if (read || record) out.push_back(q);
+  }
+  return out;
+}
+
+std::string asked_text(const Policy& policy, size_t q) {
+  const Question& question = policy.questions[q];
+  if (question.type == QuestionType::text) return "for the record";
+  if (!question.asked_when.empty()) return "when " + question.asked_when;
+  if (static_cast<int>(q) == policy.pathway_question ||
+      static_cast<int>(q) == policy.incident_date_question) {
+    return "always";
+  }
+  return "when a rule needs it";
+}
+
+std::vector<std::string> readers(const Policy& policy, size_t q) {
+  std::vector<std::string> ids;
+  for (const Rule& rule : policy.rules) {
+    if (std::find(rule.reads.begin(), rule.reads.end(), static_cast<int>(q)) != rule.reads.end()) {
+      ids.push_back(rule.id);
+    }
+  }
+  return ids;
+}
+
+std::string pathways_text(const Rule& rule) {
+  return rule.pathways.empty() ? "every pathway" : join(rule.pathways, ", ");
+}
+
+std::string header_line(const Policy& policy) {
+  std::string line = fmt::format("Version {}, {}", policy.version, status_name(policy.status));
+  if (policy.is_abstract) line += ", abstract (a base for other policies; decides no case)";
+  if (policy.effective) line += ", effective " + format_date(*policy.effective);
+  if (policy.review_by) line += ", review by " + format_date(*policy.review_by);
+  if (policy.expires) line += ", expires " + format_date(*policy.expires);
+  return line;
+}
+
+} // namespace
+
+std::string describe_condition(const Policy& policy, const Expr& expr) {
+  return Describer(policy).describe(expr);
+}
+
+// ---- text -----------------------------------------------------------------------------------
+
+std::string show_policy_text(const Policy& policy) {
+  Describer describer(policy);
+  std::string out;
+  out += wrap(fmt::format("{}: {}", policy.id, policy.title), "");
+  out += wrap(header_line(policy), "");
+  if (const std::string status = status_sentence(policy.status); !status.empty()) {
+    out += "\n" + wrap(status, "  ", 79, std::string("! "));
+  }
+  if (!policy.summary.empty()) out += "\n" + wrap(policy.summary, "");
+  const Question* pathway = policy.pathway_question >= 0
+                                ? &policy.questions[static_cast<size_t>(policy.pathway_question)]
+                                : nullptr;
+  if (pathway != nullptr) {
+    std::vector<std::string> offered;
+    for (const ChoiceValue& v : pathway->values) {
+      if (policy.pathways.empty() ||
+          std::find(policy.pathways.begin(), policy.pathways.end(), v.code) != policy.pathways.end()) {
+        offered.push_back(v.code);
+      }
+    }
+    out += "\n" + wrap("Pathways offered: " + join(offered, ", "), "  ", 79, std::string());
+  }
+  for (const Provider& p : policy.providers) {
+    out += wrap(fmt::format("Referral to: {}{}. {}", p.name,
+                            p.pathways.empty() ? "" : " (" + join(p.pathways, ", ") + ")", p.contact),
+                "  ", 79, std::string());
+  }
+  if (policy.intake_days) {
+    out += wrap(fmt::format("Intake: within {} days of the incident ({})", *policy.intake_days,
+                            join(policy.intake_pathways, ", ")),
+                "  ", 79, std::string());
+  }
+  if (!policy.agencies.empty()) {
+    std::vector<std::string> names;
+    for (const Agency& a : policy.agencies) names.push_back(a.code.empty() ? a.name : a.name + " (" + a.code + ")");
+    out += wrap("Agencies: " + join(names, "; "), "  ", 79, std::string());
+  }
+
+  out += "\nTHE CHECKLIST (in the order asked; only what this policy uses)\n";
+  size_t number_in_list = 0;
+  for (size_t q : checklist(policy)) {
+    const Question& question = policy.questions[q];
+    ++number_in_list;
+    const std::string pad = "     ";
+    out += "\n" + wrap(question.label, pad, 79, fmt::format("{:>3}. ", number_in_list));
+    out += wrap(fmt::format("[{}] {}; asked {}", question.id, type_text(question),
+                            asked_text(policy, q)),
+                pad + "  ", 79, pad);
+    if (question.type == QuestionType::choice) {
+      for (const ChoiceValue& v : question.values) {
+        out += wrap(fmt::format("{}: {}", v.code, value_label(v)), pad + "    ", 79, pad + "- ");
+      }
+    }
+    if (!question.help.empty()) {
+      out += wrap("Help: " + question.help, pad + "  ", 79, pad);
+    }
+  }
+
+  out += "\nTHE RULES (a case is ineligible if any require or exclude rule fails it)\n";
+  for (Effect effect : {Effect::require, Effect::exclude, Effect::approval, Effect::notice}) {
+    bool any = false;
+    for (const Rule& rule : policy.rules) {
+      if (rule.effect != effect) continue;
+      if (!any) out += "\n" + std::string(effect_heading(effect)) + ":\n";
+      any = true;
+      out += wrap(fmt::format("{} ({}): {}", rule.id, pathways_text(rule), rule.explain), "      ",
+                  79, std::string("  - "));
+      out += wrap("In plain words: " + describer.describe(rule.expr), "      ", 79,
+                  std::string("    "));
+      out += wrap("Condition: " + rule.condition, "      ", 79, std::string("    "));
+      if (!rule.approver.empty()) out += wrap("Approved by: " + rule.approver, "      ", 79, std::string("    "));
+      out += wrap("Source: " + rule.citation, "      ", 79, std::string("    "));
+    }
+  }
+  if (!policy.record_questions.empty()) {
+    std::vector<std::string> ids;
+    for (int q : policy.record_questions) ids.push_back(policy.questions[static_cast<size_t>(q)].id);
+    out += "\n" + wrap("Kept in the record: " + join(ids, ", "), "  ", 79, std::string());
+  }
+  if (!policy.sources.empty()) {
+    out += "\nSOURCES\n";
+    for (const Source& s : policy.sources) {
+      out += wrap(s.title.empty() ? s.url : (s.url.empty() ? s.title : s.title + " <" + s.url + ">"),
+                  "    ", 79, std::string("  - "));
+    }
+  }
+  return out;
+}
+
+// ---- markdown ---------------------------------------------------------------------------
+
+static std::string md_cell(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+std::string show_policy_markdown(const Policy& policy) {
+  Describer describer(policy);
+  std::string out = fmt::format("# {}\n\n", policy.title);
+  out += fmt::format("`{}`: {}\n", policy.id, header_line(policy));
+  if (const std::string status = status_sentence(policy.status); !status.empty()) {
+    out += fmt::format("\n> **{}**\n", status);
+  }
+  if (!policy.summary.empty()) out += "\n" + policy.summary + "\n";
+  if (!policy.pathways.empty()) out += "\n**Pathways offered:** " + join(policy.pathways, ", ") + "\n";
+  for (const Provider& p : policy.providers) {
+    out += fmt::format("\n**Referral to:** {}{}. {}\n", p.name,
+                       p.pathways.empty() ? "" : " (" + join(p.pathways, ", ") + ")", p.contact);
+  }
+  if (policy.intake_days) {
+    out += fmt::format("\n**Intake:** within {} days of the incident ({})\n", *policy.intake_days,
+                       join(policy.intake_pathways, ", "));
+  }
+
+  out += "\n## The checklist\n\nIn the order asked; only the questions this policy uses.\n\n";
+  out += "| # | Question | Id | Answer | Asked |\n|---|---|---|---|---|\n";
+  size_t n = 0;
+  for (size_t q : checklist(policy)) {
+    const Question& question = policy.questions[q];
+    std::string answer = type_text(question);
+    if (question.type == QuestionType::choice) {
+      std::vector<std::string> values;
+      for (const ChoiceValue& v : question.values) values.push_back("`" + v.code + "` " + value_label(v));
+      answer = join(values, "<br>");
+    }
+    std::string label = question.label;
+    if (!question.help.empty()) label += "<br>*" + question.help + "*";
+    out += fmt::format("| {} | {} | `{}` | {} | {} |\n", ++n, md_cell(label), question.id,
+                       md_cell(answer), md_cell(asked_text(policy, q)));
+  }
+
+  out += "\n## The rules\n\nA case is ineligible if any require or exclude rule fails it.\n";
+  for (Effect effect : {Effect::require, Effect::exclude, Effect::approval, Effect::notice}) {
+    bool any = false;
+    for (const Rule& rule : policy.rules) {
+      if (rule.effect != effect) continue;
+      if (!any) out += fmt::format("\n### {}\n\n", effect_heading(effect));
+      any = true;
+      out += fmt::format("- **{}** ({}): {}  \n  In plain words: {}  \n  Condition: `{}`  \n",
+                         rule.id, pathways_text(rule), rule.explain, describer.describe(rule.expr),
+                         rule.condition);
+      if (!rule.approver.empty()) out += fmt::format("  Approved by: {}  \n", rule.approver);
+      out += fmt::format("  Source: {}\n", rule.citation);
+    }
+  }
+  if (!policy.sources.empty()) {
+    out += "\n## Sources\n\n";
+    for (const Source& s : policy.sources) {
+      if (s.url.empty()) out += "- " + s.title + "\n";
+      else out += fmt::format("- [{}]({})\n", s.title.empty() ? s.url : s.title, s.url);
+    }
+  }
+  return out;
+}
+
+// ---- dot ----------------------------------------------------------------------------------
+
+static std::string dot_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A label broken into short lines ("\n" separated) so that nodes stay narrow.
+static std::string short_lines(const std::string& text, size_t width = 28) {
+  std::string wrapped = wrap(text, "", width);
+  while (!wrapped.empty() && wrapped.back() == '\n') wrapped.pop_back();
+  return wrapped;
+}
+
+std::string show_policy_dot(const Policy& policy) {
+  std::string out = "digraph " + dot_string(policy.id) + " {\n";
+  out += "  graph [rankdir=LR, fontname=\"Helvetica\", label=" +
+         dot_string(short_lines(policy.title + " (" + policy.version + ", " +
+                                    status_name(policy.status) + ")",
+                                80)) +
+         ", labelloc=t];\n";
+  out += "  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n";
+  out += "  subgraph cluster_checklist {\n    label=\"Checklist\"; style=rounded; color=gray;\n";
+  const std::vector<size_t> asked = checklist(policy);
+  for (size_t q : asked) {
+    const Question& question = policy.questions[q];
+    if (question.type == QuestionType::text) continue;
+    out += fmt::format("    {} [shape=box, style=rounded, label={}];\n", dot_string("q:" + question.id),
+                       dot_string(question.id + "\n" + short_lines(question.label)));
+  }
+  out += "  }\n";
+  // Which answers decide whether a question is asked.
+  for (size_t q : asked) {
+    for (int dep : policy.questions[q].ask.reads()) {
+      out += fmt::format("  {} -> {} [style=dashed, color=gray40, label=\"asked when\"];\n",
+                         dot_string("q:" + policy.questions[static_cast<size_t>(dep)].id),
+                         dot_string("q:" + policy.questions[q].id));
+    }
+  }
+  out += "  subgraph cluster_rules {\n    label=\"Rules\"; style=rounded; color=gray;\n";
+  for (const Rule& rule : policy.rules) {
+    const char* color = "lightpink";
+    switch (rule.effect) {
+    case Effect::require: color = "lightsalmon"; break;
+    case Effect::exclude: color = "lightpink"; break;
+    case Effect::approval: color = "lightgoldenrod"; break;
+    case Effect::notice: color = "lightblue"; break;
+    }
+    std::string label = rule.id + "\n(" + effect_name(rule.effect) + ")";
+    if (!rule.pathways.empty()) label += "\n" + join(rule.pathways, ", ");
+    out += fmt::format("    {} [shape=box, style=\"rounded,filled\", fillcolor={}, label={}];\n",
+                       dot_string("r:" + rule.id), color, dot_string(label));
+  }
+  out += "  }\n";
+  out += "  \"o:ineligible\" [shape=doubleoctagon, label=\"ineligible\"];\n";
+  bool approval = false;
+  bool notice = false;
+  for (const Rule& rule : policy.rules) {
+    approval = approval || rule.effect == Effect::approval;
+    notice = notice || rule.effect == Effect::notice;
+  }
+  if (approval) out += "  \"o:needs_approval\" [shape=octagon, label=\"needs approval\"];\n";
+  if (notice) out += "  \"o:notice\" [shape=note, label=\"notice to the officer\"];\n";
+  for (const Rule& rule : policy.rules) {
+    for (int q : rule.reads) {
+      if (q == policy.pathway_question && !rule.pathways.empty() &&
+          std::find(rule.expr.reads().begin(), rule.expr.reads().end(), q) == rule.expr.reads().end()) {
+        out += fmt::format("  {} -> {} [color=gray60, label=\"applies to\"];\n",
+                           dot_string("q:" + policy.questions[static_cast<size_t>(q)].id),
+                           dot_string("r:" + rule.id));
+        continue;
+      }
+      out += fmt::format("  {} -> {};\n", dot_string("q:" + policy.questions[static_cast<size_t>(q)].id),
+                         dot_string("r:" + rule.id));
+    }
+    const char* target = "o:ineligible";
+    std::string label = rule.effect == Effect::require ? "if false" : "if true";
+    if (rule.effect == Effect::approval) target = "o:needs_approval";
+    if (rule.effect == Effect::notice) target = "o:notice";
+    out += fmt::format("  {} -> {} [label={}];\n", dot_string("r:" + rule.id), dot_string(target),
+                       dot_string(label));
+  }
+  out += "}\n";
+  return out;
+}
+
+// ---- json ---------------------------------------------------------------------------------
+
+namespace {
+
+// ordered_json: keys in the order written, so that "schema" and "id" come first for readers.
+using OrderedJson = nlohmann::ordered_json;
+
+OrderedJson expr_tree(const Policy& policy, const Expr& expr, int index, const Question* list) {
+  using json = OrderedJson;
+  const ExprNode& n = expr.nodes()[static_cast<size_t>(index)];
+  auto child = [&](int i) { return expr_tree(policy, expr, i, list); };
+  auto choice_code = [&](int side, double x) -> json {
+    const ExprNode& s = expr.nodes()[static_cast<size_t>(side)];
+    const std::vector<ChoiceValue>* values = nullptr;
+    if (s.op == Op::answer) values = &policy.questions[static_cast<size_t>(s.q)].values;
+    if (s.op == Op::field_category && list != nullptr) values = &list->categories;
+    const auto i = static_cast<size_t>(x);
+    return values != nullptr && i < values->size() ? json((*values)[i].code) : json(x);
+  };
+  auto value = [&](const ExprNode& c, int other) -> json {
+    switch (c.type) {
+    case ValueType::boolean: return json{{"const", c.x != 0}};
+    case ValueType::date: return json{{"const", format_date(static_cast<Days>(c.x))}};
+    case ValueType::choice: return json{{"value", choice_code(other, c.x)}};
+    default: return json{{"const", c.x}};
+    }
+  };
+  switch (n.op) {
+  case Op::constant: return value(n, -1);
+  case Op::answer: return json{{"question", policy.questions[static_cast<size_t>(n.q)].id}};
+  case Op::field_category: return json{{"field", "category"}};
+  case Op::field_date: return json{{"field", "date"}};
+  case Op::and_: return json{{"op", "and"}, {"args", {child(n.a), child(n.b)}}};
+  case Op::or_: return json{{"op", "or"}, {"args", {child(n.a), child(n.b)}}};
+  case Op::not_: return json{{"op", "not"}, {"args", {child(n.a)}}};
+  case Op::eq:
+  case Op::ne:
+  case Op::lt:
+  case Op::le:
+  case Op::gt:
+  case Op::ge: {
+    static const char* k_ops[] = {"==", "!=", "<", "<=", ">", ">="};
+    const auto op = static_cast<size_t>(n.op) - static_cast<size_t>(Op::eq);
+    const ExprNode& l = expr.nodes()[static_cast<size_t>(n.a)];
+    const ExprNode& r = expr.nodes()[static_cast<size_t>(n.b)];
+    json left = l.op == Op::constant ? value(l, n.b) : child(n.a);
+    json right = r.op == Op::constant ? value(r, n.a) : child(n.b);
+    return json{{"op", k_ops[op]}, {"args", {left, right}}};
+  }
+  case Op::in:
+  case Op::not_in: {
+    json values = json::array();
+    for (double x : n.set) {
+      const ExprNode& s = expr.nodes()[static_cast<size_t>(n.a)];
+      if (s.type == ValueType::choice) values.push_back(choice_code(n.a, x));
+      else if (s.type == ValueType::date) values.push_back(format_date(static_cast<Days>(x)));
+      else values.push_back(x);
+    }
+    return json{{"op", n.op == Op::in ? "in" : "not in"}, {"args", {child(n.a)}}, {"values", values}};
+  }
+  case Op::add_months:
+    if (n.months != 0) return json{{"op", "shift"}, {"args", {child(n.a)}}, {"months", n.months}};
+    return json{{"op", "shift"}, {"args", {child(n.a)}}, {"days", static_cast<int>(n.x)}};
+  case Op::any:
+  case Op::count: {
+    const Question& q = policy.questions[static_cast<size_t>(n.q)];
+    return json{{"op", n.op == Op::any ? "any" : "count"},
+                {"list", q.id},
+                {"where", expr_tree(policy, expr, n.a, &q)}};
+  }
+  case Op::is_drug: {
+    json drugs = json::array();
+    const ExprNode& s = expr.nodes()[static_cast<size_t>(n.a)];
+    if (s.op == Op::answer) {
+      for (const ChoiceValue& v : policy.questions[static_cast<size_t>(s.q)].values) {
+        if (v.drug) drugs.push_back(v.code);
+      }
+    }
+    return json{{"op", "in"}, {"args", {child(n.a)}}, {"values", drugs}, {"means", "is_drug"}};
+  }
+  case Op::years_between:
+  case Op::months_between:
+    return json{{"op", n.op == Op::years_between ? "years_between" : "months_between"},
+                {"args", {child(n.a), child(n.b)}}};
+  }
+  return nullptr;
+}
+
+OrderedJson values_json(const std::vector<ChoiceValue>& values, bool offense) {
+  OrderedJson out = OrderedJson::array();
+  for (const ChoiceValue& v : values) {
+    OrderedJson item = {{"value", v.code}, {"label", value_label(v)}};
+    if (offense) item["drug"] = v.drug;
+    if (!v.statutes.empty()) item["statutes"] = v.statutes;
+    out.push_back(item);
+  }
+  return out;
+}
+
+OrderedJson optional_text(const std::string& s) {
+  return s.empty() ? OrderedJson() : OrderedJson(s);
+}
+
+} // namespace
+
+std::string show_policy_json(const Policy& policy) {
+  using json = OrderedJson;
+  Describer describer(policy);
+  json layers = json::array();
+  for (const PolicyLayer& layer : policy.layers) {
+    layers.push_back({{"id", layer.id}, {"version", layer.version}, {"sha256", layer.sha256}});
+  }
+  auto date = [](const std::optional<Days>& d) { return d ? json(format_date(*d)) : json(); };
+  json head = {{"id", policy.id},
+               {"title", policy.title},
+               {"version", policy.version},
+               {"status", status_name(policy.status)},
+               {"abstract", policy.is_abstract},
+               {"effective", date(policy.effective)},
+               {"review_by", date(policy.review_by)},
+               {"expires", date(policy.expires)},
+               {"sha256", policy.layers.empty() ? json() : json(policy.layers.back().sha256)},
+               {"layers", layers}};
+  json pathways = json::array();
+  if (policy.pathway_question >= 0) {
+    for (const ChoiceValue& v : policy.questions[static_cast<size_t>(policy.pathway_question)].values) {
+      if (policy.pathways.empty() ||
+          std::find(policy.pathways.begin(), policy.pathways.end(), v.code) != policy.pathways.end()) {
+        pathways.push_back(v.code);
+      }
+    }
+  }
+  const std::vector<size_t> used = checklist(policy);
+  json questions = json::array();
+  for (size_t q = 0; q < policy.questions.size(); ++q) {
+    const Question& question = policy.questions[q];
+    json item = {{"id", question.id},
+                 {"type", question_type_name(question.type)},
+                 {"label", question.label},
+                 {"help", optional_text(question.help)},
+                 {"unit", optional_text(question.unit)},
+                 {"used", std::find(used.begin(), used.end(), q) != used.end()},
+                 {"asked", asked_text(policy, q)},
+                 {"asked_when", optional_text(question.asked_when)},
+                 {"ask", question.ask.empty() ? json()
+                                              : expr_tree(policy, question.ask,
+                                                          static_cast<int>(question.ask.nodes().size()) - 1,
+                                                          nullptr)},
+                 {"read_by", readers(policy, q)}};
+    if (question.type == QuestionType::choice) item["values"] = values_json(question.values, question.id == "offense");
+    if (question.type == QuestionType::convictions) item["categories"] = values_json(question.categories, false);
+    if (question.type == QuestionType::number || question.type == QuestionType::integer) {
+      item["min"] = question.min ? json(*question.min) : json();
+      item["max"] = question.max ? json(*question.max) : json();
+    }
+    if (question.type == QuestionType::date || question.type == QuestionType::convictions) {
+      item["past"] = question.past;
+    }
+    if (question.type == QuestionType::text) item["record_only"] = true;
+    questions.push_back(item);
+  }
+  json derived = json::array();
+  for (const Derived& d : policy.derived) {
+    derived.push_back({{"id", d.id}, {"label", d.label}, {"value", d.expression}});
+  }
+  json rules = json::array();
+  for (const Rule& rule : policy.rules) {
+    std::vector<std::string> reads;
+    for (int q : rule.reads) reads.push_back(policy.questions[static_cast<size_t>(q)].id);
+    rules.push_back({{"id", rule.id},
+                     {"effect", effect_name(rule.effect)},
+                     {"pathways", rule.pathways},
+                     {"condition", rule.condition},
+                     {"plain", describer.describe(rule.expr)},
+                     {"explain", rule.explain},
+                     {"citation", rule.citation},
+                     {"approver", optional_text(rule.approver)},
+                     {"holds_by_design", rule.holds_by_design},
+                     {"reads", reads}});
+  }
+  std::vector<std::string> record;
+  for (int q : policy.record_questions) record.push_back(policy.questions[static_cast<size_t>(q)].id);
+  json providers = json::array();
+  for (const Provider& p : policy.providers) {
+    providers.push_back({{"name", p.name}, {"contact", p.contact}, {"pathways", p.pathways}});
+  }
+  json doc = {{"schema", "divert.policy-form/1"},
+              {"policy", head},
+              {"pathways", pathways},
+              {"providers", providers},
+              {"intake_days", policy.intake_days ? json(*policy.intake_days) : json()},
+              {"questions", questions},
+              {"derived", derived},
+              {"rules", rules},
+              {"record", record}};
+  return doc.dump(2) + "\n";
+}
+
+} // namespace divert

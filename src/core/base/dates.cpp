@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/base/dates.hpp"
+
+#include <fmt/format.h>
+
+namespace divert {
+
+// Howard Hinnant's civil-date algorithms: exact over the whole proleptic Gregorian calendar.
+Days days_from_civil(CivilDate date) {
+  const int y = date.year - (date.month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned m = date.month;
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + date.day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int>(doe) - 719468;
+}
+
+CivilDate civil_from_days(Days days) {
+  const int z = days + 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int y = static_cast<int>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return CivilDate{y + (m <= 2 ? 1 : 0), m, d};
+}
+
+static bool is_leap(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+static unsigned days_in_month(int year, unsigned month) {
+  static constexpr unsigned k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && is_leap(year) ? 29 : k_days[month - 1];
+}
+
+std::optional<Days> parse_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
+    return std::nullopt;
+  }
+  auto digits = [&](size_t from, size_t count) -> int {
+    int value = 0;
+    for (size_t i = from; i < from + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') {
+        return -1;
+      }
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  const int year = digits(0, 4);
+  const int month = digits(5, 2);
+  const int day = digits(8, 2);
+  if (year < 1000 || month < 1 || month > 12 || day < 1) {
+    return std::nullopt;
+  }
+  if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) {
+    return std::nullopt;
+  }
+  return days_from_civil({year, static_cast<unsigned>(month), static_cast<unsigned>(day)});
+}
+
+std::string format_date(Days days) {
+  const CivilDate c = civil_from_days(days);
+  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+}
+
+Days add_months(Days date, int months) {
+  const CivilDate c = civil_from_days(date);
+  const int total = c.year * 12 + static_cast<int>(c.month) - 1 + months;
+  const int year = total >= 0 ? total / 12 : (total - 11) / 12;
+  const unsigned month = static_cast<unsigned>(total - year * 12) + 1;
+  const unsigned day = std::min(c.day, days_in_month(year, month));
+  return days_from_civil({year, month, day});
+}
+
+int months_between(Days from, Days to) {
+  const CivilDate a = civil_from_days(from);
+  const CivilDate b = civil_from_days(to);
+  int months = (b.year - a.year) * 12 + static_cast<int>(b.month) - static_cast<int>(a.month);
+  // Step back until the clamped anniversary is not after `to`; at most one step either way.
+  while (months > 0 && add_months(from, months) > to) {
+    --months;
+  }
+  while (months < 0 && add_months(from, months) < to) {
+    ++months;
+  }
+  return months;
+}
+
+int years_between(Days from, Days to) {
+  const int months = months_between(from, to);
+  return months >= 0 ? months / 12 : -((-months) / 12);
+}
+
+} // namespace divert

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/base/yaml_doc.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <sstream>
+
+namespace divert {
+
+namespace {
+
+// Far beyond any real policy, far below what would exhaust the parser's recursion.
+constexpr int k_max_depth = 64;
+constexpr size_t k_max_text = 32u << 20;
+
+// yaml-cpp's parser recurses once per nesting level, so hostile nesting (`[[[[…`) must be
+// refused before it runs. This scan over-approximates depth: flow brackets outside quotes and
+// comments, plus block indentation steps.
+void check_nesting(std::string_view text, const std::string& file) {
+  int flow_depth = 0;
+  int line = 1;
+  size_t line_start = 0;
+  bool at_line_start = true;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      at_line_start = true;
+      if (quote == '\'' || quote == '"') {
+        continue; // multi-line quoted scalar
+      }
+      continue;
+    }
+    if (at_line_start) {
+      // Indentation plus compact "- - -" prefixes bound block nesting.
+      size_t j = i;
+      int steps = 0;
+      while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '-')) {
+        if (text[j] == '-') {
+          ++steps;
+        }
+        ++j;
+      }
+      if (j - line_start > 512 || steps > k_max_depth) {
+        throw InputError(SourceLocation{file, line, 1}, "nesting too deep or line indented too far");
+      }
+      at_line_start = false;
+    }
+    if (quote != 0) {
+      if (quote == '"' && c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+          ++i;
+        } else {
+          quote = 0;
+        }
+      }
+      continue;
+    }
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') {
+        ++i;
+      }
+      continue;
+    }
+    const bool token_start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '[' ||
+                             text[i - 1] == '{' || text[i - 1] == ',' || text[i - 1] == ':' ||
+                             text[i - 1] == '\n' || text[i - 1] == '-';
+    if ((c == '"' || c == '\'') && token_start) {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      if (++flow_depth > k_max_depth) {
+        throw InputError(SourceLocation{file, line, static_cast<int>(i - line_start) + 1},
+                         fmt::format("nesting deeper than {} levels", k_max_depth));
+      }
+    } else if ((c == ']' || c == '}') && flow_depth > 0) {
+      --flow_depth;
+    }
+  }
+}
+
+// Returns the offset of the first byte that is not part of valid UTF-8, or npos.
+size_t find_invalid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    unsigned min = 0;
+    unsigned cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2, min = 0x80, cp = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, min = 0x800, cp = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, min = 0x10000, cp = c & 0x07u;
+    } else {
+      return i;
+    }
+    if (i + len > s.size()) {
+      return i;
+    }
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) {
+        return i;
+      }
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+SourceLocation location_of_offset(std::string_view text, size_t offset, const std::string& file) {
+  int line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {file, line, static_cast<int>(offset - line_start) + 1};
+}
+
+class TreeBuilder : public YAML::EventHandler {
+public:
+  explicit TreeBuilder(const std::string& file) : m_file(file) {}
+
+  YamlNode take_root() { return std::move(m_root); }
+  bool has_root() const { return m_has_root; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    refuse_anchor(mark, anchor);
+    YamlNode node;
+    place(node, mark);
+    add(std::move(node));
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    fail(mark, "YAML aliases are not allowed");
+  }
+
+  void OnAnchor(const YAML::Mark& mark, const std::string&) override {
+    fail(mark, "YAML anchors are not allowed");
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    refuse_anchor(mark, anchor);
+    refuse_tag(mark, tag, true);
+    YamlNode node;
+    place(node, mark);
+    node.quoted = tag == "!";
+    if (!node.quoted && (value == "null" || value == "Null" || value == "NULL" || value == "~")) {
+      node.kind = YamlNode::Kind::null;
+    } else {
+      node.kind = YamlNode::Kind::scalar;
+      node.scalar = value;
+    }
+    add(std::move(node));
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, YamlNode::Kind::sequence);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, YamlNode::Kind::mapping);
+  }
+  void OnMapEnd() override { close(); }
+
+private:
+  struct Frame {
+    YamlNode node;
+    bool have_key = false;
+    YamlNode key;
+  };
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
+    throw InputError(SourceLocation{m_file, mark.line + 1, mark.column + 1}, message);
+  }
+
+  void refuse_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) const {
+    if (anchor != YAML::NullAnchor) {
+      fail(mark, "YAML anchors are not allowed");
+    }
+  }
+
+  void refuse_tag(const YAML::Mark& mark, const std::string& tag, bool scalar) const {
+    if (tag.empty() || tag == "?" || (scalar && tag == "!")) {
+      return;
+    }
+    fail(mark, fmt::format("YAML tags are not allowed ('{}')", tag));
+  }
+
+  static void place(YamlNode& node, const YAML::Mark& mark) {
+    node.line = mark.line + 1;
+    node.column = mark.column + 1;
+  }
+
+  void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+            YamlNode::Kind kind) {
+    refuse_anchor(mark, anchor);
+    refuse_tag(mark, tag, false);
+    if (m_stack.size() >= static_cast<size_t>(k_max_depth)) {
+      fail(mark, fmt::format("nesting deeper than {} levels", k_max_depth));
+    }
+    Frame frame;
+    frame.node.kind = kind;
+    place(frame.node, mark);
+    m_stack.push_back(std::move(frame));
+  }
+
+  void close() {
+    YamlNode node = std::move(m_stack.back().node);
+    m_stack.pop_back();
+    add(std::move(node));
+  }
+
+  void add(YamlNode node) {
+    if (m_stack.empty()) {
+      if (m_has_root) {
+        throw InputError(SourceLocation{m_file, node.line, node.column},
+                         "more than one YAML document");
+      }
+      m_root = std::move(node);
+      m_has_root = true;
+      return;
+    }
+    Frame& top = m_stack.back();
+    if (top.node.kind == YamlNode::Kind::sequence) {
+      top.node.items.push_back(std::move(node));
+      return;
+    }
+    if (!top.have_key) {
+      if (!node.is_scalar()) {
+        throw InputError(SourceLocation{m_file, node.line, node.column},
+                         "mapping keys must be plain strings");
+      }
+      if (node.scalar == "<<" && !node.quoted) {
+        throw InputError(SourceLocation{m_file, node.line, node.column},
+                         "YAML merge keys ('<<') are not allowed");
+      }
+      for (const auto& [key, value] : top.node.entries) {
+        if (key.scalar == node.scalar) {
+          throw InputError(SourceLocation{m_file, node.line, node.column},
+                           fmt::format("duplicate key '{}' (first at line {})", node.scalar,
+                                       key.line));
+        }
+      }
+      top.key = std::move(node);
+      top.have_key = true;
+      return;
+    }
+    top.node.entries.emplace_back(std::move(top.key), std::move(node));
+    top.have_key = false;
+  }
+
+  const std::string& m_file;
+  std::vector<Frame> m_stack;
+  YamlNode m_root;
+  bool m_has_root = false;
+};
+
+} // namespace
+
+const YamlNode* YamlNode::find(std::string_view key) const {
+  for (const auto& [k, v] : entries) {
+    if (k.scalar == key) {
+      return &v;
+    }
+  }
+  return nullptr;
+}
+
+const char* YamlNode::kind_name() const {
+  switch (kind) {
+  case Kind::null: return "nothing";
+  case Kind::scalar: return "a scalar";
+  case Kind::sequence: return "a list";
+  case Kind::mapping: return "a mapping";
+  }
+  return "?";
+}
+
+YamlDocument parse_yaml(std::string text, const std::string& display_name) {
+  if (text.size() > k_max_text) {
+    throw InputError(SourceLocation{display_name, 0, 0},
+                     fmt::format("file larger than {} MiB", k_max_text >> 20));
+  }
+  if (size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+    throw InputError(location_of_offset(text, bad, display_name), "invalid UTF-8");
+  }
+  if (size_t nul = text.find('\0'); nul != std::string::npos) {
+    throw InputError(location_of_offset(text, nul, display_name), "NUL byte in text");
+  }
+  check_nesting(text, display_name);
+
+  YamlDocument doc;
+  doc.file = std::make_shared<const std::string>(display_name);
+  doc.text = std::make_shared<const std::string>(std::move(text));
+  std::istringstream in(*doc.text);
+  TreeBuilder builder(*doc.file);
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(builder)) {
+    }
+  } catch (const YAML::Exception& e) {
+    // yaml-cpp reports some errors with a null mark (-1); point at the start then.
+    throw InputError(SourceLocation{display_name, std::max(e.mark.line, 0) + 1,
+                                    std::max(e.mark.column, 0) + 1},
+                     e.msg);
+  }
+  if (builder.has_root()) {
+    doc.root = builder.take_root();
+  } else {
+    doc.root.line = 1;
+    doc.root.column = 1;
+  }
+  return doc;
+}
+
+namespace {
+
+constexpr std::string_view k_tree_magic = "DVYT\x01";
+constexpr size_t k_max_tree_nodes = 1u << 20;
+
+void put_u32(std::string& out, size_t value) {
+  for (int shift = 0; shift < 32; shift += 8) {
+    out += static_cast<char>((value >> shift) & 0xFF);
+  }
+}
+
+void encode_node(std::string& out, const YamlNode& node) {
+  out += static_cast<char>(node.kind);
+  out += static_cast<char>(node.quoted ? 1 : 0);
+  put_u32(out, static_cast<size_t>(node.line));
+  put_u32(out, static_cast<size_t>(node.column));
+  put_u32(out, node.scalar.size());
+  out += node.scalar;
+  if (node.is_sequence()) {
+    put_u32(out, node.items.size());
+    for (const YamlNode& item : node.items) encode_node(out, item);
+  } else if (node.is_mapping()) {
+    put_u32(out, node.entries.size());
+    for (const auto& [key, value] : node.entries) {
+      encode_node(out, key);
+      encode_node(out, value);
+    }
+  } else {
+    put_u32(out, 0);
+  }
+}
+
+class TreeDecoder {
+public:
+  explicit TreeDecoder(std::string_view bytes) : m_bytes(bytes) {}
+
+  bool node(YamlNode& out, int depth) {
+    if (depth > k_max_depth || ++m_nodes > k_max_tree_nodes || m_at + 2 > m_bytes.size()) {
+      return false;
+    }
+    const auto kind = static_cast<unsigned char>(m_bytes[m_at++]);
+    const auto quoted = static_cast<unsigned char>(m_bytes[m_at++]);
+    if (kind > static_cast<unsigned char>(YamlNode::Kind::mapping) || quoted > 1) {
+      return false;
+    }
+    out.kind = static_cast<YamlNode::Kind>(kind);
+    out.quoted = quoted == 1;
+    uint32_t line = 0, column = 0, length = 0, count = 0;
+    if (!u32(line) || !u32(column) || !u32(length) || line > (1u << 30) || column > (1u << 30) ||
+        length > m_bytes.size() - m_at) {
+      return false;
+    }
+    out.line = static_cast<int>(line);
+    out.column = static_cast<int>(column);
+    out.scalar.assign(m_bytes.substr(m_at, length));
+    m_at += length;
+    if (!u32(count) || count > m_bytes.size() - m_at) {
+      return false;
+    }
+    if (out.is_sequence()) {
+      out.items.resize(count);
+      for (YamlNode& item : out.items) {
+        if (!node(item, depth + 1)) return false;
+      }
+    } else if (out.is_mapping()) {
+      out.entries.resize(count);
+      for (auto& [key, value] : out.entries) {
+        if (!node(key, depth + 1) || !key.is_scalar() || !node(value, depth + 1)) return false;
+      }
+    } else if (count != 0) {
+      return false;
+    }
+    return true;
+  }
+
+  bool u32(uint32_t& value) {
+    if (m_at + 4 > m_bytes.size()) return false;
+    value = 0;
+    for (int i = 0; i < 4; ++i) {
+      value |= static_cast<uint32_t>(static_cast<unsigned char>(m_bytes[m_at++])) << (8 * i);
+    }
+    return true;
+  }
+
+  bool at_end() const { return m_at == m_bytes.size(); }
+  size_t m_at = 0;
+
+private:
+  std::string_view m_bytes;
+  size_t m_nodes = 0;
+};
+
+} // namespace
+
+std::string encode_yaml_tree(const std::string& sha256, const YamlNode& root) {
+  std::string out(k_tree_magic);
+  out += sha256;
+  encode_node(out, root);
+  return out;
+}
+
+std::optional<YamlNode> decode_yaml_tree(std::string_view bytes, const std::string& sha256) {
+  const size_t header = k_tree_magic.size() + sha256.size();
+  if (bytes.size() < header || bytes.substr(0, k_tree_magic.size()) != k_tree_magic ||
+      bytes.substr(k_tree_magic.size(), sha256.size()) != sha256) {
+    return std::nullopt;
+  }
+  TreeDecoder decoder(bytes.substr(header));
+  YamlNode root;
+  if (!decoder.node(root, 0) || !decoder.at_end()) {
+    return std::nullopt;
+  }
+  return root;
+}
+
+YamlNode parse_yaml_value(std::string_view text, const std::string& display_name) {
+  return parse_yaml(std::string(text), display_name).root;
+}
+
+} // namespace divert

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/base/error.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace divert {
+
+// A YAML document as a located tree. Built from yaml-cpp's event stream rather than its node
+// API so that every node keeps its position, duplicate keys are caught at their second
+// occurrence, and anchors, aliases, tags and merge keys are refused (they make
+// denial-of-service inputs trivial and are never needed in a policy or an answers file).
+struct YamlNode {
+  enum class Kind { null, scalar, sequence, mapping };
+
+  Kind kind = Kind::null;
+  int line = 0;   // 1-based
+  int column = 0; // 1-based, bytes
+  std::string scalar;
+  bool quoted = false; // a quoted scalar: never a bool, number or date keyword
+  std::vector<YamlNode> items;
+  std::vector<std::pair<YamlNode, YamlNode>> entries; // mapping, in document order
+
+  bool is_null() const { return kind == Kind::null; }
+  bool is_scalar() const { return kind == Kind::scalar; }
+  bool is_sequence() const { return kind == Kind::sequence; }
+  bool is_mapping() const { return kind == Kind::mapping; }
+  const YamlNode* find(std::string_view key) const;
+  const char* kind_name() const;
+};
+
+struct YamlDocument {
+  std::shared_ptr<const std::string> file; // display name
+  std::shared_ptr<const std::string> text;
+  YamlNode root;
+
+  SourceLocation where(const YamlNode& node) const { return {*file, node.line, node.column}; }
+};
+
+// Parses `text`. Throws InputError located at `display_name:line:col` for any syntax error,
+// duplicate key, anchor, alias, tag, merge key, second document, invalid UTF-8 or nesting
+// deeper than a policy could ever need.
+YamlDocument parse_yaml(std::string text, const std::string& display_name);
+
+// A store of parsed trees keyed by the SHA-256 of their text, so that a policy read again
+// need not be parsed again (yaml-cpp costs milliseconds per policy, most of `decide`'s time).
+// Implementations live in the front-end; core only serializes.
+class YamlTreeCache {
+public:
+  virtual ~YamlTreeCache() = default;
+  virtual std::optional<YamlNode> find(const std::string& sha256) const = 0;
+  virtual void store(const std::string& sha256, const YamlNode& root) const = 0;
+};
+
+// A compact binary form of a tree (with its positions), and back. `decode_yaml_tree` checks
+// every length and the nesting, and returns nullopt for anything it did not write itself.
+std::string encode_yaml_tree(const std::string& sha256, const YamlNode& root);
+std::optional<YamlNode> decode_yaml_tree(std::string_view bytes, const std::string& sha256);
+
+// The same limits apply to one-line flow values such as `--set` arguments.
+YamlNode parse_yaml_value(std::string_view text, const std::string& display_name);
+
+} // namespace divert

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/decision/answers.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace divert {
+
+// Reads JSON Lines cases (the batch form) with simdjson. One reader is reused for every line
+// so that a case costs no allocation beyond its conviction list.
+class JsonCaseReader {
+public:
+  explicit JsonCaseReader(const Policy& policy);
+  ~JsonCaseReader();
+  JsonCaseReader(const JsonCaseReader&) = delete;
+  JsonCaseReader& operator=(const JsonCaseReader&) = delete;
+
+  // Parses one JSON object into `answers` (reset first). `line` must stay readable for
+  // `padding()` bytes past its end. Returns "" on success, else why the line was refused.
+  // `case_id_json` receives the case_id as JSON text ("null" when absent).
+  std::string read(std::string_view line, Answers& answers, std::string& case_id_json);
+
+  static size_t padding();
+
+private:
+  // After an error: the line's case_id, when it can still be found, for the error object.
+  void find_case_id(std::string_view line, std::string& case_id_json);
+
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace divert

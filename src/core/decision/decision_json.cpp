@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/decision/decision_json.hpp"
+
+#include <algorithm>
+
+namespace divert {
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  out += '"';
+  size_t plain_from = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      continue;
+    }
+    out.append(s.data() + plain_from, i - plain_from);
+    plain_from = i + 1;
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      out += "\\u00";
+      out += k_hex[c >> 4];
+      out += k_hex[c & 0xF];
+    }
+  }
+  out.append(s.data() + plain_from, s.size() - plain_from);
+  out += '"';
+}
+
+DecisionWriter::DecisionWriter(const Policy& policy) : m_policy(policy) {
+  for (const Rule& r : policy.rules) {
+    std::string reason = "{\"rule\":";
+    append_json_string(reason, r.id);
+    reason += ",\"effect\":\"";
+    reason += effect_name(r.effect);
+    reason += "\",\"text\":";
+    append_json_string(reason, r.explain);
+    reason += ",\"citation\":";
+    append_json_string(reason, r.citation);
+    reason += '}';
+    m_reason.push_back(std::move(reason));
+
+    std::string notice = "{\"rule\":";
+    append_json_string(notice, r.id);
+    notice += ",\"text\":";
+    append_json_string(notice, r.explain);
+    notice += ",\"citation\":";
+    append_json_string(notice, r.citation);
+    notice += '}';
+    m_notice.push_back(std::move(notice));
+  }
+  for (const Question& q : policy.questions) {
+    std::string id;
+    append_json_string(id, q.id);
+    m_question.push_back(std::move(id));
+  }
+  if (policy.pathway_question >= 0) {
+    for (const ChoiceValue& v : policy.questions[static_cast<size_t>(policy.pathway_question)].values) {
+      std::string code;
+      append_json_string(code, v.code);
+      m_pathway.push_back(std::move(code));
+    }
+  }
+  for (const Provider& p : policy.providers) {
+    std::string provider = "{\"provider\":";
+    append_json_string(provider, p.name);
+    provider += ",\"contact\":";
+    append_json_string(provider, p.contact);
+    m_provider.push_back(std::move(provider));
+  }
+  m_policy_member = ",\"policy\":{\"id\":";
+  append_json_string(m_policy_member, policy.id);
+  m_policy_member += ",\"version\":";
+  append_json_string(m_policy_member, policy.version);
+  m_policy_member += ",\"status\":\"";
+  m_policy_member += status_name(policy.status);
+  m_policy_member += "\",\"sha256\":";
+  append_json_string(m_policy_member,
+                     policy.layers.empty() ? std::string() : policy.layers.back().sha256);
+  m_policy_member += '}';
+}
+
+void DecisionWriter::append_members(std::string& out, const Decision& d) const {
+  const auto rule_index = [&](const Rule* r) { return static_cast<size_t>(r - m_policy.rules.data()); };
+  out += "\"schema\":\"divert.decision/1\",\"outcome\":\"";
+  out += outcome_name(d.outcome);
+  out += "\",\"pathway\":";
+  out += d.pathway >= 0 ? m_pathway[static_cast<size_t>(d.pathway)] : std::string_view("null");
+  out += ",\"reasons\":[";
+  for (size_t i = 0; i < d.reasons.size(); ++i) {
+    if (i > 0) out += ',';
+    out += m_reason[rule_index(d.reasons[i])];
+  }
+  out += "],\"notices\":[";
+  for (size_t i = 0; i < d.notices.size(); ++i) {
+    if (i > 0) out += ',';
+    out += m_notice[rule_index(d.notices[i])];
+  }
+  out += "],\"missing\":[";
+  for (size_t i = 0; i < d.missing.size(); ++i) {
+    if (i > 0) out += ',';
+    out += m_question[static_cast<size_t>(d.missing[i])];
+  }
+  out += "],\"unused\":[";
+  for (size_t i = 0; i < d.unused.size(); ++i) {
+    if (i > 0) out += ',';
+    out += m_question[static_cast<size_t>(d.unused[i])];
+  }
+  out += "],\"warnings\":[";
+  for (size_t i = 0; i < d.warnings.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, d.warnings[i]);
+  }
+  out += "],\"referral\":";
+  if (d.referral) {
+    const auto provider = std::find_if(m_policy.providers.begin(), m_policy.providers.end(),
+                                       [&](const Provider& p) { return p.name == d.referral->provider; });
+    if (provider != m_policy.providers.end()) {
+      out += m_provider[static_cast<size_t>(provider - m_policy.providers.begin())];
+    } else {
+      out += "{\"provider\":";
+      append_json_string(out, d.referral->provider);
+      out += ",\"contact\":";
+      append_json_string(out, d.referral->contact);
+    }
+    out += ",\"intake_deadline\":";
+    if (d.referral->intake_deadline) {
+      out += '"';
+      out += format_date(*d.referral->intake_deadline);
+      out += '"';
+    } else {
+      out += "null";
+    }
+    out += ",\"approver\":";
+    if (d.referral->approver.empty()) {
+      out += "null";
+    } else {
+      // The approvers of the approval rules that hold, as evaluate() joined them.
+      append_json_string(out, d.referral->approver);
+    }
+    out += '}';
+  } else {
+    out += "null";
+  }
+  out += m_policy_member;
+}
+
+std::string decision_json(const Policy& policy, const Decision& decision) {
+  std::string out = "{";
+  DecisionWriter(policy).append_members(out, decision);
+  out += '}';
+  return out;
+}
+
+} // namespace divert

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/decision/evaluate.hpp"
+
+#include <string>
+#include <vector>
+
+namespace divert {
+
+// Appends `s` to `out` as a JSON string (quotes included).
+void append_json_string(std::string& out, std::string_view s);
+
+// Writes divert.decision/1 objects. Everything that depends only on the policy (each rule's
+// reason and notice object, question ids, the policy member) is escaped once up front, so
+// that writing a decision is mostly copying: batch writes one per input line.
+class DecisionWriter {
+public:
+  explicit DecisionWriter(const Policy& policy);
+
+  // Appends the members of the decision object (without the braces), in the documented order.
+  void append_members(std::string& out, const Decision& decision) const;
+
+private:
+  const Policy& m_policy;
+  std::vector<std::string> m_reason;   // per rule: {"rule","effect","text","citation"}
+  std::vector<std::string> m_notice;   // per rule: {"rule","text","citation"}
+  std::vector<std::string> m_question; // per question: "id"
+  std::vector<std::string> m_pathway;  // per pathway value: "code"
+  std::vector<std::string> m_provider; // per provider: {"provider":..,"contact":..
+  std::string m_policy_member;         // ,"policy":{...}
+};
+
+// A whole decision object on one line.
+std::string decision_json(const Policy& policy, const Decision& decision);
+
+} // namespace divert

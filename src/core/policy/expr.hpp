@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/base/dates.hpp"
+#include "core/base/error.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace divert {
+
+struct Policy;
+
+// Three-valued truth (Kleene): a rule may be true, false, or not yet decidable.
+enum class Tri : std::uint8_t { no = 0, yes = 1, unknown = 2 };
+inline Tri tri_and(Tri a, Tri b) {
+  if (a == Tri::no || b == Tri::no) return Tri::no;
+  if (a == Tri::unknown || b == Tri::unknown) return Tri::unknown;
+  return Tri::yes;
+}
+inline Tri tri_or(Tri a, Tri b) {
+  if (a == Tri::yes || b == Tri::yes) return Tri::yes;
+  if (a == Tri::unknown || b == Tri::unknown) return Tri::unknown;
+  return Tri::no;
+}
+inline Tri tri_not(Tri a) { return a == Tri::unknown ? a : (a == Tri::yes ? Tri::no : Tri::yes); }
+
+// The static type of an expression, checked when a policy loads.
+enum class ValueType : std::uint8_t { boolean, number, date, choice, list, text, none };
+
+struct ConvictionItem {
+  int category = -1;
+  Days date = 0;
+};
+
+// One question's answer laid out flat: numbers, dates (days), choices (value index) and
+// bools (0/1) all live in `x`, so the evaluator never allocates or branches on strings.
+struct Slot {
+  bool present = false;
+  double x = 0;
+  std::vector<ConvictionItem> items; // convictions
+  std::string text;                  // text questions
+};
+
+// What the evaluator reads: the answers, with those whose ask-condition is not true hidden.
+struct EvalInput {
+  const Slot* slots = nullptr;
+  const Tri* visible = nullptr; // per question: yes = readable
+};
+
+struct ExprNode {
+  enum class Op : std::uint8_t {
+    constant,     // x (bool, number, date or choice index)
+    answer,       // question q
+    field_category,
+    field_date,
+    and_,
+    or_,
+    not_,
+    eq,
+    ne,
+    lt,
+    le,
+    gt,
+    ge,
+    in,
+    not_in,
+    add_months, // child a, months in `months`
+    any,        // list question q, condition child a
+    count,      // list question q, condition child a
+    is_drug,    // choice child a of the offense question
+    years_between,
+    months_between,
+  };
+  Op op = Op::constant;
+  ValueType type = ValueType::none;
+  int q = -1;         // question index (answer, any, count, is_drug's value table)
+  int a = -1, b = -1; // children
+  int months = 0;
+  double x = 0;
+  std::vector<double> set; // `in`: the literal list
+  int offset = 0;          // byte offset in the source text, for messages
+};
+
+// A compiled condition: nodes in a flat vector, root last. An empty Expr is "always true".
+class Expr {
+public:
+  bool empty() const { return m_nodes.empty(); }
+  Tri eval_bool(const EvalInput& in) const;
+  const std::vector<int>& reads() const { return m_reads; }
+  bool is_constant_true() const;
+  const std::vector<ExprNode>& nodes() const { return m_nodes; }
+
+  // Compiles `text` against the questions of `policy`; `expected` is the type the result must
+  // have (boolean for conditions). Throws InputError at `where` + the offending column.
+  static Expr compile(std::string_view text, const Policy& policy, SourceLocation where,
+                      int where_shift = 0);
+  // The same, with `locate` mapping a byte offset in `text` to its place in the file (for
+  // conditions folded over several lines).
+  static Expr compile(std::string_view text, const Policy& policy,
+                      const std::function<SourceLocation(int)>& locate);
+
+private:
+  friend class ExprCompiler;
+  struct Value {
+    bool known;
+    double x;
+  };
+  Value eval(int node, const EvalInput& in, const ConvictionItem* item) const;
+
+  std::vector<ExprNode> m_nodes;
+  std::vector<int> m_reads; // sorted, unique question indices
+  std::vector<bool> m_drug; // is_drug: per offense value
+};
+
+} // namespace divert

@@ -1,0 +1,940 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/policy/policy_loader.hpp"
+
+#include "core/base/text_util.hpp"
+#include "core/base/yaml_doc.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace divert {
+
+const char* question_type_name(QuestionType type) {
+  switch (type) {
+  case QuestionType::boolean: return "bool";
+  case QuestionType::choice: return "choice";
+  case QuestionType::number: return "number";
+  case QuestionType::integer: return "integer";
+  case QuestionType::date: return "date";
+  case QuestionType::convictions: return "convictions";
+  case QuestionType::text: return "text";
+  }
+  return "?";
+}
+
+const char* effect_name(Effect effect) {
+  switch (effect) {
+  case Effect::require: return "require";
+  case Effect::exclude: return "exclude";
+  case Effect::approval: return "approval";
+  case Effect::notice: return "notice";
+  }
+  return "?";
+}
+
+const char* status_name(PolicyStatus status) {
+  switch (status) {
+  case PolicyStatus::adopted: return "adopted";
+  case PolicyStatus::model: return "model";
+  case PolicyStatus::draft: return "draft";
+  }
+  return "?";
+}
+
+int Question::value_index(std::string_view code) const {
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i].code == code) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+int Question::category_index(std::string_view code) const {
+  for (size_t i = 0; i < categories.size(); ++i) {
+    if (categories[i].code == code) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+int Policy::question_index(std::string_view wanted) const {
+  for (size_t i = 0; i < questions.size(); ++i) {
+    if (questions[i].id == wanted) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+const Question* Policy::question(std::string_view wanted) const {
+  const int i = question_index(wanted);
+  return i < 0 ? nullptr : &questions[static_cast<size_t>(i)];
+}
+
+namespace {
+
+constexpr int k_max_layers = 16;
+
+bool is_kebab_id(std::string_view s) {
+  if (s.empty() || s.size() > 80 || !(s[0] >= 'a' && s[0] <= 'z')) {
+    return false;
+  }
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+bool is_snake_id(std::string_view s) {
+  if (s.empty() || s.size() > 80 || !(s[0] >= 'a' && s[0] <= 'z')) {
+    return false;
+  }
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+class Loader {
+public:
+  Loader(const PolicyResolver& resolve, LoadNotes& notes) : m_resolve(resolve), m_notes(notes) {}
+
+  Policy load(const PolicyText& top) {
+    Policy policy;
+    load_layer(top, policy, 0);
+    if (m_errors.empty()) {
+      finish(policy);
+    }
+    if (!m_errors.empty()) {
+      throw InputError(std::move(m_errors));
+    }
+    return policy;
+  }
+
+private:
+  // Maps a byte offset in a condition's text to its place in the file, so that type errors
+  // point at the exact line and column, also in conditions folded over several lines (each
+  // line break in the file is one character, a space or a newline, in the text).
+  using Locator = std::function<SourceLocation(int)>;
+
+  Locator expression_locator(const YamlDocument& doc, const YamlNode& node) {
+    const std::shared_ptr<const std::string> text = doc.text;
+    const std::string file = *doc.file;
+    if (m_line_starts_of != text.get()) {
+      m_line_starts_of = text.get();
+      m_line_starts.assign(1, 0);
+      for (size_t i = 0; i < text->size(); ++i) {
+        if ((*text)[i] == '\n') m_line_starts.push_back(i + 1);
+      }
+    }
+    const SourceLocation at = doc.where(node);
+    if (node.line < 1 || static_cast<size_t>(node.line) > m_line_starts.size()) {
+      return [at](int) { return at; };
+    }
+    size_t pos = m_line_starts[static_cast<size_t>(node.line - 1)] +
+                 static_cast<size_t>(std::max(node.column - 1, 0));
+    int line = node.line;
+    int column = node.column;
+    if (pos < text->size() && ((*text)[pos] == '\'' || (*text)[pos] == '"')) {
+      ++pos;
+      ++column;
+    } else if (pos < text->size() && ((*text)[pos] == '>' || (*text)[pos] == '|')) {
+      const size_t next = text->find('\n', pos);
+      if (next == std::string::npos) {
+        return [at](int) { return at; };
+      }
+      pos = next + 1;
+      ++line;
+      column = 1;
+      while (pos < text->size() && (*text)[pos] == ' ') {
+        ++pos;
+        ++column;
+      }
+    }
+    return [text, file, pos, line, column](int offset) {
+      size_t i = pos;
+      int remaining = offset;
+      int l = line;
+      int c = column;
+      while (i < text->size() && remaining > 0) {
+        if ((*text)[i] == '\n') {
+          ++l;
+          ++i;
+          c = 1;
+          while (i < text->size() && ((*text)[i] == ' ' || (*text)[i] == '\t')) {
+            ++i;
+            ++c;
+          }
+        } else {
+          ++i;
+          ++c;
+        }
+        --remaining;
+      }
+      return SourceLocation{file, l, c};
+    };
+  }
+
+  // ---- diagnostics ----
+
+  void error(const SourceLocation& where, std::string message) {
+    if (m_errors.size() < 200) {
+      m_errors.push_back(Diagnostic{where, Severity::error, std::move(message), {}});
+    }
+  }
+  void error(const YamlDocument& doc, const YamlNode& node, std::string message) {
+    error(doc.where(node), std::move(message));
+  }
+  void finding(const SourceLocation& where, Severity severity, std::string message,
+               std::string check) {
+    m_notes.findings.push_back(Diagnostic{where, severity, std::move(message), std::move(check)});
+  }
+
+  // ---- typed accessors: each reports a located error and returns a fallback ----
+
+  std::optional<std::string> text_of(const YamlDocument& doc, const YamlNode& node,
+                                     std::string_view field) {
+    if (!node.is_scalar()) {
+      error(doc, node, fmt::format("'{}' must be text, not {}", field, node.kind_name()));
+      return std::nullopt;
+    }
+    return node.scalar;
+  }
+
+  std::optional<bool> bool_of(const YamlDocument& doc, const YamlNode& node,
+                              std::string_view field) {
+    if (node.is_scalar() && !node.quoted && (node.scalar == "true" || node.scalar == "false")) {
+      return node.scalar == "true";
+    }
+    error(doc, node, fmt::format("'{}' must be true or false", field));
+    return std::nullopt;
+  }
+
+  std::optional<double> number_of(const YamlDocument& doc, const YamlNode& node,
+                                  std::string_view field) {
+    double value = 0;
+    if (node.is_scalar() && !node.quoted) {
+      const std::string& s = node.scalar;
+      const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+      if (ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(value) &&
+          std::abs(value) <= 1e12) {
+        return value;
+      }
+    }
+    error(doc, node, fmt::format("'{}' must be a number", field));
+    return std::nullopt;
+  }
+
+  std::optional<Days> date_of(const YamlDocument& doc, const YamlNode& node,
+                              std::string_view field) {
+    if (node.is_scalar()) {
+      if (auto d = parse_date(node.scalar)) {
+        return d;
+      }
+    }
+    error(doc, node, fmt::format("'{}' must be a calendar date YYYY-MM-DD", field));
+    return std::nullopt;
+  }
+
+  std::vector<std::string> list_of_text(const YamlDocument& doc, const YamlNode& node,
+                                        std::string_view field) {
+    std::vector<std::string> out;
+    if (!node.is_sequence()) {
+      error(doc, node, fmt::format("'{}' must be a list", field));
+      return out;
+    }
+    for (const YamlNode& item : node.items) {
+      if (auto s = text_of(doc, item, field)) {
+        out.push_back(*s);
+      }
+    }
+    return out;
+  }
+
+  bool check_keys(const YamlDocument& doc, const YamlNode& map, std::string_view what,
+                  const std::vector<std::string>& allowed) {
+    if (!map.is_mapping()) {
+      error(doc, map, fmt::format("{} must be a mapping, not {}", what, map.kind_name()));
+      return false;
+    }
+    for (const auto& [key, value] : map.entries) {
+      if (std::find(allowed.begin(), allowed.end(), key.scalar) == allowed.end()) {
+        error(doc, key, fmt::format("unknown key '{}' in {}{}", key.scalar, what,
+                                    did_you_mean(key.scalar, allowed)));
+      }
+    }
+    return true;
+  }
+
+  const YamlNode* required(const YamlDocument& doc, const YamlNode& map, std::string_view key,
+                           std::string_view what) {
+    const YamlNode* node = map.find(key);
+    if (node == nullptr || node->is_null()) {
+      error(doc, map, fmt::format("{} needs '{}'", what, key));
+      return nullptr;
+    }
+    return node;
+  }
+
+  // ---- layers ----
+
+  void load_layer(const PolicyText& text, Policy& policy, int depth) {
+    YamlDocument doc;
+    const std::string sha = sha256_hex(text.text);
+    std::optional<YamlNode> cached = text.cache ? text.cache->find(sha) : std::nullopt;
+    if (cached) {
+      doc.file = std::make_shared<const std::string>(text.display_name);
+      doc.text = std::make_shared<const std::string>(text.text);
+      doc.root = std::move(*cached);
+    } else {
+      try {
+        doc = parse_yaml(text.text, text.display_name);
+      } catch (const InputError& e) {
+        for (const Diagnostic& d : e.diagnostics()) {
+          error(d.where, d.message);
+        }
+        return;
+      }
+      if (text.cache) {
+        text.cache->store(sha, doc.root);
+      }
+    }
+    m_docs.push_back(doc);
+    const YamlNode& root = doc.root;
+    static const std::vector<std::string> k_top_keys = {
+        "format", "id", "title", "version", "status", "abstract", "extends", "effective",
+        "review_by", "expires", "summary", "sources", "agencies", "providers", "intake",
+        "pathways", "record", "questions", "choice_values", "derived", "rules"};
+    if (!check_keys(doc, root, "a policy", k_top_keys)) {
+      return;
+    }
+    if (const YamlNode* f = required(doc, root, "format", "a policy")) {
+      if (!(f->is_scalar() && f->scalar == "1")) {
+        error(doc, *f, "unsupported policy format (this divert reads format 1)");
+      }
+    }
+    std::string id;
+    if (const YamlNode* n = required(doc, root, "id", "a policy")) {
+      if (auto s = text_of(doc, *n, "id")) {
+        id = *s;
+        if (!is_kebab_id(id)) {
+          error(doc, *n, fmt::format("policy id '{}' must be lower-case kebab-case", id));
+        }
+      }
+    }
+    if (std::find(m_chain.begin(), m_chain.end(), id) != m_chain.end()) {
+      error(doc, root, fmt::format("'extends' forms a cycle: {} -> {}", join(m_chain, " -> "), id));
+      return;
+    }
+    m_chain.push_back(id);
+
+    if (const YamlNode* base = root.find("extends"); base != nullptr && !base->is_null()) {
+      if (auto ref = text_of(doc, *base, "extends")) {
+        if (depth >= k_max_layers) {
+          error(doc, *base, "too many layers of 'extends'");
+          return;
+        }
+        std::optional<PolicyText> base_text = m_resolve(*ref, text.directory);
+        if (!base_text) {
+          error(doc, *base, fmt::format("cannot find base policy '{}' (looked beside this file "
+                                        "and on the policy path)", *ref));
+          return;
+        }
+        const size_t before = m_errors.size();
+        load_layer(*base_text, policy, depth + 1);
+        if (m_errors.size() != before) {
+          return;
+        }
+      }
+    }
+    apply_layer(doc, id, sha, policy);
+  }
+
+  void apply_layer(const YamlDocument& doc, const std::string& id, const std::string& sha,
+                   Policy& policy) {
+    const YamlNode& root = doc.root;
+    const std::string what = "a policy";
+    policy.id = id;
+    policy.where = doc.where(root);
+    if (const YamlNode* n = required(doc, root, "title", what)) {
+      policy.title = text_of(doc, *n, "title").value_or("");
+    }
+    if (const YamlNode* n = required(doc, root, "version", what)) {
+      policy.version = text_of(doc, *n, "version").value_or("");
+    }
+    if (const YamlNode* n = required(doc, root, "status", what)) {
+      const std::string s = text_of(doc, *n, "status").value_or("");
+      if (s == "adopted") policy.status = PolicyStatus::adopted;
+      else if (s == "model") policy.status = PolicyStatus::model;
+      else if (s == "draft") policy.status = PolicyStatus::draft;
+      else error(doc, *n, fmt::format("status '{}' must be adopted, model or draft", s));
+    }
+    policy.is_abstract = false;
+    if (const YamlNode* n = root.find("abstract")) {
+      policy.is_abstract = bool_of(doc, *n, "abstract").value_or(false);
+    }
+    policy.effective.reset();
+    policy.review_by.reset();
+    policy.expires.reset();
+    if (const YamlNode* n = root.find("effective")) policy.effective = date_of(doc, *n, "effective");
+    if (const YamlNode* n = root.find("review_by")) policy.review_by = date_of(doc, *n, "review_by");
+    if (const YamlNode* n = root.find("expires")) policy.expires = date_of(doc, *n, "expires");
+    if (!policy.is_abstract && !policy.effective) {
+      error(doc, root, "a policy that decides cases needs 'effective' (the date it applies from)");
+    }
+    policy.summary.clear();
+    if (const YamlNode* n = root.find("summary")) policy.summary = text_of(doc, *n, "summary").value_or("");
+
+    if (const YamlNode* n = root.find("sources")) read_sources(doc, *n, policy);
+    policy.agencies.clear();
+    if (const YamlNode* n = root.find("agencies")) read_agencies(doc, *n, policy);
+    policy.providers.clear();
+    if (const YamlNode* n = root.find("providers")) read_providers(doc, *n, policy);
+    policy.intake_days.reset();
+    policy.intake_pathways = {"arrest_diversion"};
+    if (const YamlNode* n = root.find("intake")) read_intake(doc, *n, policy);
+    if (const YamlNode* n = root.find("pathways")) {
+      policy.pathways = list_of_text(doc, *n, "pathways");
+      m_pathways_where = doc.where(*n);
+    }
+    if (const YamlNode* n = root.find("questions")) read_questions(doc, *n, id, policy);
+    if (const YamlNode* n = root.find("choice_values")) read_choice_values(doc, *n, policy);
+    if (const YamlNode* n = root.find("derived")) read_derived(doc, *n, id, policy);
+    if (const YamlNode* n = root.find("record")) {
+      for (const YamlNode& item : n->is_sequence() ? n->items : std::vector<YamlNode>{}) {
+        auto qid = text_of(doc, item, "record");
+        if (!qid) continue;
+        const int q = policy.question_index(*qid);
+        if (q < 0 || policy.questions[static_cast<size_t>(q)].type != QuestionType::text) {
+          error(doc, item, fmt::format("'record' lists text questions; '{}' is not one", *qid));
+        } else if (std::find(policy.record_questions.begin(), policy.record_questions.end(), q) ==
+                   policy.record_questions.end()) {
+          policy.record_questions.push_back(q);
+        }
+      }
+      if (!n->is_sequence()) error(doc, *n, "'record' must be a list of question ids");
+    }
+    if (const YamlNode* n = root.find("rules")) read_rules(doc, *n, id, policy);
+
+    PolicyLayer layer;
+    layer.id = id;
+    layer.version = policy.version;
+    layer.file = *doc.file;
+    layer.sha256 = sha;
+    policy.layers.push_back(std::move(layer));
+  }
+
+  void read_sources(const YamlDocument& doc, const YamlNode& node, Policy& policy) {
+    if (!node.is_sequence()) {
+      error(doc, node, "'sources' must be a list");
+      return;
+    }
+    for (const YamlNode& item : node.items) {
+      Source source;
+      if (item.is_scalar()) {
+        source.url = item.scalar;
+      } else if (check_keys(doc, item, "a source", {"title", "url"})) {
+        if (const YamlNode* t = item.find("title")) source.title = text_of(doc, *t, "title").value_or("");
+        if (const YamlNode* u = item.find("url")) source.url = text_of(doc, *u, "url").value_or("");
+      }
+      policy.sources.push_back(std::move(source));
+    }
+  }
+
+  void read_agencies(const YamlDocument& doc, const YamlNode& node, Policy& policy) {
+    if (!node.is_sequence()) {
+      error(doc, node, "'agencies' must be a list");
+      return;
+    }
+    for (const YamlNode& item : node.items) {
+      if (!check_keys(doc, item, "an agency", {"code", "name"})) continue;
+      Agency agency;
+      if (const YamlNode* n = required(doc, item, "name", "an agency")) agency.name = text_of(doc, *n, "name").value_or("");
+      if (const YamlNode* n = item.find("code")) agency.code = text_of(doc, *n, "code").value_or("");
+      policy.agencies.push_back(std::move(agency));
+    }
+  }
+
+  void read_providers(const YamlDocument& doc, const YamlNode& node, Policy& policy) {
+    if (!node.is_sequence()) {
+      error(doc, node, "'providers' must be a list");
+      return;
+    }
+    for (const YamlNode& item : node.items) {
+      if (!check_keys(doc, item, "a provider", {"name", "contact", "pathways"})) continue;
+      Provider provider;
+      if (const YamlNode* n = required(doc, item, "name", "a provider")) provider.name = text_of(doc, *n, "name").value_or("");
+      if (const YamlNode* n = required(doc, item, "contact", "a provider")) provider.contact = text_of(doc, *n, "contact").value_or("");
+      if (const YamlNode* n = item.find("pathways")) provider.pathways = list_of_text(doc, *n, "pathways");
+      policy.providers.push_back(std::move(provider));
+    }
+  }
+
+  void read_intake(const YamlDocument& doc, const YamlNode& node, Policy& policy) {
+    if (!check_keys(doc, node, "'intake'", {"days", "pathways"})) return;
+    if (const YamlNode* n = required(doc, node, "days", "'intake'")) {
+      if (auto d = number_of(doc, *n, "days")) {
+        if (*d < 0 || *d > 365 || *d != std::floor(*d)) {
+          error(doc, *n, "'days' must be a whole number from 0 to 365");
+        } else {
+          policy.intake_days = static_cast<int>(*d);
+        }
+      }
+    }
+    if (const YamlNode* n = node.find("pathways")) policy.intake_pathways = list_of_text(doc, *n, "pathways");
+  }
+
+  std::vector<ChoiceValue> read_values(const YamlDocument& doc, const YamlNode& node,
+                                       std::string_view field) {
+    std::vector<ChoiceValue> out;
+    if (!node.is_mapping()) {
+      error(doc, node, fmt::format("'{}' must be a mapping of value: label", field));
+      return out;
+    }
+    for (const auto& [key, value] : node.entries) {
+      out.push_back(read_value(doc, key, value));
+    }
+    return out;
+  }
+
+  ChoiceValue read_value(const YamlDocument& doc, const YamlNode& key, const YamlNode& value) {
+    ChoiceValue v;
+    v.code = key.scalar;
+    v.where = doc.where(key);
+    if (!is_snake_id(v.code)) {
+      error(doc, key, fmt::format("value '{}' must be lower-case snake_case", v.code));
+    }
+    if (value.is_scalar()) {
+      v.label = value.scalar;
+    } else if (check_keys(doc, value, "a value", {"label", "drug", "statutes"})) {
+      if (const YamlNode* n = value.find("label")) v.label = text_of(doc, *n, "label").value_or("");
+      if (const YamlNode* n = value.find("drug")) v.drug = bool_of(doc, *n, "drug").value_or(false);
+      if (const YamlNode* n = value.find("statutes")) v.statutes = list_of_text(doc, *n, "statutes");
+    }
+    return v;
+  }
+
+  void read_questions(const YamlDocument& doc, const YamlNode& node, const std::string& layer,
+                      Policy& policy) {
+    if (!node.is_sequence()) {
+      error(doc, node, "'questions' must be a list");
+      return;
+    }
+    static const std::vector<std::string> k_keys = {"id", "type", "label", "help", "unit",
+                                                    "values", "categories", "min", "max",
+                                                    "past", "asked_when", "record_only"};
+    for (const YamlNode& item : node.items) {
+      if (!check_keys(doc, item, "a question", k_keys)) continue;
+      Question q;
+      q.layer = layer;
+      q.where = doc.where(item);
+      if (const YamlNode* n = required(doc, item, "id", "a question")) {
+        q.id = text_of(doc, *n, "id").value_or("");
+        q.where = doc.where(*n);
+        if (!is_snake_id(q.id)) {
+          error(doc, *n, fmt::format("question id '{}' must be lower-case snake_case", q.id));
+        }
+        if (q.id == "case_id") {
+          error(doc, *n, "'case_id' is reserved for batch input; it cannot be a question");
+        }
+        if (const Question* existing = policy.question(q.id)) {
+          error(doc, *n, fmt::format("question '{}' is already defined by '{}' at {}:{}; a policy "
+                                     "may not redefine it", q.id, existing->layer,
+                                     existing->where.file, existing->where.line));
+          continue;
+        }
+        if (std::any_of(policy.derived.begin(), policy.derived.end(),
+                        [&](const Derived& d) { return d.id == q.id; })) {
+          error(doc, *n, fmt::format("'{}' is already a derived value", q.id));
+          continue;
+        }
+      }
+      if (const YamlNode* n = required(doc, item, "type", "a question")) {
+        const std::string t = text_of(doc, *n, "type").value_or("");
+        static const std::vector<std::string> k_types = {"bool", "choice", "number", "integer",
+                                                         "date", "convictions", "text"};
+        if (t == "bool") q.type = QuestionType::boolean;
+        else if (t == "choice") q.type = QuestionType::choice;
+        else if (t == "number") q.type = QuestionType::number;
+        else if (t == "integer") q.type = QuestionType::integer;
+        else if (t == "date") q.type = QuestionType::date;
+        else if (t == "convictions") q.type = QuestionType::convictions;
+        else if (t == "text") q.type = QuestionType::text;
+        else error(doc, *n, fmt::format("unknown question type '{}'{} (types: {})", t,
+                                        did_you_mean(t, k_types), join(k_types, ", ")));
+      }
+      if (const YamlNode* n = required(doc, item, "label", "a question")) q.label = text_of(doc, *n, "label").value_or("");
+      if (const YamlNode* n = item.find("help")) q.help = text_of(doc, *n, "help").value_or("");
+      if (const YamlNode* n = item.find("unit")) q.unit = text_of(doc, *n, "unit").value_or("");
+      if (const YamlNode* n = item.find("past")) q.past = bool_of(doc, *n, "past").value_or(false);
+      if (const YamlNode* n = item.find("record_only")) q.record_only = bool_of(doc, *n, "record_only").value_or(false);
+      if (const YamlNode* n = item.find("min")) q.min = number_of(doc, *n, "min");
+      if (const YamlNode* n = item.find("max")) q.max = number_of(doc, *n, "max");
+      if (const YamlNode* n = item.find("values")) {
+        if (q.type != QuestionType::choice) error(doc, *n, "'values' belong to choice questions");
+        q.values = read_values(doc, *n, "values");
+      }
+      if (const YamlNode* n = item.find("categories")) {
+        if (q.type != QuestionType::convictions) error(doc, *n, "'categories' belong to convictions questions");
+        q.categories = read_values(doc, *n, "categories");
+      }
+      if (q.type == QuestionType::choice && q.values.empty()) {
+        error(doc, item, fmt::format("choice question '{}' needs 'values'", q.id));
+      }
+      if (q.type == QuestionType::convictions && q.categories.empty()) {
+        error(doc, item, fmt::format("convictions question '{}' needs 'categories'", q.id));
+      }
+      if ((q.min || q.max) && q.type != QuestionType::number && q.type != QuestionType::integer) {
+        error(doc, item, "'min' and 'max' belong to number and integer questions");
+      }
+      if (q.min && q.max && *q.min > *q.max) {
+        error(doc, *item.find("min"), "'min' is greater than 'max'");
+      }
+      if (q.past && q.type != QuestionType::date && q.type != QuestionType::convictions) {
+        error(doc, *item.find("past"), "'past' belongs to date and convictions questions");
+      }
+      if (const YamlNode* n = item.find("asked_when")) {
+        if (auto s = text_of(doc, *n, "asked_when")) {
+          q.asked_when = *s;
+          m_pending_asks.push_back({policy.questions.size(), expression_locator(doc, *n)});
+        }
+      }
+      policy.questions.push_back(std::move(q));
+    }
+  }
+
+  void read_choice_values(const YamlDocument& doc, const YamlNode& node, Policy& policy) {
+    if (!node.is_mapping()) {
+      error(doc, node, "'choice_values' must be a mapping of question id to values");
+      return;
+    }
+    for (const auto& [key, values] : node.entries) {
+      const int qi = policy.question_index(key.scalar);
+      if (qi < 0 || policy.questions[static_cast<size_t>(qi)].type != QuestionType::choice) {
+        error(doc, key, fmt::format("'{}' is not a choice question", key.scalar));
+        continue;
+      }
+      Question& q = policy.questions[static_cast<size_t>(qi)];
+      if (!values.is_mapping()) {
+        error(doc, values, "values must be a mapping of value: label");
+        continue;
+      }
+      for (const auto& [code, detail] : values.entries) {
+        ChoiceValue v = read_value(doc, code, detail);
+        const int existing = q.value_index(v.code);
+        if (existing < 0) {
+          if (q.id == "offense" && !(detail.is_mapping() && detail.find("drug"))) {
+            error(doc, code, fmt::format("a new offense '{}' must declare 'drug: true' or "
+                                         "'drug: false'", v.code));
+          }
+          q.values.push_back(std::move(v));
+          continue;
+        }
+        ChoiceValue& old = q.values[static_cast<size_t>(existing)];
+        if (detail.is_mapping() && detail.find("drug") && v.drug != old.drug) {
+          error(doc, *detail.find("drug"),
+                fmt::format("'{}' may not change whether '{}' is a drug offense", policy.id, v.code));
+        }
+        if (!v.label.empty()) old.label = v.label;
+        if (!v.statutes.empty()) old.statutes = v.statutes;
+      }
+    }
+  }
+
+  void read_derived(const YamlDocument& doc, const YamlNode& node, const std::string& layer,
+                    Policy& policy) {
+    if (!node.is_sequence()) {
+      error(doc, node, "'derived' must be a list");
+      return;
+    }
+    for (const YamlNode& item : node.items) {
+      if (!check_keys(doc, item, "a derived value", {"id", "label", "value"})) continue;
+      Derived d;
+      d.layer = layer;
+      d.where = doc.where(item);
+      if (const YamlNode* n = required(doc, item, "id", "a derived value")) d.id = text_of(doc, *n, "id").value_or("");
+      if (const YamlNode* n = required(doc, item, "label", "a derived value")) d.label = text_of(doc, *n, "label").value_or("");
+      if (const YamlNode* n = required(doc, item, "value", "a derived value")) {
+        d.expression = text_of(doc, *n, "value").value_or("");
+        m_pending_derived.push_back({policy.derived.size(), expression_locator(doc, *n)});
+      }
+      if (policy.question(d.id) != nullptr ||
+          std::any_of(policy.derived.begin(), policy.derived.end(),
+                      [&](const Derived& o) { return o.id == d.id; })) {
+        error(doc, item, fmt::format("'{}' is already defined", d.id));
+        continue;
+      }
+      policy.derived.push_back(std::move(d));
+    }
+  }
+
+  void read_rules(const YamlDocument& doc, const YamlNode& node, const std::string& layer,
+                  Policy& policy) {
+    if (!node.is_sequence()) {
+      error(doc, node, "'rules' must be a list");
+      return;
+    }
+    static const std::vector<std::string> k_keys = {"id", "effect", "pathways", "condition",
+                                                    "explain", "citation", "approver",
+                                                    "holds_by_design", "override"};
+    std::set<std::string> own_ids;
+    for (const YamlNode& item : node.items) {
+      if (!check_keys(doc, item, "a rule", k_keys)) continue;
+      Rule r;
+      r.layer = layer;
+      r.where = doc.where(item);
+      if (const YamlNode* n = required(doc, item, "id", "a rule")) {
+        r.id = text_of(doc, *n, "id").value_or("");
+        r.where = doc.where(*n);
+        if (!is_kebab_id(r.id)) {
+          error(doc, *n, fmt::format("rule id '{}' must be lower-case kebab-case", r.id));
+        }
+        if (!own_ids.insert(r.id).second) {
+          error(doc, *n, fmt::format("rule '{}' is defined twice in this policy", r.id));
+          continue;
+        }
+      }
+      if (const YamlNode* n = required(doc, item, "effect", "a rule")) {
+        const std::string e = text_of(doc, *n, "effect").value_or("");
+        if (e == "require") r.effect = Effect::require;
+        else if (e == "exclude") r.effect = Effect::exclude;
+        else if (e == "approval") r.effect = Effect::approval;
+        else if (e == "notice") r.effect = Effect::notice;
+        else error(doc, *n, fmt::format("effect '{}' must be require, exclude, approval or notice{}",
+                                        e, did_you_mean(e, {"require", "exclude", "approval", "notice"})));
+      }
+      if (const YamlNode* n = item.find("pathways")) {
+        r.pathways = list_of_text(doc, *n, "pathways");
+        if (r.pathways.empty() && n->is_sequence()) {
+          error(doc, *n, "'pathways' lists at least one pathway (leave it out for every pathway)");
+        }
+        m_rule_pathways_where[r.id + "@" + layer] = doc.where(*n);
+      }
+      if (const YamlNode* n = required(doc, item, "condition", "a rule")) {
+        if (n->is_scalar() && !n->quoted && (n->scalar == "true")) {
+          r.condition = "true";
+        } else if (auto s = text_of(doc, *n, "condition")) {
+          r.condition = *s;
+        }
+        m_pending_rules.push_back({r.id, layer, expression_locator(doc, *n)});
+      }
+      if (const YamlNode* n = item.find("explain")) r.explain = text_of(doc, *n, "explain").value_or("");
+      if (const YamlNode* n = item.find("citation")) r.citation = text_of(doc, *n, "citation").value_or("");
+      if (const YamlNode* n = item.find("approver")) {
+        r.approver = text_of(doc, *n, "approver").value_or("");
+        if (r.effect != Effect::approval) error(doc, *n, "'approver' belongs to approval rules");
+      }
+      if (const YamlNode* n = item.find("holds_by_design")) r.holds_by_design = bool_of(doc, *n, "holds_by_design").value_or(false);
+      bool is_override = false;
+      if (const YamlNode* n = item.find("override")) is_override = bool_of(doc, *n, "override").value_or(false);
+
+      auto existing = std::find_if(policy.rules.begin(), policy.rules.end(),
+                                   [&](const Rule& o) { return o.id == r.id; });
+      if (existing != policy.rules.end()) {
+        if (!is_override) {
+          error(r.where, fmt::format("rule '{}' is already defined by '{}' at {}:{}; add "
+                                     "'override: true' to replace it", r.id, existing->layer,
+                                     existing->where.file, existing->where.line));
+          continue;
+        }
+        if (existing->effect == r.effect && existing->condition == r.condition &&
+            existing->pathways == r.pathways && existing->explain == r.explain &&
+            existing->citation == r.citation && existing->approver == r.approver) {
+          finding(r.where, Severity::warning,
+                  fmt::format("override of rule '{}' changes nothing", r.id), "override-no-change");
+        }
+        *existing = std::move(r);
+      } else {
+        if (is_override) {
+          error(r.where, fmt::format("rule '{}' overrides nothing: no base layer defines it", r.id));
+        }
+        policy.rules.push_back(std::move(r));
+      }
+    }
+  }
+
+  // ---- whole-policy checks once every layer is in ----
+
+  void finish(Policy& policy) {
+    policy.pathway_question = policy.question_index("pathway");
+    policy.incident_date_question = policy.question_index("incident_date");
+    const Question* pathway = policy.pathway_question >= 0
+                                  ? &policy.questions[static_cast<size_t>(policy.pathway_question)]
+                                  : nullptr;
+    auto check_pathways = [&](const std::vector<std::string>& names, const SourceLocation& where) {
+      for (const std::string& name : names) {
+        if (pathway == nullptr || pathway->value_index(name) < 0) {
+          std::vector<std::string> codes;
+          if (pathway) for (const auto& v : pathway->values) codes.push_back(v.code);
+          error(where, fmt::format("unknown pathway '{}'{}", name, did_you_mean(name, codes)));
+        }
+      }
+    };
+    check_pathways(policy.pathways, m_pathways_where.line ? m_pathways_where : policy.where);
+    for (const Provider& p : policy.providers) check_pathways(p.pathways, policy.where);
+    if (policy.intake_days) check_pathways(policy.intake_pathways, policy.where);
+
+    // Derived values are checked where they are defined, used or not. A value is compiled as
+    // a comparison with itself, so that any type is accepted and errors keep their columns.
+    for (const auto& [index, locate] : m_pending_derived) {
+      if (index >= policy.derived.size()) continue;
+      const Derived& d = policy.derived[index];
+      try {
+        (void)Expr::compile("(" + d.expression + ") == (" + d.expression + ")", policy,
+                            [&locate](int offset) { return locate(std::max(offset - 1, 0)); });
+      } catch (const InputError& e) {
+        for (const Diagnostic& diag : e.diagnostics()) {
+          error(diag.where, fmt::format("{} (derived value '{}')", diag.message, d.id));
+        }
+      }
+    }
+    for (const auto& [index, start] : m_pending_asks) {
+      Question& q = policy.questions[index];
+      try {
+        q.ask = Expr::compile(q.asked_when, policy, start);
+      } catch (const InputError& e) {
+        for (const Diagnostic& d : e.diagnostics()) error(d.where, d.message);
+      }
+    }
+    for (const auto& pending : m_pending_rules) {
+      auto rule = std::find_if(policy.rules.begin(), policy.rules.end(), [&](const Rule& r) {
+        return r.id == pending.id && r.layer == pending.layer;
+      });
+      if (rule == policy.rules.end()) {
+        continue; // overridden by a later layer
+      }
+      try {
+        rule->expr = Expr::compile(rule->condition, policy, pending.start);
+      } catch (const InputError& e) {
+        for (const Diagnostic& d : e.diagnostics()) error(d.where, d.message);
+      }
+      const auto where = m_rule_pathways_where.find(rule->id + "@" + rule->layer);
+      check_pathways(rule->pathways, where != m_rule_pathways_where.end() ? where->second : rule->where);
+      for (const std::string& name : rule->pathways) {
+        if (pathway && pathway->value_index(name) >= 0) {
+          rule->pathway_values.push_back(pathway->value_index(name));
+        }
+      }
+      rule->reads = rule->expr.reads();
+      if (!rule->pathways.empty() && policy.pathway_question >= 0) {
+        rule->reads.push_back(policy.pathway_question);
+        std::sort(rule->reads.begin(), rule->reads.end());
+        rule->reads.erase(std::unique(rule->reads.begin(), rule->reads.end()), rule->reads.end());
+      }
+    }
+    if (!policy.is_abstract) {
+      if (policy.pathway_question < 0 || policy.incident_date_question < 0) {
+        error(policy.where, "a policy that decides cases needs the 'pathway' and 'incident_date' "
+                            "questions (extend the vocabulary)");
+      }
+      if (policy.providers.empty()) {
+        error(policy.where, "a policy that decides cases needs at least one referral provider");
+      }
+    }
+    if (!m_errors.empty()) {
+      return;
+    }
+    order_asks(policy);
+    mark_reads(policy);
+  }
+
+  // Ask-conditions must be acyclic so that "asked" is well defined; order them so each is
+  // evaluated after every question it depends on.
+  void order_asks(Policy& policy) {
+    const size_t n = policy.questions.size();
+    std::vector<int> state(n, 0); // 0 new, 1 visiting, 2 done
+    std::vector<int> order;
+    std::vector<std::string> path;
+    std::function<bool(size_t)> visit = [&](size_t i) -> bool {
+      if (state[i] == 2) return true;
+      if (state[i] == 1) {
+        path.push_back(policy.questions[i].id);
+        return false;
+      }
+      state[i] = 1;
+      for (int dep : policy.questions[i].ask.reads()) {
+        if (!visit(static_cast<size_t>(dep))) {
+          path.push_back(policy.questions[i].id);
+          return false;
+        }
+      }
+      state[i] = 2;
+      order.push_back(static_cast<int>(i));
+      return true;
+    };
+    for (size_t i = 0; i < n; ++i) {
+      if (!visit(i)) {
+        std::reverse(path.begin(), path.end());
+        error(policy.questions[i].where,
+              fmt::format("ask-conditions form a cycle: {}", join(path, " -> ")));
+        return;
+      }
+    }
+    policy.ask_order = std::move(order);
+  }
+
+  void mark_reads(Policy& policy) {
+    std::vector<bool> read(policy.questions.size(), false);
+    std::vector<int> stack;
+    auto push = [&](int q) {
+      if (q >= 0 && !read[static_cast<size_t>(q)]) {
+        read[static_cast<size_t>(q)] = true;
+        stack.push_back(q);
+      }
+    };
+    push(policy.pathway_question);
+    push(policy.incident_date_question);
+    for (const Rule& r : policy.rules) {
+      for (int q : r.reads) push(q);
+    }
+    while (!stack.empty()) {
+      const int q = stack.back();
+      stack.pop_back();
+      for (int dep : policy.questions[static_cast<size_t>(q)].ask.reads()) push(dep);
+    }
+    policy.read_by_policy = std::move(read);
+    policy.past_questions.clear();
+    for (size_t q = 0; q < policy.questions.size(); ++q) {
+      if (policy.questions[q].past) policy.past_questions.push_back(static_cast<int>(q));
+    }
+  }
+
+  struct PendingRule {
+    std::string id;
+    std::string layer;
+    Locator start;
+  };
+
+  const PolicyResolver& m_resolve;
+  LoadNotes& m_notes;
+  std::vector<Diagnostic> m_errors;
+  std::vector<std::string> m_chain;
+  std::vector<YamlDocument> m_docs;
+  std::vector<std::pair<size_t, Locator>> m_pending_asks;
+  std::vector<std::pair<size_t, Locator>> m_pending_derived;
+  std::vector<PendingRule> m_pending_rules;
+  std::map<std::string, SourceLocation> m_rule_pathways_where;
+  const std::string* m_line_starts_of = nullptr;
+  std::vector<size_t> m_line_starts;
+  SourceLocation m_pathways_where;
+};
+
+} // namespace
+
+Policy load_policy(const PolicyText& top, const PolicyResolver& resolve, LoadNotes& notes) {
+  Loader loader(resolve, notes);
+  return loader.load(top);
+}
+
+Policy load_policy(const PolicyText& top, const PolicyResolver& resolve) {
+  LoadNotes notes;
+  return load_policy(top, resolve, notes);
+}
+
+} // namespace divert

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/record/allowed_signers.hpp"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace divert {
+
+// One thing wrong (or worth a warning) about a record. `check` is a stable id for scripts:
+// json, canonical, schema, file_name, signature_file, signature, namespace, principal, trust,
+// validity, key_fpr, policy, chain_gap, chain_fork, chain_prev, created_at.
+struct Finding {
+  std::string check;
+  std::string message;
+};
+
+// A record as read from disk by the front-end.
+struct RecordFile {
+  std::string path;      // as shown in reports
+  std::string file_name; // the base name, "REF-<record_id>.json"
+  std::string bytes;
+  std::optional<std::string> signature; // the .sshsig text; nullopt when there is none
+};
+
+struct RecordLayerHash {
+  std::string id;
+  std::string version;
+  std::string sha256;
+};
+
+// What verify found about one record, and what the chain analysis needs from it.
+struct RecordReport {
+  std::string path;
+  std::string file_name;
+  std::string sha256; // of the file bytes
+  std::string record_id;
+  std::string principal;
+  std::string key_fpr;
+  std::string created_at;
+  std::optional<long long> created_at_seconds;
+  std::string device_id;
+  std::optional<long long> seq;
+  std::optional<std::string> prev_sha256; // nullopt: null or absent
+  std::string policy_id;
+  std::string policy_version;
+  std::vector<RecordLayerHash> policy_layers;
+  std::vector<Finding> failures;
+  std::vector<Finding> warnings;
+
+  bool ok() const { return failures.empty(); }
+};
+
+// Every check on one record on its own: canonical JCS bytes, schema and fields, file name,
+// SSHSIG signature over the bytes, namespace "divert-referral-v1@<agency.code>", the signer
+// allowed for officer.principal by `trust` at created_at, and officer.key_fpr. Never throws
+// for a bad record: every problem becomes a failure.
+RecordReport check_record(const RecordFile& file, const AllowedSigners& trust);
+
+// Adds a failure for every recorded policy layer whose sha256 is not in `known_sha256`
+// (the hashes of the policy files under `policies_dir`, named in the message).
+void check_policy_hashes(RecordReport& report, const std::set<std::string>& known_sha256,
+                         const std::string& policies_dir);
+
+// The device chain across `reports` (grouped by device id): a missing seq between the lowest
+// and highest present (gap), two records with one seq or one prev_sha256 (fork), a
+// prev_sha256 that is not the sha256 of the previous record's file, a seq 1 with a
+// prev_sha256 or a later seq without one; created_at going backwards is a warning.
+void check_chains(std::vector<RecordReport>& reports);
+
+} // namespace divert

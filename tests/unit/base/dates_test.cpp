@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/base/dates.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace divert;
+
+static Days d(const char* text) { return *parse_date(text); }
+
+TEST_SUITE("dates") {
+  TEST_CASE("parses only real calendar dates") {
+    CHECK(parse_date("2024-02-29"));
+    CHECK_FALSE(parse_date("2023-02-29"));
+    CHECK_FALSE(parse_date("2023-02-30"));
+    CHECK_FALSE(parse_date("2023-13-01"));
+    CHECK_FALSE(parse_date("2023-1-01"));
+    CHECK_FALSE(parse_date("20230101"));
+    CHECK_FALSE(parse_date("2023-01-01T00:00"));
+    CHECK(format_date(d("1900-03-01")) == "1900-03-01");
+    CHECK(d("1970-01-01") == 0);
+  }
+
+  TEST_CASE("anniversaries on a missing day fall on the month's last day") {
+    CHECK(format_date(add_months(d("2023-02-28"), 12)) == "2024-02-28");
+    CHECK(format_date(add_months(d("2024-02-29"), -120)) == "2014-02-28");
+    CHECK(format_date(add_months(d("2024-05-31"), -3)) == "2024-02-29");
+    CHECK(format_date(add_months(d("2024-01-31"), 1)) == "2024-02-29");
+    CHECK(format_date(add_months(d("2024-03-15"), -15)) == "2022-12-15");
+  }
+
+  TEST_CASE("age counts the birthday itself") {
+    CHECK(years_between(d("2006-03-02"), d("2024-03-02")) == 18);
+    CHECK(years_between(d("2006-03-02"), d("2024-03-01")) == 17);
+    CHECK(years_between(d("2004-02-29"), d("2022-02-28")) == 18);
+    CHECK(years_between(d("2004-02-29"), d("2022-02-27")) == 17);
+    CHECK(years_between(d("2000-01-01"), d("2000-01-01")) == 0);
+    CHECK(months_between(d("2022-01-31"), d("2022-02-28")) == 1);
+    CHECK(months_between(d("2022-01-31"), d("2022-02-27")) == 0);
+  }
+}

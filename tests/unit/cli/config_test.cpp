@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "cli/config.hpp"
+#include "cli/publish.hpp"
+
+#include "core/base/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+
+namespace fs = std::filesystem;
+using namespace divert;
+using namespace divert::cli;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "divert-unit-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::string write(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+} // namespace
+
+TEST_SUITE("config") {
+  TEST_CASE("reads a configuration, resolving relative paths against its directory") {
+    TempDir dir;
+    const std::string path = write(dir.path / "config.yaml",
+                                   "officer: B-4417\nagency: \"WA0340000\"\ndevice: DEV-1\n"
+                                   "key: keys/k.pem\nrecords: /var/records\npolicy: wa-whatcom\n");
+    const std::optional<Config> c = read_config(path);
+    REQUIRE(c);
+    CHECK(c->officer == "B-4417");
+    CHECK(c->agency == "WA0340000");
+    CHECK(c->key == (dir.path / "keys/k.pem").string());
+    CHECK(c->records == "/var/records");
+    CHECK(c->policy == "wa-whatcom");
+    CHECK_FALSE(read_config((dir.path / "none.yaml").string()));
+  }
+
+  TEST_CASE("what keygen writes reads back the same") {
+    TempDir dir;
+    Config c;
+    c.officer = "B-4417";
+    c.agency = "WA0340000";
+    c.agency_name = "Sheriff's \"Office\" #1";
+    c.device = "DEV-2";
+    c.key = "/path with spaces/k.pem";
+    c.records = "/r";
+    const std::string path = write(dir.path / "config.yaml", config_text(c));
+    const std::optional<Config> back = read_config(path);
+    REQUIRE(back);
+    CHECK(back->agency_name == c.agency_name);
+    CHECK(back->key == c.key);
+    CHECK(back->policy.empty());
+  }
+
+  TEST_CASE("problems in a configuration") {
+    TempDir dir;
+    auto problem = [&](const std::string& text) -> std::string {
+      const std::string path = write(dir.path / "c.yaml", text);
+      try {
+        read_config(path);
+      } catch (const InputError& e) {
+        return "65: " + format_diagnostic(e.diagnostics().front()).substr(path.size());
+      } catch (const KeyError& e) {
+        return std::string("77: ") + e.what();
+      }
+      return "";
+    };
+    const std::string ok = "officer: a\nagency: b\ndevice: c\nkey: k\nrecords: r\n";
+    CHECK(problem(ok + "colour: red\n").starts_with("65: :6:1: error: unknown configuration key 'colour'"));
+    CHECK(problem("officer: a b\n").starts_with("65: :1:10: error: 'officer' must be"));
+    CHECK(problem("officer: a\nagency: b\ndevice: c\nrecords: r\n").find("has no 'key'") != std::string::npos);
+    CHECK(problem("").starts_with("77: "));
+  }
+}
+
+TEST_SUITE("publish") {
+  TEST_CASE("files appear complete, in order, private, never replaced") {
+    TempDir dir;
+    const std::string records = (dir.path / "a/b/records").string();
+    publish_files(records, {{"x.sig", "S", 0600}, {"x.json", "J", 0600}});
+    CHECK(read(fs::path(records) / "x.json") == "J");
+    struct stat st {};
+    REQUIRE(::stat(records.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0700);
+    REQUIRE(::stat((records + "/x.json").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+
+    // The second file exists: nothing of this publish stays, the old file is untouched.
+    CHECK_THROWS_AS(publish_files(records, {{"y.sig", "S2", 0600}, {"x.json", "J2", 0600}}),
+                    CannotCreateError);
+    CHECK(read(fs::path(records) / "x.json") == "J");
+    CHECK_FALSE(fs::exists(fs::path(records) / "y.sig"));
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(records)) ++n;
+    CHECK(n == 2);
+  }
+
+  TEST_CASE("the device chain advances only after a publish") {
+    TempDir dir;
+    const std::string records = (dir.path / "records").string();
+    const std::string state = (dir.path / "state").string();
+    long long seen_seq = 0;
+    std::optional<std::string> seen_prev;
+    auto make = [&](const std::string& id) {
+      return [&, id](long long seq, const std::optional<std::string>& prev) {
+        seen_seq = seq;
+        seen_prev = prev;
+        return SignedRecord{id, "{\"id\":\"" + id + "\"}", "sig"};
+      };
+    };
+    const PublishedRecord first = publish_record(records, state, "DEV-1", make("A"));
+    CHECK(first.seq == 1);
+    CHECK_FALSE(seen_prev);
+    CHECK(first.path == records + "/REF-A.json");
+    const PublishedRecord second = publish_record(records, state, "DEV-1", make("B"));
+    CHECK(second.seq == 2);
+    CHECK(seen_prev == first.sha256);
+    // A failed publish (the record exists) leaves the state where it was.
+    CHECK_THROWS_AS(publish_record(records, state, "DEV-1", make("B")), CannotCreateError);
+    const PublishedRecord third = publish_record(records, state, "DEV-1", make("C"));
+    CHECK(third.seq == 3);
+    CHECK(seen_prev == second.sha256);
+    // Another device has its own chain.
+    CHECK(publish_record(records, state, "DEV-2", make("D")).seq == 1);
+  }
+}
