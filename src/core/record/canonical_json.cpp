@@ -2,6 +2,7 @@
 #include "core/record/canonical_json.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/source_text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -203,12 +204,8 @@ std::size_t locate_event(std::string_view text, std::size_t ordinal) {
 }
 
 SourceLocation location_of(std::string_view text, std::size_t offset, const std::string& display_name) {
-  offset = std::min(offset, text.size());
-  const std::string_view before = text.substr(0, offset);
-  const auto line = 1 + std::count(before.begin(), before.end(), '\n');
-  const auto last_newline = before.rfind('\n');
-  const std::size_t column = last_newline == std::string_view::npos ? offset + 1 : offset - last_newline;
-  return SourceLocation{display_name, static_cast<int>(line), static_cast<int>(column)};
+  const TextPosition at = SourceText(text).locate(offset);
+  return SourceLocation{display_name, at.line, at.column};
 }
 
 // Messages may quote input; bytes that are not valid UTF-8 are shown as \xNN so that a message
