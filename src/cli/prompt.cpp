@@ -52,11 +52,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string format_number(double x) {
-  std::string s = fmt::format("{}", x);
-  return s;
-}
-
 class Walkthrough {
 public:
   Walkthrough(const Policy& policy, Answers& answers, std::vector<int>& history, Io& io,

@@ -94,8 +94,6 @@ struct Range {
   std::string why; // "is at most 10000", for messages
 };
 
-std::string number(double x) { return fmt::format("{}", x); }
-
 Range range_of(const Policy& policy, const std::vector<ExprNode>& nodes, int index) {
   const ExprNode& n = nodes[static_cast<size_t>(index)];
   Range r;
@@ -109,9 +107,14 @@ Range range_of(const Policy& policy, const std::vector<ExprNode>& nodes, int ind
     r.lo = q.min.value_or(-k_inf);
     r.hi = q.max.value_or(k_inf);
     r.whole = q.type == QuestionType::integer;
-    if (q.min && q.max) r.why = fmt::format("'{}' is from {} to {}", q.id, number(*q.min), number(*q.max));
-    else if (q.min) r.why = fmt::format("'{}' is at least {}", q.id, number(*q.min));
-    else if (q.max) r.why = fmt::format("'{}' is at most {}", q.id, number(*q.max));
+    if (q.min && q.max) {
+      r.why = fmt::format("'{}' is from {} to {}", q.id, format_number(*q.min),
+                          format_number(*q.max));
+    } else if (q.min) {
+      r.why = fmt::format("'{}' is at least {}", q.id, format_number(*q.min));
+    } else if (q.max) {
+      r.why = fmt::format("'{}' is at most {}", q.id, format_number(*q.max));
+    }
     if (r.whole) r.why += r.why.empty() ? fmt::format("'{}' is a whole number", q.id) : ", a whole number";
     break;
   }

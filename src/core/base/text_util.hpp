@@ -19,6 +19,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string word_wrap(std::string_view text, std::string_view first, std::string_view rest,
                       std::size_t width = 79);
 
+// The shortest text that reads back as `x` ("10", "0.5", "1e+21"): how numbers from a policy
+// or an answer are shown to people.
+std::string format_number(double x);
+
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 

@@ -3,6 +3,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/source_text.hpp"
+#include "core/decision/decision_json.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -89,34 +90,14 @@ std::u16string to_utf16(std::string_view s) {
   return out;
 }
 
+// RFC 8785's string escaping is JSON's minimal one; a signed record must also be valid UTF-8.
 void append_string(std::string& out, std::string_view s) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  out.push_back('"');
   for (std::size_t i = 0; i < s.size();) {
-    const std::size_t start = i;
-    const auto cp = next_code_point(s, i);
-    if (!cp) {
+    if (!next_code_point(s, i)) {
       throw_bad_utf8(s);
     }
-    switch (*cp) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\b': out += "\\b"; break;
-    case '\f': out += "\\f"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    default:
-      if (*cp < 0x20) {
-        out += "\\u00";
-        out.push_back(k_hex[*cp >> 4]);
-        out.push_back(k_hex[*cp & 0xF]);
-      } else {
-        out.append(s.substr(start, i - start));
-      }
-    }
   }
-  out.push_back('"');
+  append_json_string(out, s);
 }
 
 void append_value(std::string& out, const Json& value, std::size_t depth) {
