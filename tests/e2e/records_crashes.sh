@@ -81,10 +81,17 @@ full_state() {
 }
 
 full_records() {
-  fill records
-  expect 74 "$DIVERT" screen --json --answers "$ANSWERS/king-eligible.yaml" \
-    || fail "a full records disk: $(cat "$WORK/err")"
-  rm -f records/filler
+  # The screening first removes what this device's last crash left, which may free enough room
+  # to publish: then it is an ordinary screening, and the disk is filled again.
+  for try in 1 2 3; do
+    fill records
+    got=0
+    "$DIVERT" screen --json --answers "$ANSWERS/king-eligible.yaml" > out 2> err < /dev/null || got=$?
+    rm -f records/filler
+    [ "$got" = 0 ] || break
+    record_path >> "$SUCCEEDED"
+  done
+  [ "$got" = 74 ] || fail "a full records disk: exit $got, expected 74: $(cat out err)"
 }
 
 # Every named point of publishing, each followed by an ordinary screening.
