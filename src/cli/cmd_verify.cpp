@@ -5,6 +5,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/text_util.hpp"
+#include "core/base/yaml_doc.hpp"
 #include "core/record/verify.hpp"
 
 #include <CLI/CLI.hpp>
@@ -32,22 +33,39 @@ struct VerifyOptions {
   bool json = false;
 };
 
-// The sha256 of every *.yaml under `dir`, recursively.
-std::set<std::string> policy_hashes(const std::string& dir) {
+// The id and version a policy file declares; empty when it is not a policy divert can read.
+KnownPolicyFile known_policy_file(const std::string& path, const std::string& text) {
+  KnownPolicyFile file{path, sha256_hex(text), {}, {}};
+  try {
+    const YamlDocument doc = parse_yaml(text, path);
+    const YamlNode* id = doc.root.is_mapping() ? doc.root.find("id") : nullptr;
+    const YamlNode* version = doc.root.is_mapping() ? doc.root.find("version") : nullptr;
+    if (id != nullptr && id->is_scalar() && version != nullptr && version->is_scalar()) {
+      file.id = id->scalar;
+      file.version = version->scalar;
+    }
+  } catch (const InputError&) {
+    // Not a policy: its hash can still be reported as the one that matched.
+  }
+  return file;
+}
+
+// Every *.yaml under `dir`, recursively.
+std::vector<KnownPolicyFile> policy_files(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     throw MissingInputError(fmt::format("{}: no such directory (--policies)", dir));
   }
-  std::set<std::string> hashes;
+  std::vector<KnownPolicyFile> files;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_regular_file(ec) && it->path().extension() == ".yaml") {
-      hashes.insert(sha256_hex(read_file(it->path().string())));
+      files.push_back(known_policy_file(it->path().string(), read_file(it->path().string())));
     }
   }
   if (ec) {
     throw MissingInputError(fmt::format("{}: cannot read: {}", dir, ec.message()));
   }
-  return hashes;
+  return files;
 }
 
 nlohmann::json findings_json(const std::vector<Finding>& findings) {
@@ -60,9 +78,9 @@ nlohmann::json findings_json(const std::vector<Finding>& findings) {
 
 int run_verify(const VerifyOptions& opts, Io& io) {
   const AllowedSigners trust = AllowedSigners::parse(read_file(opts.trust), opts.trust);
-  std::set<std::string> known;
+  std::vector<KnownPolicyFile> known;
   if (!opts.policies.empty()) {
-    known = policy_hashes(opts.policies);
+    known = policy_files(opts.policies);
   }
   const FoundRecords found = find_records(opts.paths, true);
   if (found.records.empty()) {
@@ -76,7 +94,7 @@ int run_verify(const VerifyOptions& opts, Io& io) {
     for (size_t i = begin; i < end; ++i) {
       reports[i] = check_record(found.records[i], trust);
       if (!opts.policies.empty()) {
-        check_policy_hashes(reports[i], known, opts.policies);
+        check_policy_layers(reports[i], known, opts.policies);
       }
     }
   };
@@ -176,7 +194,7 @@ void register_verify(CLI::App& app, CommandState& state) {
       ->required();
   cmd->add_option("--trust", opts->trust, "The allowed_signers file (OpenSSH format)")->required();
   cmd->add_option("--policies", opts->policies,
-                  "Check that each recorded policy file hash matches a *.yaml under this directory");
+                  "Check that each recorded policy layer (id, version, sha256) is a *.yaml under this directory");
   cmd->add_flag("--json", opts->json, "Print the report as JSON");
   cmd->callback([opts, &state] {
     state.json = opts->json;
