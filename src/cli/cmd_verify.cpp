@@ -5,6 +5,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/text_util.hpp"
+#include "core/base/yaml_doc.hpp"
 #include "core/record/verify.hpp"
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -54,22 +56,56 @@ ChainStarts chain_starts(const std::vector<std::string>& values) {
   return starts;
 }
 
-// The sha256 of every *.yaml under `dir`, recursively.
-std::set<std::string> policy_hashes(const std::string& dir) {
+// The id and version a policy file declares; empty when it is not a policy divert can read.
+KnownPolicyFile known_policy_file(const std::string& path, const std::string& text) {
+  KnownPolicyFile file{path, sha256_hex(text), {}, {}};
+  try {
+    const YamlDocument doc = parse_yaml(text, path);
+    const YamlNode* id = doc.root.is_mapping() ? doc.root.find("id") : nullptr;
+    const YamlNode* version = doc.root.is_mapping() ? doc.root.find("version") : nullptr;
+    if (id != nullptr && id->is_scalar() && version != nullptr && version->is_scalar()) {
+      file.id = id->scalar;
+      file.version = version->scalar;
+    }
+  } catch (const InputError&) {
+    // Not a policy: its hash can still be reported as the one that matched.
+  }
+  return file;
+}
+
+// Every *.yaml under `dir`, recursively.
+std::vector<KnownPolicyFile> policy_files(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     throw MissingInputError(fmt::format("{}: no such directory (--policies)", dir));
   }
-  std::set<std::string> hashes;
+  std::vector<KnownPolicyFile> files;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_regular_file(ec) && it->path().extension() == ".yaml") {
-      hashes.insert(sha256_hex(read_file(it->path().string())));
+      files.push_back(known_policy_file(it->path().string(), read_file(it->path().string())));
     }
   }
   if (ec) {
     throw MissingInputError(fmt::format("{}: cannot read: {}", dir, ec.message()));
   }
-  return hashes;
+  return files;
+}
+
+// A trust list's time without 'Z' is local time, converted as OpenSSH converts it (mktime with
+// tm_isdst 0), so that both read a line the same way.
+std::optional<long long> openssh_local_time(int year, int month, int day, int hour, int minute,
+                                            int second) {
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  tm.tm_isdst = 0;
+  const std::time_t t = std::mktime(&tm);
+  if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+  return static_cast<long long>(t);
 }
 
 nlohmann::json findings_json(const std::vector<Finding>& findings) {
@@ -82,10 +118,11 @@ nlohmann::json findings_json(const std::vector<Finding>& findings) {
 
 int run_verify(const VerifyOptions& opts, Io& io) {
   const ChainStarts starts = chain_starts(opts.from);
-  const AllowedSigners trust = AllowedSigners::parse(read_file(opts.trust), opts.trust);
-  std::set<std::string> known;
+  const AllowedSigners trust =
+      AllowedSigners::parse(read_file(opts.trust), opts.trust, openssh_local_time);
+  std::vector<KnownPolicyFile> known;
   if (!opts.policies.empty()) {
-    known = policy_hashes(opts.policies);
+    known = policy_files(opts.policies);
   }
   const FoundRecords found = find_records(opts.paths, true);
   if (found.records.empty()) {
@@ -99,7 +136,7 @@ int run_verify(const VerifyOptions& opts, Io& io) {
     for (size_t i = begin; i < end; ++i) {
       reports[i] = check_record(found.records[i], trust);
       if (!opts.policies.empty()) {
-        check_policy_hashes(reports[i], known, opts.policies);
+        check_policy_layers(reports[i], known, opts.policies);
       }
     }
   };
@@ -210,7 +247,7 @@ void register_verify(CLI::App& app, CommandState& state) {
       ->required();
   cmd->add_option("--trust", opts->trust, "The allowed_signers file (OpenSSH format)")->required();
   cmd->add_option("--policies", opts->policies,
-                  "Check that each recorded policy file hash matches a *.yaml under this directory");
+                  "Check that each recorded policy layer (id, version, sha256) is a *.yaml under this directory");
   cmd->add_option("--from", opts->from,
                   "DEVICE:SEQ: the records handed over for DEVICE start at SEQ, not 1 (repeatable)")
       ->type_name("DEVICE:SEQ")

@@ -8,6 +8,7 @@
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 using namespace divert;
 using namespace divert::testing;
@@ -243,7 +244,7 @@ TEST_SUITE("allowed_signers") {
     CHECK(match_pattern_list("x", "") == 0);
   }
 
-  TEST_CASE("times as OpenSSH writes them, UTC only") {
+  TEST_CASE("times as OpenSSH reads them") {
     CHECK(parse_openssh_time("20261126Z") == 1795651200);
     CHECK(parse_openssh_time("202611261200Z") == k_time);
     CHECK(parse_openssh_time("20261126120000z") == k_time);
@@ -251,9 +252,27 @@ TEST_SUITE("allowed_signers") {
     std::string why;
     CHECK_FALSE(parse_openssh_time("20261126120000", &why));
     CHECK(why.find("local time") != std::string::npos);
-    CHECK_FALSE(parse_openssh_time("20260230Z"));
+    // strptime's ranges, then timegm's roll-over: February 30 is March 2, second 61 the next
+    // minute's first (ssh-keygen -Y verify accepts both).
+    CHECK(parse_openssh_time("20260230Z") == parse_openssh_time("20260302Z"));
+    CHECK(parse_openssh_time("20261126115961Z") == k_time + 1);
+    CHECK_FALSE(parse_openssh_time("20260232Z"));
+    CHECK_FALSE(parse_openssh_time("20261300Z"));
+    CHECK_FALSE(parse_openssh_time("20261200Z"));
+    CHECK_FALSE(parse_openssh_time("20261126115962Z"));
+    CHECK_FALSE(parse_openssh_time("20261126240000Z"));
+    CHECK_FALSE(parse_openssh_time("19700101Z")); // OpenSSH refuses the epoch itself
+    CHECK(parse_openssh_time("19700101000001Z") == 1);
     CHECK_FALSE(parse_openssh_time("2026112612Z"));
     CHECK_FALSE(parse_openssh_time("20261126126000Z"));
+    // Without 'Z' the verifier's local time, converted by the front-end's function.
+    const LocalTimeToEpoch plus_one_hour = [](int y, int mo, int d, int h, int mi, int s) {
+      const auto utc =
+          parse_openssh_time(fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}Z", y, mo, d, h, mi, s));
+      return utc ? std::optional<long long>(*utc - 3600) : std::nullopt;
+    };
+    CHECK(parse_openssh_time("20261126130000", nullptr, plus_one_hour) == k_time);
+    CHECK(parse_openssh_time("20261126Z", nullptr, plus_one_hour) == 1795651200);
     CHECK(format_openssh_time(k_time) == "20261126120000Z");
   }
 
@@ -485,16 +504,39 @@ TEST_SUITE("verify") {
     CHECK(hole[2].failures[0].message.find(broken_2.file.file_name) != std::string::npos);
   }
 
-  TEST_CASE("policy hashes") {
+  TEST_CASE("policy layers: id, version and sha256 together") {
     const Policy policy = load_text(k_policy);
     const SigningKey key = SigningKey::generate();
     RecordReport r = check_record(make_record(policy, key, 1, std::nullopt).file, trust_for(key));
-    std::set<std::string> known;
-    for (const PolicyLayer& layer : policy.layers) known.insert(layer.sha256);
-    check_policy_hashes(r, known, "p");
+    std::vector<KnownPolicyFile> known;
+    for (const PolicyLayer& layer : policy.layers) {
+      known.push_back({layer.file, layer.sha256, layer.id, layer.version});
+    }
+    check_policy_layers(r, known, "p");
     CHECK(r.ok());
-    known.erase(policy.layers.back().sha256);
-    check_policy_hashes(r, known, "p");
+
+    // The same bytes under another id or version: not the policy the record names.
+    std::vector<KnownPolicyFile> renamed = known;
+    renamed.back().id = "other";
+    check_policy_layers(r, renamed, "p");
+    REQUIRE(checks(r) == std::vector<std::string>{"policy"});
+    CHECK(r.failures[0].message == "policy sample 3: the file with sha256 " +
+                                       policy.layers.back().sha256 + " (" + policy.layers.back().file +
+                                       ") is policy other 3, not that policy");
+    r.failures.clear();
+    renamed.back() = known.back();
+    renamed.back().version = "4";
+    check_policy_layers(r, renamed, "p");
+    CHECK(checks(r) == std::vector<std::string>{"policy"});
+    r.failures.clear();
+    // Another file with the right id and version but other bytes does not help either.
+    renamed.push_back({"q.yaml", std::string(64, 'a'), "sample", "3"});
+    check_policy_layers(r, renamed, "p");
+    CHECK(checks(r) == std::vector<std::string>{"policy"});
+    r.failures.clear();
+
+    known.pop_back();
+    check_policy_layers(r, known, "p");
     REQUIRE(checks(r) == std::vector<std::string>{"policy"});
     CHECK(r.failures[0].message ==
           "policy sample 3: no *.yaml under p has sha256 " + policy.layers.back().sha256);
