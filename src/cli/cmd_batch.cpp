@@ -40,7 +40,7 @@ int run_batch(const BatchOptions& opts, Io& io) {
   const DecisionWriter writer(policy);
   Answers answers(policy);
   Decision decision;
-  LineReader lines(*in, JsonCaseReader::padding());
+  LineReader lines(*in, JsonCaseReader::padding(), JsonCaseReader::k_max_line);
   const std::optional<Days> day = today();
 
   std::string out;
