@@ -23,7 +23,8 @@ std::string draft_path(bool demo) {
 }
 
 void save_draft(const std::string& path, const Policy& policy, const std::string& policy_reference,
-                const Answers& answers, const std::vector<int>& history, long long now) {
+                const Answers& answers, const std::vector<int>& history, long long started_at,
+                long long now) {
   nlohmann::json values = nlohmann::json::object();
   for (size_t q = 0; q < policy.questions.size(); ++q) {
     if (answers.slots[q].present) {
@@ -36,6 +37,8 @@ void save_draft(const std::string& path, const Policy& policy, const std::string
   }
   const nlohmann::json draft = {{"schema", "divert.draft/1"},
                                 {"policy", policy_reference},
+                                {"policy_id", policy.id},
+                                {"started_at", started_at},
                                 {"saved_at", now},
                                 {"answers", values},
                                 {"typed", typed}};
@@ -56,7 +59,9 @@ std::optional<Draft> load_draft(const std::string& path, long long now, bool& ex
   }
   Draft draft;
   draft.policy = j.value("policy", "");
+  draft.policy_id = j.value("policy_id", "");
   draft.saved_at = j.value("saved_at", 0LL);
+  draft.started_at = j.value("started_at", draft.saved_at);
   draft.answers_json = j["answers"].dump();
   if (j.contains("typed") && j["typed"].is_array()) {
     for (const auto& id : j["typed"]) {

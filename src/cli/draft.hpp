@@ -13,6 +13,8 @@ namespace divert::cli {
 // Drafts hold personal data: the file is private (0600 in a 0700 directory) and expires.
 struct Draft {
   std::string policy; // the policy reference the screening used
+  std::string policy_id; // the id of the policy it was under ("" in older drafts)
+  long long started_at = 0;
   long long saved_at = 0;
   std::string answers_json; // {"id": value, ...}
   std::vector<std::string> typed; // ids typed by the officer, in the order typed
@@ -25,7 +27,8 @@ std::string draft_path(bool demo);
 
 // Writes the draft atomically (replacing the previous one).
 void save_draft(const std::string& path, const Policy& policy, const std::string& policy_reference,
-                const Answers& answers, const std::vector<int>& history, long long now);
+                const Answers& answers, const std::vector<int>& history, long long started_at,
+                long long now);
 
 // Reads a draft; nullopt when there is none. A draft older than its lifetime is removed and
 // reported as `expired`.
