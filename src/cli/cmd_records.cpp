@@ -80,7 +80,8 @@ Summary summarize(const json& j) {
   return s;
 }
 
-std::string csv_field(const std::string& s) {
+std::string csv_field(const std::string& raw) {
+  const std::string s = terminal_safe(raw); // a file's control characters never reach a terminal
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
@@ -116,14 +117,18 @@ std::vector<LoadedRecord> load_records(const std::string& dir, Io& io, bool& bad
   std::vector<LoadedRecord> rows;
   for (const RecordFile& file : found.records) {
     try {
+      if (!file.unreadable.empty()) {
+        throw InputError(SourceLocation{file.path, 0, 0}, file.unreadable);
+      }
       const json j = parse_json_strict(file.bytes, file.path);
       if (!j.is_object() || j.value("schema", "") != "divert.referral/1") {
         throw InputError(SourceLocation{file.path, 0, 0}, "not a divert.referral/1 record");
       }
       rows.push_back({summarize(j), file.path, file.bytes});
     } catch (const InputError& e) {
-      io.err << "divert: warning: skipped " << file.path << ": "
-             << (e.diagnostics().empty() ? e.what() : e.diagnostics().front().message) << '\n';
+      io.err << "divert: warning: skipped " << terminal_safe(file.path) << ": "
+             << terminal_safe(e.diagnostics().empty() ? e.what() : e.diagnostics().front().message)
+             << '\n';
       bad = true;
     }
   }
@@ -180,9 +185,13 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
     for (const LoadedRecord& row : rows) {
       const Summary& s = row.summary;
       const auto or_dash = [](const std::string& v) { return v.empty() ? std::string("-") : v; };
-      table.push_back({s.created_at, s.record_id, or_dash(s.case_number), or_dash(s.incident_date),
-                       s.officer, s.policy + " " + s.policy_version, or_dash(s.pathway), s.outcome,
-                       s.action, join(s.reasons, ",")});
+      // Every field comes from a file: escaped, never sent raw to a terminal.
+      std::vector<std::string> cells = {s.created_at, s.record_id, or_dash(s.case_number),
+                                        or_dash(s.incident_date), s.officer,
+                                        s.policy + " " + s.policy_version, or_dash(s.pathway),
+                                        s.outcome, s.action, join(s.reasons, ",")};
+      for (std::string& cell : cells) cell = terminal_safe(cell);
+      table.push_back(std::move(cells));
       ++outcomes[s.outcome];
       ++actions[s.action];
     }
@@ -199,8 +208,8 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
       io.out << text << '\n';
     }
     std::vector<std::string> counts;
-    for (const auto& [name, n] : outcomes) counts.push_back(fmt::format("{} {}", n, name));
-    for (const auto& [name, n] : actions) counts.push_back(fmt::format("{} {}", n, name));
+    for (const auto& [name, n] : outcomes) counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));
+    for (const auto& [name, n] : actions) counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));
     io.err << fmt::format("{} record{} in {}{}{}\n", rows.size(), rows.size() == 1 ? "" : "s", dir,
                           counts.empty() ? "" : ": ", join(counts, ", "));
   }
@@ -223,7 +232,7 @@ int run_show(const RecordsOptions& opts, Io& io) {
     const Summary& s = row.summary;
     const json j = parse_json_strict(row.bytes, row.path);
     const auto field = [&](const char* name, const std::string& value) {
-      io.out << fmt::format("{:<15}{}\n", name, value.empty() ? "-" : value);
+      io.out << fmt::format("{:<15}{}\n", name, value.empty() ? "-" : terminal_safe(value));
     };
     field("Record id:", s.record_id);
     field("File:", row.path);
@@ -244,7 +253,9 @@ int run_show(const RecordsOptions& opts, Io& io) {
       io.out << "Answers:\n";
       for (const auto& [question, answer] : j.at(answers).items()) {
         const json value = answer.is_object() && answer.contains("value") ? answer["value"] : answer;
-        io.out << fmt::format("  {}: {}\n", question, value.is_string() ? value.get<std::string>() : value.dump());
+        io.out << terminal_safe(fmt::format("  {}: {}", question,
+                                            value.is_string() ? value.get<std::string>() : value.dump()))
+               << '\n';
       }
     }
     return exit_ok;
