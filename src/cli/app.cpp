@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/app.hpp"
 
+#include "cli/test_hooks.hpp"
+
 #include "core/base/error.hpp"
 
 #include <CLI/CLI.hpp>
@@ -18,29 +20,9 @@
 
 namespace divert::cli {
 
-static long long fixed_time() {
-  const char* fixed = std::getenv("DIVERT_FIXED_TIME");
-  if (fixed == nullptr || *fixed == '\0') {
-    return -1;
-  }
-  const std::string s = fixed; // YYYY-MM-DDTHH:MM:SSZ
-  const auto day = parse_date(s.substr(0, 10));
-  if (!day) {
-    return -1;
-  }
-  int h = 0, m = 0, sec = 0;
-  if (s.size() >= 19) {
-    h = std::atoi(s.substr(11, 2).c_str());
-    m = std::atoi(s.substr(14, 2).c_str());
-    sec = std::atoi(s.substr(17, 2).c_str());
-  }
-  return static_cast<long long>(*day) * 86400 + h * 3600 + m * 60 + sec;
-}
-
 long long now_seconds() {
-  const long long fixed = fixed_time();
-  if (fixed >= 0) {
-    return fixed;
+  if (const std::optional<long long> fixed = fixed_clock()) {
+    return *fixed;
   }
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -124,6 +106,7 @@ int run(const std::vector<std::string>& args, Io& io) {
   }
 
   try {
+    check_test_hooks();
     return state.action(io);
   } catch (const UsageError& e) {
     report(io, state.json, e.what());

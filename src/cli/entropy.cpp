@@ -1,22 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/entropy.hpp"
 
+#include "cli/test_hooks.hpp"
+
 #include "core/base/error.hpp"
 #include "core/base/text_util.hpp"
 
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <sys/random.h>
 
 namespace divert::cli {
 
-bool deterministic_mode() {
-  const char* fixed = std::getenv("DIVERT_FIXED_TIME");
-  return fixed != nullptr && *fixed != '\0';
-}
+bool deterministic_mode() { return fixed_clock().has_value(); }
 
 static std::string from_hex(const std::string& hex) {
   std::string out;

@@ -6,9 +6,9 @@
 
 namespace divert::cli {
 
-// Whether DIVERT_FIXED_TIME is set: the test mode in which the clock is fixed and every
-// "random" value below is derived from its label instead, so that golden files can hold keys,
-// device ids and record ids. Never set it on a real laptop.
+// Whether the clock is fixed (DIVERT_FIXED_TIME, honoured only by a build with test hooks, see
+// test_hooks.hpp): then every "random" value below is derived from its label instead, so that
+// golden files can hold keys, device ids and record ids.
 bool deterministic_mode();
 
 // `n` bytes from the kernel's CSPRNG (getrandom). In deterministic mode: SHA-256 in counter

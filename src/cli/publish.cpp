@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/publish.hpp"
 
+#include "cli/test_hooks.hpp"
+
 #include "core/record/canonical_json.hpp"
 #include "core/base/error.hpp"
 #include "core/base/text_util.hpp"
@@ -100,15 +102,6 @@ private:
   sigset_t m_old{};
 };
 
-// Test-only: DIVERT_TEST_INTERRUPT=publish raises SIGINT once the temporary files are written,
-// so that tests can show an interruption leaves nothing behind.
-void test_interrupt_hook() {
-  const char* hook = std::getenv("DIVERT_TEST_INTERRUPT");
-  if (hook != nullptr && std::strcmp(hook, "publish") == 0) {
-    std::raise(SIGINT);
-  }
-}
-
 void write_all(int fd, const std::string& content, const std::string& what) {
   size_t done = 0;
   while (done < content.size()) {
@@ -200,7 +193,7 @@ void publish_files(const std::string& dir, const std::vector<NewFile>& files) {
     for (const NewFile& file : files) {
       temporaries.push_back(write_temporary(dir_fd.get(), dir, file.name, file.content, file.mode));
     }
-    test_interrupt_hook();
+    test_checkpoint("publish");
     for (size_t i = 0; i < files.size(); ++i) {
       if (hold.pending()) {
         throw Interrupted("interrupted; nothing was written");

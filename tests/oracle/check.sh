@@ -5,7 +5,7 @@
 # environment: ORACLE_N (cases per policy, default 3000), ORACLE_SEED (default 1),
 #              ORACLE_MAX_PRINT (default 20), ORACLE_CHECK_UNUSED=1 (also compare `unused`),
 #              ORACLE_EMPTY=P (write a share P of omitted answers as "" instead; default 0)
-# exit: 0 all cases agree (or python3 missing: skipped), 1 any mismatch, 2 setup problem
+# exit: 0 all cases agree, 1 any mismatch, 2 setup problem, 77 skipped (no python3)
 set -u
 
 divert=${1:?usage: check.sh DIVERT_BINARY REPO_SOURCE_DIR}
@@ -14,8 +14,8 @@ n=${ORACLE_N:-3000}
 seed=${ORACLE_SEED:-1}
 max_print=${ORACLE_MAX_PRINT:-20}
 if ! command -v python3 >/dev/null 2>&1; then
-    echo "oracle: skipped: python3 not found"
-    exit 0
+    echo "SKIP: python3 is not installed"
+    exit 77
 fi
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 if [ ! -x "$divert" ]; then

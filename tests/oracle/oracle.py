@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Independent oracle for `divert` decisions (Python 3.11, stdlib only).
 
-Written from the spec text only (/work/shared/spec/checklist-vocabulary.md,
-jurisdictions.md, cli.md) -- never from src/ or policies/*.yaml -- so that it
-is a second, independent reading of the contract.
+Written from the spec text only (the specification of the checklist vocabulary,
+the jurisdictions and the command line) -- never from src/ or policies/*.yaml --
+so that it is a second, independent reading of the contract.
 
 Usage:
   oracle.py decide --policy ID [CASES.jsonl]

@@ -3,7 +3,8 @@
 # ../keys (see its README). The records are deterministic: the clock is fixed per record
 # (DIVERT_FIXED_TIME), the record ids are derived from it, and Ed25519 signatures are
 # deterministic, so running this twice gives the same bytes (tests/e2e/golden_records.sh
-# checks that). Usage: tests/data/records/make-fixtures.sh path/to/divert
+# checks that). Usage: tests/data/records/make-fixtures.sh build/tests/divert-with-test-hooks
+# (the installed divert has no fixed clock: see divert(1), ENVIRONMENT)
 #
 # policies/ and answers/ are frozen copies, so the fixtures do not change when the shipped
 # policies do.

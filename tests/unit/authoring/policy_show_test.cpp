@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "needs_program.hpp"
 #include "test_support.hpp"
 
 #include "core/authoring/policy_show.hpp"
@@ -18,8 +19,6 @@ namespace {
 
 const char* const k_shipped[] = {"lead-vocabulary", "wa-state", "wa-king-county-2011", "wa-whatcom",
                                  "wa-burien", "nm-santa-fe", "co-pueblo", "ca-lead-pilot"};
-
-bool have_graphviz() { return std::system("command -v dot >/dev/null 2>&1") == 0; }
 
 } // namespace
 
@@ -99,11 +98,7 @@ TEST_CASE("the JSON form gives ask-conditions as text and as a tree") {
         nlohmann::json::parse(R"(["drug_possession","drug_public_use","drug_delivery"])"));
 }
 
-TEST_CASE("the DOT graph renders with Graphviz") {
-  if (!have_graphviz()) {
-    MESSAGE("skipped: Graphviz 'dot' is not installed");
-    return;
-  }
+TEST_CASE("the DOT graph renders with Graphviz" * DIVERT_NEEDS("dot")) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / "divert-show-dot-test";
   std::filesystem::create_directories(dir);
   for (const char* id : k_shipped) {

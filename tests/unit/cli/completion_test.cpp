@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The shell completion scripts, driven without a terminal (bash through COMP_WORDS; zsh
 // checked for syntax). Skipped when the shell is not installed.
+#include "needs_program.hpp"
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -20,10 +22,6 @@ std::string run(const std::string& command) {
   size_t n = 0;
   while ((n = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) out.append(buffer.data(), n);
   return out;
-}
-
-bool have(const char* program) {
-  return std::system((std::string("command -v ") + program + " >/dev/null 2>&1").c_str()) == 0;
 }
 
 // The divert binary beside this test's build directory (build/tests/divert_unit_tests ->
@@ -46,11 +44,7 @@ std::string complete_bash(const std::string& words) {
 
 TEST_SUITE("completion") {
 
-TEST_CASE("bash completes commands, subcommands, options, values and policy ids") {
-  if (!have("bash")) {
-    MESSAGE("skipped: bash is not installed");
-    return;
-  }
+TEST_CASE("bash completes commands, subcommands, options, values and policy ids" * DIVERT_NEEDS("bash")) {
   CHECK(complete_bash("divert \"\"") == "screen decide batch verify keygen records policy --help --version ");
   CHECK(complete_bash("divert po") == "policy ");
   CHECK(complete_bash("divert policy \"\"") == "lint test diff show schema list --help ");
@@ -63,11 +57,7 @@ TEST_CASE("bash completes commands, subcommands, options, values and policy ids"
   }
 }
 
-TEST_CASE("the zsh completion function parses") {
-  if (!have("zsh")) {
-    MESSAGE("skipped: zsh is not installed");
-    return;
-  }
+TEST_CASE("the zsh completion function parses" * DIVERT_NEEDS("zsh")) {
   CHECK(std::system(("zsh -n '" + std::string(DIVERT_SOURCE_DIR) + "/completions/_divert'").c_str()) == 0);
 }
 
