@@ -56,6 +56,7 @@ Run drive(const Policy& policy, const std::string& typed, Answers start, int wro
 const char* const k_eligible_typing =
     "1\n"           // pathway: arrest_diversion
     "2024-03-02\n"  // incident_date
+    "y\n"           // in_area
     "y\n"           // probable_cause
     "1\n"           // offense: drug_possession
     "2.5 g\n"       // drug_grams
@@ -94,7 +95,7 @@ TEST_SUITE("prompt") {
   TEST_CASE("invalid input is explained and asked again") {
     const Policy p = load_shipped("wa-king-county-2011");
     Run run = drive(p, "9\nsocial\n1\n2024-02-30\ntomorrow\n2024-03-02\nmaybe\n", Answers(p));
-    CHECK(run.interrupted); // input ran out after the probable-cause question
+    CHECK(run.interrupted); // input ran out after the in-area question
     CHECK(run.output.find("Not accepted: type a number from 1 to 2") != std::string::npos);
     CHECK(run.output.find("'social' is not allowed") != std::string::npos);
     CHECK(run.output.find("calendar date") != std::string::npos);
@@ -115,7 +116,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("changing the pathway in review drops answers that no longer apply") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, "1\n2024-03-02\ny\n1\nr\n1\n2\n", Answers(p));
+    Run run = drive(p, "1\n2024-03-02\ny\ny\n1\nr\n1\n2\n", Answers(p));
     CHECK(run.interrupted);
     CHECK(run.output.find("No longer asked, so dropped: probable_cause, offense") != std::string::npos);
     CHECK_FALSE(run.answers.slots[static_cast<size_t>(p.question_index("offense"))].present);
@@ -123,7 +124,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("? shows help and why the question is asked") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, "1\n2024-03-02\ny\n1\n?\n", Answers(p));
+    Run run = drive(p, "1\n2024-03-02\ny\ny\n1\n?\n", Answers(p));
     CHECK(run.output.find("Why this is asked") != std::string::npos);
     CHECK(run.output.find("[over-quantity]") != std::string::npos);
   }
@@ -138,7 +139,7 @@ TEST_SUITE("prompt") {
   TEST_CASE("pre-filled answers are not asked again") {
     const Policy p = load_shipped("wa-king-county-2011");
     Answers start = answers_from(p, "pathway: arrest_diversion\nincident_date: 2024-03-02\n");
-    Run run = drive(p, "y\n", start);
+    Run run = drive(p, "y\n", start); // in_area
     CHECK(run.output.find("How did this referral come about?") == std::string::npos);
     CHECK(run.output.find("Is there probable cause") != std::string::npos);
   }
@@ -156,7 +157,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("an ineligible case can be signed without an action") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, "1\n2024-03-02\nn\n1\nsign\n", Answers(p));
+    Run run = drive(p, "1\n2024-03-02\ny\nn\n1\nsign\n", Answers(p));
     CHECK(run.status == 1);
     CHECK_FALSE(run.action);
     CHECK(run.output.find("The outcome is now known: INELIGIBLE.") != std::string::npos);
