@@ -43,12 +43,12 @@ std::string absolute(const std::string& path) {
   return p.string();
 }
 
-Passphrase passphrase_for_new_key(const KeygenOptions& opts) {
+Passphrase passphrase_for_new_key(const KeygenOptions& opts, std::ostream& warnings) {
   if (opts.no_passphrase) {
     return Passphrase();
   }
   if (!opts.passphrase_file.empty()) {
-    return read_passphrase_file(opts.passphrase_file);
+    return read_passphrase_file(opts.passphrase_file, warnings);
   }
   Passphrase first = prompt_passphrase("New passphrase for the key (not shown): ");
   if (first.empty()) {
@@ -96,7 +96,7 @@ int run_keygen(const KeygenOptions& opts, Io& io) {
       throw KeyError(fmt::format("{}: {}", opts.import, e.what()));
     }
   }();
-  const Passphrase passphrase = passphrase_for_new_key(opts);
+  const Passphrase passphrase = passphrase_for_new_key(opts, io.err);
   write_key_files(files, key, passphrase, principal);
 
   const PublicKey pub = key.public_key();

@@ -2,9 +2,10 @@
 #include "cli/draft.hpp"
 
 #include "cli/config.hpp"
-#include "cli/files.hpp"
+#include "cli/private_files.hpp"
 #include "cli/publish.hpp"
 
+#include "core/base/error.hpp"
 #include "core/record/canonical_json.hpp"
 #include "core/record/record.hpp"
 #include "core/base/yaml_doc.hpp"
@@ -16,14 +17,48 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <sys/stat.h>
+
 namespace divert::cli {
 
 std::string draft_path(bool demo) {
   return state_dir() + (demo ? "/demo/drafts/screen.json" : "/drafts/screen.json");
 }
 
+namespace {
+
+// A draft is a few kilobytes of answers.
+constexpr std::size_t k_max_draft_bytes = 1024 * 1024;
+
+std::string drafts_dir_of(const std::string& path) {
+  return std::filesystem::path(path).parent_path().string();
+}
+
+// The directory the draft lives in, wherever a symbolic link leads: the user's own, closed to
+// everyone else. Else a planted draft could be resumed, or a saved one read by others.
+void check_drafts_dir(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    return; // made private when the first draft is saved
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    throw KeyError(fmt::format("the drafts directory {} is not a directory", dir));
+  }
+  if (const std::string problem = privacy_problem(st, "the drafts directory", dir); !problem.empty()) {
+    throw KeyError(problem + "; drafts hold personal data");
+  }
+}
+
+} // namespace
+
+bool draft_exists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
 void save_draft(const std::string& path, const Policy& policy, const std::string& policy_reference,
-                const Answers& answers, const std::vector<int>& history, long long now) {
+                const Answers& answers, const std::vector<int>& history, long long started_at,
+                long long now) {
   nlohmann::json values = nlohmann::json::object();
   for (size_t q = 0; q < policy.questions.size(); ++q) {
     if (answers.slots[q].present) {
@@ -36,20 +71,41 @@ void save_draft(const std::string& path, const Policy& policy, const std::string
   }
   const nlohmann::json draft = {{"schema", "divert.draft/1"},
                                 {"policy", policy_reference},
+                                {"started_at", started_at},
                                 {"saved_at", now},
                                 {"answers", values},
                                 {"typed", typed}};
-  make_private_dir(std::filesystem::path(path).parent_path().string());
+  check_drafts_dir(drafts_dir_of(path));
+  make_private_dir(drafts_dir_of(path));
   replace_file(path, draft.dump(2) + "\n");
 }
 
 std::optional<Draft> load_draft(const std::string& path, long long now, bool& expired) {
   expired = false;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  check_drafts_dir(drafts_dir_of(path));
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) != 0) {
     return std::nullopt;
   }
-  const nlohmann::json j = parse_json_strict(read_file(path), path);
+  if (S_ISLNK(link.st_mode)) {
+    throw KeyError(fmt::format("the draft {} is a symbolic link; divert writes drafts as files "
+                               "(remove it: divert screen --discard)",
+                               path));
+  }
+  std::string text;
+  long long modified_at = 0;
+  try {
+    const RegularFile file(path, "the draft", false);
+    if (const std::string problem = privacy_problem(file.status(), "the draft", path);
+        !problem.empty()) {
+      throw KeyError(problem + "; drafts hold personal data (remove it: divert screen --discard)");
+    }
+    modified_at = static_cast<long long>(file.status().st_mtime);
+    text = file.read_all(k_max_draft_bytes);
+  } catch (const MissingInputError& e) {
+    throw KeyError(std::string(e.what()) + " (remove it: divert screen --discard)");
+  }
+  const nlohmann::json j = parse_json_strict(text, path);
   if (!j.is_object() || j.value("schema", "") != "divert.draft/1" || !j.contains("answers") ||
       !j["answers"].is_object()) {
     throw InputError(SourceLocation{path, 0, 0}, "not a divert screening draft");
@@ -57,13 +113,18 @@ std::optional<Draft> load_draft(const std::string& path, long long now, bool& ex
   Draft draft;
   draft.policy = j.value("policy", "");
   draft.saved_at = j.value("saved_at", 0LL);
+  draft.started_at = j.value("started_at", draft.saved_at);
   draft.answers_json = j["answers"].dump();
   if (j.contains("typed") && j["typed"].is_array()) {
     for (const auto& id : j["typed"]) {
       if (id.is_string()) draft.typed.push_back(id.get<std::string>());
     }
   }
-  if (now - draft.saved_at > k_draft_lifetime_seconds || draft.saved_at > now + 300) {
+  const long long oldest = std::min({draft.started_at, draft.saved_at, modified_at});
+  // A time in the future (beyond clock skew) does not keep a draft alive either. The file's
+  // own time counts only for age: a test's fixed clock may lie before it.
+  const long long newest = std::max(draft.started_at, draft.saved_at);
+  if (now - oldest > k_draft_lifetime_seconds || newest > now + 300) {
     expired = true;
     remove_draft(path);
     return std::nullopt;

@@ -2,12 +2,13 @@
 #include "cli/keys.hpp"
 
 #include "cli/entropy.hpp"
-#include "cli/files.hpp"
+#include "cli/private_files.hpp"
 #include "cli/publish.hpp"
 
 #include "core/base/error.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 
@@ -16,6 +17,9 @@
 #include <sys/stat.h>
 
 namespace divert::cli {
+
+// An Ed25519 PKCS#8 PEM key is a few hundred bytes; anything far larger is not a key.
+constexpr std::size_t k_max_key_bytes = 64 * 1024;
 
 KeyFiles key_files(const std::string& dir, const std::string& officer, const std::string& agency) {
   const std::string stem = fmt::format("{}/{}@{}", dir, officer, agency);
@@ -74,20 +78,21 @@ void write_key_files(const KeyFiles& files, const SigningKey& key, const Passphr
                             {base(files.key), pem.text(), 0600}});
 }
 
-SigningKey load_signing_key(const std::string& path, const UnlockOptions& unlock) {
+SigningKey load_signing_key(const std::string& path, const UnlockOptions& unlock,
+                            std::ostream& warnings) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     throw KeyError(fmt::format("cannot use the key {}: {}; make one with 'divert keygen'", path,
                                std::strerror(errno)));
   }
-  if ((st.st_mode & 077) != 0) {
-    throw KeyError(fmt::format("permissions {:04o} on the key {} are too open: only its owner "
-                               "may read it (chmod 600 {})",
-                               st.st_mode & 07777, path, path));
-  }
   std::string text;
   try {
-    text = read_file(path);
+    const RegularFile file(path, "the key", false);
+    if (const std::string problem = privacy_problem(file.status(), "the key", path);
+        !problem.empty()) {
+      throw KeyError(problem);
+    }
+    text = file.read_all(k_max_key_bytes);
   } catch (const MissingInputError& e) {
     throw KeyError(e.what());
   }
@@ -96,9 +101,19 @@ SigningKey load_signing_key(const std::string& path, const UnlockOptions& unlock
   if (!SigningKey::needs_passphrase(key_text)) {
     return SigningKey::load(key_text);
   }
+  // Before the passphrase is asked for: a key that will be refused needs none.
+  const std::vector<std::string> weaknesses =
+      key_protection_weaknesses(inspect_private_key_pem(key_text));
+  if (!weaknesses.empty()) {
+    throw KeyError(fmt::format(
+        "the key {} is protected more weakly than divert keygen protects keys: {}; re-encrypt "
+        "it (openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256 -iter {} -in {} -out "
+        "NEW.key.pem) or make a new key with 'divert keygen'",
+        path, fmt::join(weaknesses, ", "), k_pbkdf2_iterations, path));
+  }
   Passphrase passphrase;
   if (!unlock.passphrase_file.empty()) {
-    passphrase = read_passphrase_file(unlock.passphrase_file);
+    passphrase = read_passphrase_file(unlock.passphrase_file, warnings);
   } else if (unlock.may_prompt) {
     // The file name only: a full path can overflow an 80-column line.
     passphrase = prompt_passphrase(

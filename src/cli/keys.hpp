@@ -5,6 +5,7 @@
 
 #include "core/record/sshsig.hpp"
 
+#include <iosfwd>
 #include <string>
 
 namespace divert::cli {
@@ -33,8 +34,10 @@ struct UnlockOptions {
 };
 
 // Loads the private key at `path` for signing. KeyError (77): no such file (naming divert
-// keygen), readable by group or others, encrypted with no way to get the passphrase, wrong
-// passphrase, not a key.
-SigningKey load_signing_key(const std::string& path, const UnlockOptions& unlock);
+// keygen), not a regular file, not owned by this user or open to group or others, protected
+// more weakly than keygen writes, encrypted with no way to get the passphrase, wrong
+// passphrase, not a key. Warnings (a passphrase file others can read) go to `warnings`.
+SigningKey load_signing_key(const std::string& path, const UnlockOptions& unlock,
+                            std::ostream& warnings);
 
 } // namespace divert::cli

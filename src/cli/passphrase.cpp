@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/passphrase.hpp"
 
+#include "cli/private_files.hpp"
+
 #include "core/base/error.hpp"
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <ostream>
 #include <fcntl.h>
 #include <string.h>
 #include <termios.h>
@@ -38,11 +41,13 @@ Passphrase& Passphrase::operator=(Passphrase&& other) noexcept {
 Passphrase::~Passphrase() { wipe(m_text); }
 
 // Reads up to the first newline with read(2), so nothing past it stays in a stream buffer.
-Passphrase read_passphrase_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    throw MissingInputError(fmt::format("{}: cannot read the passphrase file: {}", path,
-                                        std::strerror(errno)));
+Passphrase read_passphrase_file(const std::string& path, std::ostream& warnings) {
+  const RegularFile file(path, "the passphrase file", true);
+  const int fd = file.fd();
+  if (S_ISREG(file.status().st_mode) && (file.status().st_mode & 044) != 0) {
+    warnings << fmt::format("divert: warning: other users can read the passphrase file {} "
+                            "(permissions {:04o}); chmod 600 {}\n",
+                            path, file.status().st_mode & 07777, path);
   }
   Passphrase result;
   std::string line;
@@ -52,20 +57,17 @@ Passphrase read_passphrase_file(const std::string& path) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const int saved = errno;
-      ::close(fd);
       wipe(line);
       throw MissingInputError(fmt::format("{}: cannot read the passphrase file: {}", path,
                                           std::strerror(saved)));
     }
     if (n == 0 || c == '\n') break;
     if (line.size() > 4096) {
-      ::close(fd);
       wipe(line);
       throw KeyError(fmt::format("{}: the passphrase is longer than 4096 bytes", path));
     }
     line += c;
   }
-  ::close(fd);
   if (!line.empty() && line.back() == '\r') {
     line.pop_back();
   }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <iosfwd>
 #include <string>
 
 namespace divert::cli {
@@ -23,9 +24,11 @@ private:
   std::string m_text;
 };
 
-// The first line of `path`, without its line ending ("/dev/fd/N" reads descriptor N).
-// MissingInputError (66) when it cannot be read, KeyError (77) when the line is empty.
-Passphrase read_passphrase_file(const std::string& path);
+// The first line of `path`, without its line ending ("/dev/fd/N" reads descriptor N, which may
+// be a pipe). MissingInputError (66) when it cannot be read or is not a regular file (a FIFO
+// would block), KeyError (77) when the line is empty. A file that others may read is used,
+// with a warning on `warnings`.
+Passphrase read_passphrase_file(const std::string& path, std::ostream& warnings);
 
 // Whether a passphrase can be asked for: the controlling terminal (/dev/tty) can be opened.
 bool terminal_available();

@@ -127,7 +127,8 @@ bool may_prompt(const ScreenOptions& opts, const Io& io) {
 
 SigningKey unlock_screen_key(const ScreenSession& session, const ScreenOptions& opts,
                              const Io& io) {
-  return load_signing_key(session.config.key, UnlockOptions{opts.passphrase_file, may_prompt(opts, io)});
+  return load_signing_key(session.config.key, UnlockOptions{opts.passphrase_file, may_prompt(opts, io)},
+                          io.err);
 }
 
 PublishedRecord sign_and_publish(const ScreenSession& session, const Answers& answers,

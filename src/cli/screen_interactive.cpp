@@ -21,8 +21,8 @@ bool is_interactive_screen(const ScreenOptions& opts, const Io& io) {
 bool prepare_interactive_screen(ScreenOptions& opts, Io& io) {
   const std::string path = draft_path(opts.demo);
   if (opts.discard) {
-    bool expired = false;
-    const bool had = load_draft(path, now_seconds(), expired).has_value();
+    // Not read: a draft that may not be resumed (not private, planted) may still be discarded.
+    const bool had = draft_exists(path);
     remove_draft(path);
     io.out << (had ? "The interrupted screening was discarded.\n"
                    : "There was no interrupted screening to discard.\n");
@@ -50,6 +50,7 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
   const std::string path = draft_path(session.demo);
   const std::string policy_reference = opts.policy.empty() ? session.config.policy : opts.policy;
   std::vector<int> history;
+  long long started_at = now_seconds();
 
   bool expired = false;
   std::optional<Draft> draft = load_draft(path, now_seconds(), expired);
@@ -83,12 +84,13 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
       }
     }
     answers = std::move(resumed);
+    started_at = draft->started_at;
     io.out << fmt::format("Resuming: {} answer(s) kept.\n", history.size());
   }
 
   WalkthroughHooks hooks;
   hooks.save_draft = [&](const Answers& current, const std::vector<int>& typed) {
-    save_draft(path, policy, policy_reference, current, typed, now_seconds());
+    save_draft(path, policy, policy_reference, current, typed, started_at, now_seconds());
   };
   hooks.sign = [&](const Answers& final_answers, const Decision& decision,
                    const std::optional<OfficerAction>& action) {

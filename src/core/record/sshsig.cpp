@@ -3,6 +3,8 @@
 
 #include "core/base/error.hpp"
 
+#include <fmt/format.h>
+
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -633,6 +635,34 @@ KeyProtection inspect_private_key_pem(std::string_view pem) {
   }
   out.iterations = static_cast<long>(iterations);
   return out;
+}
+
+std::vector<std::string> key_protection_weaknesses(const KeyProtection& protection) {
+  std::vector<std::string> weaknesses;
+  if (!protection.encrypted) {
+    return weaknesses;
+  }
+  if (protection.cipher.empty()) {
+    // PBES1: a single-DES, RC2 or 3DES scheme with its own key derivation.
+    weaknesses.push_back(fmt::format("PBES1 encryption ({}) instead of PBES2", protection.kdf));
+    return weaknesses;
+  }
+  if (protection.kdf != "pbkdf2") {
+    weaknesses.push_back(fmt::format("{} key derivation instead of PBKDF2", protection.kdf));
+  } else {
+    if (protection.prf != "hmacWithSHA256" && protection.prf != "hmacWithSHA384" &&
+        protection.prf != "hmacWithSHA512") {
+      weaknesses.push_back(fmt::format("PBKDF2 with {} instead of hmacWithSHA256", protection.prf));
+    }
+    if (protection.iterations < k_pbkdf2_iterations) {
+      weaknesses.push_back(fmt::format("{} PBKDF2 iteration{} (at least {})", protection.iterations,
+                                       protection.iterations == 1 ? "" : "s", k_pbkdf2_iterations));
+    }
+  }
+  if (!protection.cipher.starts_with("AES-256-")) {
+    weaknesses.push_back(fmt::format("{} encryption instead of AES-256", protection.cipher));
+  }
+  return weaknesses;
 }
 
 // --- SSHSIG (OpenSSH PROTOCOL.sshsig) ---

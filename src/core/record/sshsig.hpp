@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace divert {
 
@@ -90,6 +91,12 @@ struct KeyProtection {
   long iterations = 0;
 };
 KeyProtection inspect_private_key_pem(std::string_view pem);
+
+// How `protection` falls short of what keygen writes (PBES2, PBKDF2 with HMAC-SHA256 or a longer
+// SHA-2, at least k_pbkdf2_iterations, AES-256), one phrase per weakness, such as
+// "1 PBKDF2 iteration (at least 600000)"; empty when it does not, or when the key is not
+// encrypted at all (which the user asked for explicitly).
+std::vector<std::string> key_protection_weaknesses(const KeyProtection& protection);
 
 // An armored OpenSSH SSHSIG signature ("-----BEGIN SSH SIGNATURE-----", base64 at 70 columns, LF)
 // over `message` in namespace `ns`, with sha512: byte-identical to `ssh-keygen -Y sign -n ns`.
