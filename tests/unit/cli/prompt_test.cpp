@@ -196,7 +196,7 @@ TEST_SUITE("prompt") {
     const Policy p = load_shipped("wa-king-county-2011");
     // "arrest" is the start of one label; Enter at the incident date means today; "possession"
     // does not start a label but "Possession of" does; "2.5 grams" names the unit.
-    Run run = drive(p, "arrest\n\ny\npossession of\n2.5 grams\nr\n", Answers(p));
+    Run run = drive(p, "arrest\n\ny\ny\npossession of\n2.5 grams\nr\n", Answers(p));
     CHECK(run.output.find("Enter for today, 2024-03-05") != std::string::npos);
     const auto slot = [&](const char* id) { return run.answers.slots[static_cast<size_t>(p.question_index(id))]; };
     CHECK(slot("pathway").present);
@@ -217,7 +217,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("a future incident date and an ambiguous prefix are refused with the reason") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, "1\n2024-03-06\n2024-03-02\ny\ndr\nArrest diversion\n", Answers(p));
+    Run run = drive(p, "1\n2024-03-06\n2024-03-02\ny\ny\ndr\nArrest diversion\n", Answers(p));
     CHECK(run.output.find("2024-03-06 is after today (2024-03-05)") != std::string::npos);
     CHECK(run.output.find("'dr' could be") != std::string::npos);
     CHECK(run.output.find("'Arrest diversion' is not in the list") != std::string::npos);
@@ -229,7 +229,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("a date of birth after the incident is refused in the officer's words") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, std::string("1\n2024-03-02\ny\n1\n2.5 g\nn\nn\nn\n2027-01-01\n"), Answers(p));
+    Run run = drive(p, std::string("1\n2024-03-02\ny\ny\n1\n2.5 g\nn\nn\nn\n2027-01-01\n"), Answers(p));
     CHECK(run.output.find("date of birth (2027-01-01) is after the incident date") != std::string::npos);
     CHECK(run.output.find("date_of_birth") == std::string::npos);
   }
