@@ -48,7 +48,7 @@ _divert() {
   --format | -f) COMPREPLY=($(compgen -W "text markdown dot json" -- "$cur")); return ;;
   --tests | --out | --records | --policies) COMPREPLY=($(compgen -d -- "$cur")); return ;;
   --key | --passphrase-file | --trust | --import) _divert_files '*'; return ;;
-  --today | --min-coverage | --set | --officer | --agency) return ;;
+  --today | --min-coverage | --set | --officer | --agency | --from) return ;;
   esac
 
   if [[ -z $cmd ]]; then
@@ -61,7 +61,7 @@ _divert() {
   screen) opts="--policy --answers --set --key --passphrase-file --records --no-input --resume --discard --demo --json --help" ;;
   decide) opts="--policy --answers --set --json --help" ;;
   batch) opts="--policy --help" ;;
-  verify) opts="--trust --policies --json --help" ;;
+  verify) opts="--trust --policies --from --json --help" ;;
   keygen) opts="--officer --agency --out --no-passphrase --passphrase-file --import --help" ;;
   records)
     if [[ -z $sub ]]; then

@@ -68,7 +68,8 @@ Summary summarize(const json& j) {
   return s;
 }
 
-std::string csv_field(const std::string& s) {
+std::string csv_field(const std::string& raw) {
+  const std::string s = terminal_safe(raw); // a file's control characters never reach a terminal
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
@@ -97,14 +98,18 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
   bool bad = false;
   for (const RecordFile& file : found.records) {
     try {
+      if (!file.unreadable.empty()) {
+        throw InputError(SourceLocation{file.path, 0, 0}, file.unreadable);
+      }
       const json j = parse_json_strict(file.bytes, file.path);
       if (!j.is_object() || j.value("schema", "") != "divert.referral/1") {
         throw InputError(SourceLocation{file.path, 0, 0}, "not a divert.referral/1 record");
       }
       rows.push_back(summarize(j));
     } catch (const InputError& e) {
-      io.err << "divert: warning: skipped " << file.path << ": "
-             << (e.diagnostics().empty() ? e.what() : e.diagnostics().front().message) << '\n';
+      io.err << "divert: warning: skipped " << terminal_safe(file.path) << ": "
+             << terminal_safe(e.diagnostics().empty() ? e.what() : e.diagnostics().front().message)
+             << '\n';
       bad = true;
     }
   }
@@ -132,17 +137,19 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
     std::map<std::string, int> outcomes;
     std::map<std::string, int> actions;
     for (const Summary& s : rows) {
-      io.out << fmt::format("{}  {}  {}  {} {}  {}  {}  {}{}\n", s.created_at, s.record_id,
-                            s.officer, s.policy, s.policy_version,
-                            s.pathway.empty() ? "-" : s.pathway, s.outcome,
-                            s.action.empty() ? "no-action" : s.action,
-                            s.reasons.empty() ? "" : "  [" + join(s.reasons, ", ") + "]");
+      // Every field comes from a file: escaped, never sent raw to a terminal.
+      io.out << terminal_safe(fmt::format(
+                    "{}  {}  {}  {} {}  {}  {}  {}{}", s.created_at, s.record_id, s.officer,
+                    s.policy, s.policy_version, s.pathway.empty() ? "-" : s.pathway, s.outcome,
+                    s.action.empty() ? "no-action" : s.action,
+                    s.reasons.empty() ? "" : "  [" + join(s.reasons, ", ") + "]"))
+             << '\n';
       ++outcomes[s.outcome];
       ++actions[s.action.empty() ? "no action" : s.action];
     }
     std::vector<std::string> counts;
-    for (const auto& [name, n] : outcomes) counts.push_back(fmt::format("{} {}", n, name));
-    for (const auto& [name, n] : actions) counts.push_back(fmt::format("{} {}", n, name));
+    for (const auto& [name, n] : outcomes) counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));
+    for (const auto& [name, n] : actions) counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));
     io.err << fmt::format("{} record{} in {}{}{}\n", rows.size(), rows.size() == 1 ? "" : "s", dir,
                           counts.empty() ? "" : ": ", join(counts, ", "));
   }

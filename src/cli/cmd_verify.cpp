@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -29,8 +30,29 @@ struct VerifyOptions {
   std::vector<std::string> paths;
   std::string trust;
   std::string policies;
+  std::vector<std::string> from;
   bool json = false;
 };
+
+// --from DEVICE:SEQ, repeatable: where the auditor expects each device's records to start.
+ChainStarts chain_starts(const std::vector<std::string>& values) {
+  ChainStarts starts;
+  for (const std::string& value : values) {
+    const size_t colon = value.rfind(':');
+    long long seq = 0;
+    const char* digits = value.c_str() + (colon == std::string::npos ? 0 : colon + 1);
+    const auto [end, ec] = std::from_chars(digits, value.c_str() + value.size(), seq);
+    if (colon == std::string::npos || colon == 0 || ec != std::errc() ||
+        end != value.c_str() + value.size() || seq < 1) {
+      throw UsageError(fmt::format("--from '{}': expected DEVICE:SEQ (a device id and a seq >= 1)",
+                                   value));
+    }
+    if (!starts.emplace(value.substr(0, colon), seq).second) {
+      throw UsageError(fmt::format("--from names device {} twice", value.substr(0, colon)));
+    }
+  }
+  return starts;
+}
 
 // The sha256 of every *.yaml under `dir`, recursively.
 std::set<std::string> policy_hashes(const std::string& dir) {
@@ -59,6 +81,7 @@ nlohmann::json findings_json(const std::vector<Finding>& findings) {
 }
 
 int run_verify(const VerifyOptions& opts, Io& io) {
+  const ChainStarts starts = chain_starts(opts.from);
   const AllowedSigners trust = AllowedSigners::parse(read_file(opts.trust), opts.trust);
   std::set<std::string> known;
   if (!opts.policies.empty()) {
@@ -103,12 +126,13 @@ int run_verify(const VerifyOptions& opts, Io& io) {
       if (e) std::rethrow_exception(e);
     }
   }
-  check_chains(reports);
+  const std::vector<Finding> missing_devices = check_chains(reports, starts);
 
   size_t failed = 0;
   for (const RecordReport& r : reports) {
     failed += r.ok() ? 0 : 1;
   }
+  const bool all_ok = failed == 0 && missing_devices.empty();
   if (opts.json) {
     nlohmann::json records = nlohmann::json::array();
     for (const RecordReport& r : reports) {
@@ -131,36 +155,46 @@ int run_verify(const VerifyOptions& opts, Io& io) {
                           {"check", "orphan_signature"},
                           {"message", "a signature without its record (an interrupted publish)"}});
     }
-    const nlohmann::json out = {{"ok", failed == 0},
+    for (const Finding& f : missing_devices) {
+      warnings.push_back({{"path", nullptr}, {"check", f.check}, {"message", f.message}});
+    }
+    const nlohmann::json out = {{"ok", all_ok},
                                 {"checked", reports.size()},
                                 {"failed", failed},
                                 {"records", std::move(records)},
                                 {"warnings", std::move(warnings)}};
-    io.out << out.dump() << '\n';
+    // A file name need not be UTF-8: shown with U+FFFD rather than failing the report.
+    io.out << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
+    // Paths, ids and messages carry strings from the files: escaped, never sent raw to a
+    // terminal.
     for (const RecordReport& r : reports) {
       if (r.ok()) {
-        io.out << fmt::format("ok      {}  {}  {} #{}  {}\n", r.path, r.principal, r.device_id,
-                              r.seq.value_or(0), r.created_at);
+        io.out << terminal_safe(fmt::format("ok      {}  {}  {} #{}  {}", r.path, r.principal,
+                                            r.device_id, r.seq.value_or(0), r.created_at))
+               << '\n';
       } else {
-        io.out << fmt::format("FAILED  {}\n", r.path);
+        io.out << "FAILED  " << terminal_safe(r.path) << '\n';
         for (const Finding& f : r.failures) {
-          io.out << fmt::format("        {}: {}\n", f.check, f.message);
+          io.out << "        " << f.check << ": " << terminal_safe(f.message) << '\n';
         }
       }
       for (const Finding& w : r.warnings) {
-        io.out << fmt::format("        warning: {}: {}\n", w.check, w.message);
+        io.out << "        warning: " << w.check << ": " << terminal_safe(w.message) << '\n';
       }
     }
     for (const std::string& orphan : found.orphan_signatures) {
-      io.out << fmt::format("warning {}: a signature without its record (an interrupted "
-                            "publish; the next screening removes it)\n",
-                            orphan);
+      io.out << "warning " << terminal_safe(orphan)
+             << ": a signature without its record (an interrupted publish; the next screening "
+                "removes it)\n";
+    }
+    for (const Finding& f : missing_devices) {
+      io.out << "FAILED  " << f.check << ": " << terminal_safe(f.message) << '\n';
     }
     io.out << fmt::format("{} record{}: {} ok, {} failed\n", reports.size(),
                           reports.size() == 1 ? "" : "s", reports.size() - failed, failed);
   }
-  return failed == 0 ? exit_ok : exit_no;
+  return all_ok ? exit_ok : exit_no;
 }
 
 } // namespace
@@ -177,6 +211,10 @@ void register_verify(CLI::App& app, CommandState& state) {
   cmd->add_option("--trust", opts->trust, "The allowed_signers file (OpenSSH format)")->required();
   cmd->add_option("--policies", opts->policies,
                   "Check that each recorded policy file hash matches a *.yaml under this directory");
+  cmd->add_option("--from", opts->from,
+                  "DEVICE:SEQ: the records handed over for DEVICE start at SEQ, not 1 (repeatable)")
+      ->type_name("DEVICE:SEQ")
+      ->allow_extra_args(false);
   cmd->add_flag("--json", opts->json, "Print the report as JSON");
   cmd->callback([opts, &state] {
     state.json = opts->json;

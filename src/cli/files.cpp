@@ -25,6 +25,34 @@ namespace fs = std::filesystem;
 
 namespace divert::cli {
 
+void Fd::reset(int fd) {
+  if (m_fd >= 0) ::close(m_fd);
+  m_fd = fd;
+}
+
+std::string read_fd(int fd, const std::string& what) {
+  std::string text;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) return text;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(fmt::format("cannot read {}: {}", what, std::strerror(errno)));
+    }
+    text.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+std::optional<std::string> read_if_exists(const std::string& path, const std::string& what) {
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return std::nullopt;
+    throw IoError(fmt::format("cannot read {} {}: {}", what, path, std::strerror(errno)));
+  }
+  return read_fd(fd.get(), fmt::format("{} {}", what, path));
+}
+
 std::string read_stdin() {
   std::ostringstream buffer;
   buffer << std::cin.rdbuf();

@@ -7,10 +7,41 @@
 
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace divert::cli {
+
+// A file descriptor that is closed when it goes out of scope (-1: none).
+class Fd {
+public:
+  explicit Fd(int fd = -1) : m_fd(fd) {}
+  ~Fd() { reset(); }
+  Fd(Fd&& other) noexcept : m_fd(other.release()) {}
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) reset(other.release());
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+
+  int get() const { return m_fd; }
+  explicit operator bool() const { return m_fd >= 0; }
+  int release() { return std::exchange(m_fd, -1); }
+  void reset(int fd = -1);
+
+private:
+  int m_fd;
+};
+
+// Everything left to read from `fd`. Throws IoError naming `what` when a read fails.
+std::string read_fd(int fd, const std::string& what);
+
+// The bytes of `path`, nullopt when it does not exist. IoError naming `what` when it exists but
+// cannot be read.
+std::optional<std::string> read_if_exists(const std::string& path, const std::string& what);
 
 // Reads a whole file ("-" = standard input). Throws MissingInputError when it cannot.
 std::string read_file(const std::string& path);

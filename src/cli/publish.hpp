@@ -26,12 +26,16 @@ struct NewFile {
 // Creates `dir` and missing parents with mode 0700 (existing directories are left as they are).
 void make_private_dir(const std::string& dir);
 
-// Publishes `files` into `dir` in order, all or nothing (see above).
-void publish_files(const std::string& dir, const std::vector<NewFile>& files);
+// Publishes `files` into `dir` in order, all or nothing (see above). A non-empty `owner` (a
+// device id) is part of the temporary names, ".<name>.tmp-<owner>-XXXXXX", so that a device
+// cleans up after its own crashes without touching what another device is publishing.
+void publish_files(const std::string& dir, const std::vector<NewFile>& files,
+                   const std::string& owner = {});
 
 // Replaces `path` atomically (temporary file, fsync, rename, directory fsync): for state that
-// is meant to be overwritten, never for records or keys.
-void replace_file(const std::string& path, const std::string& content);
+// is meant to be overwritten, never for records or keys. `owner` as for publish_files.
+void replace_file(const std::string& path, const std::string& content,
+                  const std::string& owner = {});
 
 // A signed record ready to publish.
 struct SignedRecord {
@@ -47,13 +51,24 @@ struct PublishedRecord {
   std::string signature_path;
   long long seq = 0;
   std::string sha256;
+  std::string note; // a warning for the officer that does not make the publish fail
 };
 
-// The record publishing protocol of record.md. Under an exclusive lock on the device's state
-// ($state/devices/<device>.lock): reads the device's last seq and record sha256, calls `make`
-// with the next seq and the previous sha256 (nullopt for seq 1), removes orphan signatures
-// and stale temporary files from `records_dir`, publishes REF-<id>.json.sshsig then
-// REF-<id>.json, and only then advances the device state.
+// The record publishing protocol of divert-record(5), safe against crashes, kills, full disks
+// and other devices publishing into the same folder. Under an exclusive lock on the device's
+// state ($state/devices/<device>.lock):
+//  1. reads the device's state: its last seq and record sha256, and the reservation of a
+//     publish that did not finish, which it settles: a record that was published becomes the
+//     last one; one that was not frees its seq again (and its orphan signature goes);
+//  2. removes the temporary files this device left (its id is in their names; never another
+//     device's files);
+//  3. calls `make` with the next seq and the previous sha256 (nullopt for seq 1);
+//  4. reserves that seq durably (the state names the record, its folder and its hashes)
+//     BEFORE anything is published: if that fails, nothing is published (IoError, 74);
+//  5. publishes REF-<id>.json.sshsig then REF-<id>.json and checks both are in place;
+//  6. records the publish in the state; if that write fails the record still stands (the
+//     reservation names it) and `note` says so.
+// So no crash, kill or full disk gives two records one seq, or leaves a seq without a record.
 PublishedRecord publish_record(
     const std::string& records_dir, const std::string& state_dir, const std::string& device_id,
     const std::function<SignedRecord(long long seq, const std::optional<std::string>& prev)>& make);

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <set>
+#include <utility>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,52 +23,108 @@ static bool is_record_name(const std::string& name) {
   return name.starts_with("REF-") && name.size() > 9 && name.ends_with(".json");
 }
 
-// Reads a whole file with plain read(2): verify reads two small files per record, and this is
-// several times cheaper than a stream. nullopt when the file does not exist.
-static std::optional<std::string> slurp(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+// What reading one file gave: its bytes, or why it was not read.
+struct FileRead {
+  bool exists = true;
+  std::string bytes;
+  std::string problem; // empty when read
+  dev_t device = 0;
+  ino_t inode = 0;
+};
+
+static std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+// Reads a regular file of at most k_max_record_file_bytes with plain read(2) (verify reads two
+// small files per record, and this is several times cheaper than a stream). A folder is not
+// trusted: a FIFO, a device or a directory under a record's name is reported, never waited on
+// (O_NONBLOCK, then fstat), and a name found in a folder (`follow` false) is not followed
+// when it is a symbolic link.
+static FileRead read_regular(const std::string& path, bool follow) {
+  FileRead out;
+  const int fd =
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW));
   if (fd < 0) {
-    if (errno == ENOENT) return std::nullopt;
-    throw MissingInputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
-  }
-  std::string out;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    out.reserve(static_cast<size_t>(st.st_size));
-  }
-  char buffer[16384];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      throw MissingInputError(fmt::format("{}: cannot read: {}", path, std::strerror(err)));
+    const int err = errno;
+    if (err == ENOENT) {
+      out.exists = false;
+    } else if (err == ELOOP && !follow) {
+      out.problem = "a symbolic link (not followed)";
+    } else {
+      out.problem = fmt::format("cannot open: {}", std::strerror(err));
     }
-    if (n == 0) break;
-    out.append(buffer, static_cast<size_t>(n));
+    return out;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    out.problem = fmt::format("cannot read: {}", std::strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    out.problem = kind_of(st.st_mode) + ", not a regular file";
+  } else if (static_cast<unsigned long long>(st.st_size) > k_max_record_file_bytes) {
+    out.problem = fmt::format("larger than {} bytes (not a record)", k_max_record_file_bytes);
+  }
+  out.device = st.st_dev;
+  out.inode = st.st_ino;
+  if (out.problem.empty()) {
+    out.bytes.reserve(static_cast<size_t>(st.st_size));
+    char buffer[16384];
+    for (;;) {
+      const ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        out.problem = fmt::format("cannot read: {}", std::strerror(errno));
+        break;
+      }
+      if (n == 0) break;
+      out.bytes.append(buffer, static_cast<size_t>(n));
+      if (out.bytes.size() > k_max_record_file_bytes) { // it grew while being read
+        out.problem = fmt::format("larger than {} bytes (not a record)", k_max_record_file_bytes);
+        break;
+      }
+    }
+    if (!out.problem.empty()) out.bytes.clear();
   }
   ::close(fd);
   return out;
 }
 
-static RecordFile read_record(const std::string& path, const std::string& name, bool with_signature) {
+// Record files already taken, by device and inode: a file named twice (itself and its
+// folder) is one record.
+using Seen = std::set<std::pair<dev_t, ino_t>>;
+
+static void add_record(FoundRecords& found, Seen& seen, const std::string& path,
+                       const std::string& name, bool follow, bool with_signature) {
+  FileRead read = read_regular(path, follow);
+  if (!read.exists) {
+    throw MissingInputError(fmt::format("{}: no such file", path));
+  }
+  if (read.problem.empty() && !seen.insert({read.device, read.inode}).second) {
+    return;
+  }
   RecordFile file;
   file.path = path;
   file.file_name = name;
-  std::optional<std::string> bytes = slurp(path);
-  if (!bytes) {
-    throw MissingInputError(fmt::format("{}: no such file", path));
+  file.bytes = std::move(read.bytes);
+  file.unreadable = std::move(read.problem);
+  if (with_signature && file.unreadable.empty()) {
+    FileRead signature = read_regular(path + ".sshsig", follow);
+    if (!signature.problem.empty()) {
+      file.signature_unreadable = fmt::format("{}.sshsig: {}", name, signature.problem);
+    } else if (signature.exists) {
+      file.signature = std::move(signature.bytes);
+    }
   }
-  file.bytes = std::move(*bytes);
-  if (with_signature) {
-    file.signature = slurp(path + ".sshsig");
-  }
-  return file;
+  found.records.push_back(std::move(file));
 }
 
 FoundRecords find_records(const std::vector<std::string>& paths, bool with_signatures) {
   FoundRecords found;
+  Seen seen;
   for (const std::string& arg : paths) {
     std::error_code ec;
     const fs::file_status st = fs::status(arg, ec);
@@ -74,7 +132,7 @@ FoundRecords find_records(const std::vector<std::string>& paths, bool with_signa
       throw MissingInputError(fmt::format("{}: no such file or directory", arg));
     }
     if (!fs::is_directory(st)) {
-      found.records.push_back(read_record(arg, fs::path(arg).filename().string(), with_signatures));
+      add_record(found, seen, arg, fs::path(arg).filename().string(), true, with_signatures);
       continue;
     }
     std::vector<std::string> names;
@@ -89,7 +147,7 @@ FoundRecords find_records(const std::vector<std::string>& paths, bool with_signa
     const std::string prefix = arg.ends_with("/") ? arg : arg + "/";
     for (const std::string& name : names) {
       if (is_record_name(name)) {
-        found.records.push_back(read_record(prefix + name, name, with_signatures));
+        add_record(found, seen, prefix + name, name, false, with_signatures);
       } else if (name.ends_with(".json.sshsig") && is_record_name(name.substr(0, name.size() - 7)) &&
                  !std::binary_search(names.begin(), names.end(), name.substr(0, name.size() - 7))) {
         found.orphan_signatures.push_back(prefix + name);

@@ -16,7 +16,10 @@ struct FoundRecords {
 };
 
 // Reads the records and signatures. MissingInputError (66) for an argument that does not
-// exist or cannot be read. `with_signatures` false skips reading the .sshsig files.
+// exist or a directory that cannot be listed; an entry that is not a regular file of at most
+// k_max_record_file_bytes (a FIFO, a device, a directory, a symbolic link found in a folder)
+// comes back with RecordFile::unreadable saying why. A file named twice is taken once.
+// `with_signatures` false skips reading the .sshsig files.
 FoundRecords find_records(const std::vector<std::string>& paths, bool with_signatures);
 
 } // namespace divert::cli

@@ -218,6 +218,9 @@ void report_screening(Io& io, const ScreenSession& session, const Decision& deci
     io.err << "divert: incomplete: nothing was recorded; answer what is still needed "
               "(--set ID=VALUE or --answers FILE) and screen again\n";
   }
+  if (record && !record->note.empty()) {
+    io.err << "divert: warning: " << record->note << '\n';
+  }
   if (session.demo && record) {
     io.err << "divert: demo: signed with the demonstration key, not an officer's; this record "
               "proves nothing\n";

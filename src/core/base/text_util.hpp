@@ -19,6 +19,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string word_wrap(std::string_view text, std::string_view first, std::string_view rest,
                       std::size_t width = 79);
 
+// `text` safe to print on a terminal: every control character (C0, DEL, C1) and every byte
+// that is not part of valid UTF-8 becomes \xNN (C1 as its two UTF-8 bytes), so that a string
+// read from a file cannot move the cursor, erase lines or set the window title.
+std::string terminal_safe(std::string_view text);
+
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 

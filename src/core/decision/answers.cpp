@@ -71,6 +71,21 @@ std::string check_number(const Question& q, double value) {
   return {};
 }
 
+std::string check_text(std::string_view text) {
+  // Characters, not bytes: only a text longer in bytes than the limit needs counting.
+  if (text.size() <= k_text_limit) {
+    return {};
+  }
+  size_t characters = 0;
+  for (const char c : text) {
+    characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  if (characters <= k_text_limit) {
+    return {};
+  }
+  return fmt::format("is longer than {} characters", k_text_limit);
+}
+
 static std::string values_list(const std::vector<ChoiceValue>& values) {
   std::vector<std::string> codes;
   for (const ChoiceValue& v : values) {
@@ -197,8 +212,8 @@ std::string assign_yaml_value(const Policy& policy, size_t q, const YamlNode& va
     if (!value.is_scalar()) {
       return "must be text";
     }
-    if (value.scalar.size() > 10000) {
-      return "is longer than 10000 characters";
+    if (std::string problem = check_text(value.scalar); !problem.empty()) {
+      return problem;
     }
     slot.text = value.scalar;
     slot.present = true;

@@ -49,6 +49,9 @@ std::string past_date_problem(const Policy& policy, const Answers& answers);
 
 // Validation shared by every front-end (YAML, JSON, typed): "" when fine, else why not.
 std::string check_number(const Question& q, double value);
+// A text answer holds at most this many characters (Unicode code points).
+constexpr size_t k_text_limit = 10000;
+std::string check_text(std::string_view text);
 std::optional<double> parse_decimal(std::string_view text, bool integer_only);
 
 } // namespace divert

@@ -86,10 +86,16 @@ struct JsonCaseReader::Impl {
     if (type == sj::json_type::null) {
       return {};
     }
+    // On demand, a string may be read only once: its unescaped copy goes to the parser's string
+    // buffer, which is sized for one copy of each string of the line (a second read of a long
+    // string overran it). So it is read here, once, and used below.
+    std::string_view s;
     if (type == sj::json_type::string) {
+      if (value.get_string().get(s) != simdjson::SUCCESS) {
+        return "is not valid JSON";
+      }
       // An empty value means "not answered", whatever the question's type (as in YAML).
-      std::string_view s;
-      if (value.get_string().get(s) == simdjson::SUCCESS && s.empty()) {
+      if (s.empty()) {
         return {};
       }
     }
@@ -104,11 +110,9 @@ struct JsonCaseReader::Impl {
       return {};
     }
     case QuestionType::choice: {
-      std::string_view s;
-      if (type != sj::json_type::string || value.get_string().get(s) != simdjson::SUCCESS) {
+      if (type != sj::json_type::string) {
         return "must be a string naming one of the allowed values";
       }
-      if (s.empty()) return {};
       const int i = find_code(question.values, s);
       if (i < 0) return allowed(question.values, s);
       slot.x = i;
@@ -137,11 +141,9 @@ struct JsonCaseReader::Impl {
       return {};
     }
     case QuestionType::date: {
-      std::string_view s;
-      if (type != sj::json_type::string || value.get_string().get(s) != simdjson::SUCCESS) {
+      if (type != sj::json_type::string) {
         return "must be a date string YYYY-MM-DD";
       }
-      if (s.empty()) return {};
       const auto d = parse_date(s);
       if (!d) return fmt::format("'{}' is not a calendar date YYYY-MM-DD", s);
       slot.x = *d;
@@ -168,19 +170,19 @@ struct JsonCaseReader::Impl {
           if (field.unescaped_key().get(key) != simdjson::SUCCESS) {
             return "is not valid JSON";
           }
-          std::string_view s;
-          if (field.value().get_string().get(s) != simdjson::SUCCESS) {
+          std::string_view item_text;
+          if (field.value().get_string().get(item_text) != simdjson::SUCCESS) {
             return fmt::format("item {}: '{}' must be a string", n, key);
           }
           if (key == "category") {
             if (have_category) return fmt::format("item {}: duplicate key 'category'", n);
-            c.category = find_code(question.categories, s);
-            if (c.category < 0) return fmt::format("item {}: category {}", n, allowed(question.categories, s));
+            c.category = find_code(question.categories, item_text);
+            if (c.category < 0) return fmt::format("item {}: category {}", n, allowed(question.categories, item_text));
             have_category = true;
           } else if (key == "date") {
             if (have_date) return fmt::format("item {}: duplicate key 'date'", n);
-            const auto d = parse_date(s);
-            if (!d) return fmt::format("item {}: date '{}' is not a calendar date YYYY-MM-DD", n, s);
+            const auto d = parse_date(item_text);
+            if (!d) return fmt::format("item {}: date '{}' is not a calendar date YYYY-MM-DD", n, item_text);
             c.date = *d;
             have_date = true;
           } else {
@@ -196,11 +198,12 @@ struct JsonCaseReader::Impl {
       return {};
     }
     case QuestionType::text: {
-      std::string_view s;
-      if (type != sj::json_type::string || value.get_string().get(s) != simdjson::SUCCESS) {
+      if (type != sj::json_type::string) {
         return "must be a string";
       }
-      if (s.empty()) return {};
+      if (std::string problem = check_text(s); !problem.empty()) {
+        return problem;
+      }
       slot.text.assign(s);
       slot.present = true;
       return {};

@@ -183,6 +183,10 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
   RecordReport r;
   r.path = file.path;
   r.file_name = file.file_name;
+  if (!file.unreadable.empty()) {
+    r.failures.push_back({"file", file.unreadable});
+    return r;
+  }
   r.sha256 = sha256_hex(file.bytes);
 
   // The fast path checks the canonical form on the bytes themselves and takes the few fields
@@ -230,6 +234,10 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
                                                    r.principal)});
   }
 
+  if (!file.signature_unreadable.empty()) {
+    r.failures.push_back({"signature_file", file.signature_unreadable});
+    return r;
+  }
   if (!file.signature) {
     r.failures.push_back({"signature_file", fmt::format("no signature file {}.sshsig", file.file_name)});
     return r;
@@ -251,6 +259,7 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
     if (!verdict.trusted) {
       r.failures.push_back({verdict.check, verdict.message});
     }
+    r.trusted = verdict.trusted && info.ns == expected_ns;
   }
   if (!r.key_fpr.empty() && info.key.fingerprint() != r.key_fpr) {
     r.failures.push_back({"key_fpr", fmt::format("officer.key_fpr {} is not the signing key {}",
@@ -270,11 +279,37 @@ void check_policy_hashes(RecordReport& report, const std::set<std::string>& know
   }
 }
 
-void check_chains(std::vector<RecordReport>& reports) {
+std::vector<Finding> check_chains(std::vector<RecordReport>& reports, const ChainStarts& starts) {
   std::map<std::string, std::vector<size_t>> devices;
   for (size_t i = 0; i < reports.size(); ++i) {
-    if (!reports[i].device_id.empty() && reports[i].seq) {
+    if (reports[i].trusted && !reports[i].device_id.empty() && reports[i].seq) {
       devices[reports[i].device_id].push_back(i);
+    }
+  }
+  // Files that claim a device and seq without a trusted signature: named where that seq is
+  // missing from the chain, so that the reader sees why.
+  std::map<std::pair<std::string, long long>, std::vector<std::string>> untrusted_claims;
+  for (const RecordReport& r : reports) {
+    if (!r.trusted && !r.device_id.empty() && r.seq) {
+      untrusted_claims[{r.device_id, *r.seq}].push_back(r.file_name);
+    }
+  }
+  auto claimed = [&](const std::string& device, long long from, long long to) {
+    std::vector<std::string> names;
+    for (auto it = untrusted_claims.lower_bound({device, from});
+         it != untrusted_claims.end() && it->first.first == device && it->first.second <= to; ++it) {
+      names.insert(names.end(), it->second.begin(), it->second.end());
+    }
+    return names.empty() ? std::string()
+                         : fmt::format("; {} claim{} it without a good trusted signature",
+                                       join(names, ", "), names.size() == 1 ? "s" : "");
+  };
+  std::vector<Finding> missing_devices;
+  for (const auto& [device, seq] : starts) {
+    if (devices.count(device) == 0) {
+      missing_devices.push_back(
+          {"chain_start", fmt::format("device {}: no trusted record (expected from seq {})",
+                                      device, seq)});
     }
   }
   for (auto& [device, members] : devices) {
@@ -290,34 +325,56 @@ void check_chains(std::vector<RecordReport>& reports) {
         by_prev[*reports[i].prev_sha256].push_back(i);
       }
     }
+    // Copies of one record (the same bytes under two paths) are one record, not a fork.
     auto others = [&](const std::vector<size_t>& group, size_t self) {
       std::vector<std::string> names;
       for (size_t j : group) {
-        if (j != self) names.push_back(reports[j].file_name);
+        if (reports[j].sha256 != reports[self].sha256) names.push_back(reports[j].file_name);
       }
       return join(names, ", ");
     };
     for (const auto& [seq, group] : by_seq) {
-      if (group.size() > 1) {
-        for (size_t i : group) {
+      for (size_t i : group) {
+        if (const std::string forked = others(group, i); !forked.empty()) {
           reports[i].failures.push_back(
-              {"chain_fork", fmt::format("fork: device {} seq {} is also used by {}", device, seq,
-                                         others(group, i))});
+              {"chain_fork",
+               fmt::format("fork: device {} seq {} is also used by {}", device, seq, forked)});
         }
       }
     }
     for (const auto& [prev, group] : by_prev) {
-      if (group.size() > 1) {
-        for (size_t i : group) {
+      for (size_t i : group) {
+        if (const std::string forked = others(group, i); !forked.empty()) {
           reports[i].failures.push_back(
-              {"chain_fork", fmt::format("fork: {} has the same prev_sha256", others(group, i))});
+              {"chain_fork", fmt::format("fork: {} has the same prev_sha256", forked)});
         }
+      }
+    }
+
+    const auto start = starts.find(device);
+    const long long expected_start = start == starts.end() ? 1 : start->second;
+    const long long first_seq = by_seq.begin()->first;
+    if (first_seq > expected_start) {
+      const std::string missing = first_seq - 1 == expected_start
+                                      ? fmt::format("seq {} is", expected_start)
+                                      : fmt::format("seqs {} to {} are", expected_start, first_seq - 1);
+      for (size_t i : by_seq.begin()->second) {
+        reports[i].failures.push_back(
+            {"chain_start",
+             fmt::format("device {} starts at seq {}: {} missing (withheld or deleted{}; "
+                         "--from {}:{} if the records handed over start here)",
+                         device, first_seq, missing,
+                         claimed(device, expected_start, first_seq - 1), device, first_seq)});
       }
     }
 
     const RecordReport* previous = nullptr; // the last record of the previous seq present
     long long previous_seq = 0;
     for (const auto& [seq, group] : by_seq) {
+      const bool one_record_before =
+          previous != nullptr &&
+          std::all_of(by_seq.at(previous_seq).begin(), by_seq.at(previous_seq).end(),
+                      [&](size_t j) { return reports[j].sha256 == previous->sha256; });
       for (size_t i : group) {
         RecordReport& r = reports[i];
         if (seq == 1 && r.prev_sha256) {
@@ -329,14 +386,16 @@ void check_chains(std::vector<RecordReport>& reports) {
           r.failures.push_back(
               {"chain_gap", previous_seq + 1 == seq - 1
                                 ? fmt::format("gap: device {} seq {} is missing before this "
-                                              "record (deleted or held back)",
-                                              device, previous_seq + 1)
+                                              "record (deleted or held back{})",
+                                              device, previous_seq + 1,
+                                              claimed(device, previous_seq + 1, seq - 1))
                                 : fmt::format("gap: device {} seqs {} to {} are missing before "
-                                              "this record (deleted or held back)",
-                                              device, previous_seq + 1, seq - 1)});
+                                              "this record (deleted or held back{})",
+                                              device, previous_seq + 1, seq - 1,
+                                              claimed(device, previous_seq + 1, seq - 1))});
         }
-        if (previous != nullptr && seq == previous_seq + 1 && r.prev_sha256 &&
-            by_seq.at(previous_seq).size() == 1 && *r.prev_sha256 != previous->sha256) {
+        if (one_record_before && seq == previous_seq + 1 && r.prev_sha256 &&
+            *r.prev_sha256 != previous->sha256) {
           r.failures.push_back(
               {"chain_prev", fmt::format("prev_sha256 does not match {} (seq {}): records "
                                          "reordered, replaced or edited",
@@ -355,6 +414,7 @@ void check_chains(std::vector<RecordReport>& reports) {
       previous_seq = seq;
     }
   }
+  return missing_devices;
 }
 
 } // namespace divert

@@ -3,6 +3,8 @@
 
 #include "core/record/allowed_signers.hpp"
 
+#include <cstddef>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -11,12 +13,16 @@
 namespace divert {
 
 // One thing wrong (or worth a warning) about a record. `check` is a stable id for scripts:
-// json, canonical, schema, file_name, signature_file, signature, namespace, principal, trust,
-// validity, key_fpr, policy, chain_gap, chain_fork, chain_prev, created_at.
+// file, json, canonical, schema, file_name, signature_file, signature, namespace, principal, trust,
+// validity, key_fpr, policy, chain_start, chain_gap, chain_fork, chain_prev, created_at.
 struct Finding {
   std::string check;
   std::string message;
 };
+
+// The largest record (and .sshsig) file read: a record is a few KiB; anything larger is not
+// one of ours and is reported, not read.
+inline constexpr std::size_t k_max_record_file_bytes = 1024 * 1024;
 
 // A record as read from disk by the front-end.
 struct RecordFile {
@@ -24,6 +30,10 @@ struct RecordFile {
   std::string file_name; // the base name, "REF-<record_id>.json"
   std::string bytes;
   std::optional<std::string> signature; // the .sshsig text; nullopt when there is none
+  // Why the record (or its .sshsig) was not read: not a regular file, a symbolic link in a
+  // folder, too large, unreadable. Empty when it was read.
+  std::string unreadable;
+  std::string signature_unreadable;
 };
 
 struct RecordLayerHash {
@@ -50,6 +60,9 @@ struct RecordReport {
   std::vector<RecordLayerHash> policy_layers;
   std::vector<Finding> failures;
   std::vector<Finding> warnings;
+  // A good signature by a key the trust list allows for this principal and namespace at
+  // created_at: only such records take part in the chain check.
+  bool trusted = false;
 
   bool ok() const { return failures.empty(); }
 };
@@ -65,10 +78,18 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust);
 void check_policy_hashes(RecordReport& report, const std::set<std::string>& known_sha256,
                          const std::string& policies_dir);
 
-// The device chain across `reports` (grouped by device id): a missing seq between the lowest
-// and highest present (gap), two records with one seq or one prev_sha256 (fork), a
+// Where the auditor expects each device's handed-over records to start (`--from DEVICE:SEQ`);
+// a device not named starts at seq 1.
+using ChainStarts = std::map<std::string, long long>;
+
+// The device chain across the trusted `reports` (grouped by device id; a record with a bad or
+// untrusted signature is someone else's file and never makes a genuine record fail): a chain
+// that starts after its expected start (chain_start), a missing seq between the lowest and
+// highest present (gap), two different records with one seq or one prev_sha256 (fork), a
 // prev_sha256 that is not the sha256 of the previous record's file, a seq 1 with a
-// prev_sha256 or a later seq without one; created_at going backwards is a warning.
-void check_chains(std::vector<RecordReport>& reports);
+// prev_sha256 or a later seq without one; created_at going backwards is a warning. Returns a
+// finding for each device in `starts` without a trusted record.
+std::vector<Finding> check_chains(std::vector<RecordReport>& reports,
+                                  const ChainStarts& starts = {});
 
 } // namespace divert

@@ -46,13 +46,13 @@ screen() {
 
 rm -rf "$OUT/good" "$OUT/fork" "$OUT/clock-backwards" "$OUT/tampered-byte" "$OUT/changed-answer" \
        "$OUT/swapped-signature" "$OUT/wrong-namespace" "$OUT/gap" "$OUT/orphan-signature" \
-       "$OUT/noncanonical"
+       "$OUT/noncanonical" "$OUT/planted" "$OUT/escapes"
 
 # good: one device, four records: eligible (refer), ineligible, needs approval, and a
 # correction of the first (declined, superseding it).
 first=$(screen s-good "$OUT/good" 2026-11-26T12:00:00Z king-eligible.yaml)
 second=$(screen s-good "$OUT/good" 2026-11-26T12:05:00Z king-ineligible.yaml)
-screen s-good "$OUT/good" 2026-11-26T12:10:00Z king-social.yaml > /dev/null
+third=$(screen s-good "$OUT/good" 2026-11-26T12:10:00Z king-social.yaml)
 fourth=$(screen s-good "$OUT/good" 2026-11-26T12:15:00Z king-eligible.yaml \
   --decline "the person declined to meet a case manager" --supersedes "$first")
 
@@ -105,6 +105,36 @@ rm "$OUT/orphan-signature/REF-$fourth.json"
 # noncanonical: the first record pretty-printed (e.g. opened and saved by an editor).
 copy_good noncanonical
 python3 -m json.tool "$OUT/good/REF-$first.json" > "$OUT/noncanonical/REF-$first.json"
+
+# planted: the good records plus files that are not genuine, claiming a place in the chain: an
+# unsigned copy of seq 2 under another record id (same device, seq and prev_sha256), a seq 3
+# signed by the untrusted key, an unsigned seq 1 under another id. None may fail a genuine
+# record.
+copy_good planted
+# plant SOURCE_ID NEW_ID: a copy of record SOURCE_ID with record_id NEW_ID, unsigned.
+plant() {
+  sed "s/\"record_id\":\"$1\"/\"record_id\":\"$2\"/" "$OUT/good/REF-$1.json" | tr -d '\n' \
+    > "$OUT/planted/REF-$2.json"
+}
+plant "$second" "${second%?}B"
+plant "$third" "${third%?}C"
+cp "$KEYS/untrusted.openssh" "$WORK/untrusted"
+chmod 600 "$WORK/untrusted"
+ssh-keygen -q -Y sign -f "$WORK/untrusted" -n divert-referral-v1@TEST000 \
+  < "$OUT/planted/REF-${third%?}C.json" > "$OUT/planted/REF-${third%?}C.json.sshsig"
+plant "$first" "${first%?}J"
+
+# escapes: files that try to drive the terminal: an unsigned record whose record_id and
+# device id hold escape sequences (erase the line, move up, a fake ok line), and seq 1 signed
+# in a namespace holding escape sequences. verify and records list must show them escaped.
+mkdir -p "$OUT/escapes"
+esc='\\u001b[1A\\u001b[2K\\rok      all good\\u0007'
+sed -e "s/\"record_id\":\"$second\"/\"record_id\":\"$esc\"/" \
+    -e "s/\"id\":\"DEV-TEST0001\"/\"id\":\"DEV-\\\\u001b]0;owned\\\\u0007\"/" \
+    "$OUT/good/REF-$second.json" | tr -d '\n' > "$OUT/escapes/REF-01ESCAPE.json"
+cp "$OUT/good/REF-$first.json" "$OUT/escapes/"
+ssh-keygen -q -Y sign -f "$WORK/id" -n "$(printf 'divert-referral-v1@TEST000\033[2K\033[1A')" \
+  < "$OUT/good/REF-$first.json" > "$OUT/escapes/REF-$first.json.sshsig"
 
 chmod 644 "$OUT"/*/REF-*
 echo "fixtures written under $OUT"

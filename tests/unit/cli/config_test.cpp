@@ -3,8 +3,10 @@
 #include "cli/publish.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/text_util.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -127,7 +129,7 @@ TEST_SUITE("publish") {
       return [&, id](long long seq, const std::optional<std::string>& prev) {
         seen_seq = seq;
         seen_prev = prev;
-        return SignedRecord{id, "{\"id\":\"" + id + "\"}", "sig"};
+        return SignedRecord{id, fmt::format("{{\"id\":\"{}\",\"seq\":{}}}", id, seq), "sig"};
       };
     };
     const PublishedRecord first = publish_record(records, state, "DEV-1", make("A"));
@@ -144,5 +146,68 @@ TEST_SUITE("publish") {
     CHECK(seen_prev == second.sha256);
     // Another device has its own chain.
     CHECK(publish_record(records, state, "DEV-2", make("D")).seq == 1);
+  }
+
+  // A state file as a crash leaves it: seq 1 published, seq 2 reserved for record `id`.
+  std::string reserved_state(const std::string& records, const std::string& first_sha,
+                             const std::string& id, const std::string& json,
+                             const std::string& sig) {
+    return fmt::format("{{\"device\":\"DEV-1\",\"pending\":{{\"record_id\":\"{}\",\"records\":\"{}\","
+                       "\"seq\":2,\"sha256\":\"{}\",\"signature_sha256\":\"{}\"}},"
+                       "\"record_id\":\"A\",\"seq\":1,\"sha256\":\"{}\"}}\n",
+                       id, records, sha256_hex(json), sha256_hex(sig), first_sha);
+  }
+
+  TEST_CASE("a reservation left by a crash is settled: no seq twice, no gap, only own files") {
+    TempDir dir;
+    const fs::path records = dir.path / "records";
+    const std::string state = (dir.path / "state").string();
+    const fs::path state_file = dir.path / "state/devices/DEV-1.json";
+    auto make = [](const std::string& id, std::optional<std::string>* prev = nullptr) {
+      return [id, prev](long long seq, const std::optional<std::string>& p) {
+        if (prev != nullptr) *prev = p;
+        return SignedRecord{id, fmt::format("{{\"id\":\"{}\",\"seq\":{}}}", id, seq), "sig" + id};
+      };
+    };
+    const PublishedRecord first = publish_record(records.string(), state, "DEV-1", make("A"));
+    REQUIRE(first.seq == 1);
+
+    // Killed after publishing B, before the state said so: B is seq 2, the next is seq 3.
+    write(records / "REF-B.json", "B-bytes");
+    write(records / "REF-B.json.sshsig", "B-sig");
+    write(state_file, reserved_state(records.string(), first.sha256, "B", "B-bytes", "B-sig"));
+    std::optional<std::string> prev;
+    const PublishedRecord third = publish_record(records.string(), state, "DEV-1", make("C", &prev));
+    CHECK(third.seq == 3);
+    CHECK(prev == sha256_hex("B-bytes"));
+
+    // Killed between the two renames of D (seq 4): D's orphan signature and this device's
+    // temporary files go, seq 4 is taken by the next record; another device's files stay.
+    write(records / "REF-D.json.sshsig", "D-sig");
+    write(records / ".REF-D.json.tmp-DEV-1-abcdef", "D-bytes");
+    write(records / ".REF-X.json.sshsig.tmp-DEV-2-abcdef", "X-sig");
+    write(records / ".REF-Y.json.tmp-DEV-1x-abcdef", "Y");
+    write(records / "REF-X.json.sshsig", "X-sig");
+    std::string text = reserved_state(records.string(), third.sha256, "D", "D-bytes", "D-sig");
+    text.replace(text.find("\"seq\":2"), 7, "\"seq\":4");
+    text.replace(text.find("\"seq\":1"), 7, "\"seq\":3");
+    write(state_file, text);
+    const PublishedRecord fourth = publish_record(records.string(), state, "DEV-1", make("E", &prev));
+    CHECK(fourth.seq == 4);
+    CHECK(prev == third.sha256);
+    CHECK_FALSE(fs::exists(records / "REF-D.json.sshsig"));
+    CHECK_FALSE(fs::exists(records / ".REF-D.json.tmp-DEV-1-abcdef"));
+    CHECK(fs::exists(records / ".REF-X.json.sshsig.tmp-DEV-2-abcdef"));
+    CHECK(fs::exists(records / ".REF-Y.json.tmp-DEV-1x-abcdef"));
+    CHECK(fs::exists(records / "REF-X.json.sshsig"));
+    CHECK(read(state_file).find("\"pending\":null") != std::string::npos);
+
+    // A reserved record whose folder is gone: the chain cannot be told, so nothing is written.
+    text = reserved_state((dir.path / "gone").string(), fourth.sha256, "F", "F", "F");
+    text.replace(text.find("\"seq\":2"), 7, "\"seq\":5");
+    text.replace(text.find("\"seq\":1"), 7, "\"seq\":4");
+    write(state_file, text);
+    CHECK_THROWS_AS(publish_record(records.string(), state, "DEV-1", make("G")), IoError);
+    CHECK_FALSE(fs::exists(records / "REF-G.json"));
   }
 }

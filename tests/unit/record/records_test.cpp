@@ -385,10 +385,10 @@ TEST_SUITE("verify") {
     const Made r1 = make_record(policy, key, 1, std::nullopt, k_time);
     const Made r2 = make_record(policy, key, 2, sha256_hex(r1.file.bytes), k_time + 60);
     const Made r3 = make_record(policy, key, 3, sha256_hex(r2.file.bytes), k_time + 120);
-    auto run = [&](std::vector<const Made*> made) {
+    auto run = [&](std::vector<const Made*> made, const ChainStarts& starts = {}) {
       std::vector<RecordReport> reports;
       for (const Made* m : made) reports.push_back(check_record(m->file, trust));
-      check_chains(reports);
+      check_chains(reports, starts);
       return reports;
     };
 
@@ -399,10 +399,27 @@ TEST_SUITE("verify") {
     CHECK(gap[0].ok());
     CHECK(checks(gap[1]) == std::vector<std::string>{"chain_gap"});
 
-    // A later subset is no gap: the lowest seq present starts the chain.
+    // A chain that does not start at seq 1 has lost its first records, unless the auditor
+    // says where the records handed over start.
     auto tail = run({&r2, &r3});
-    CHECK(tail[0].ok());
+    CHECK(checks(tail[0]) == std::vector<std::string>{"chain_start"});
     CHECK(tail[1].ok());
+    auto from = run({&r2, &r3}, {{"DEV-1", 2}});
+    CHECK(from[0].ok());
+    CHECK(from[1].ok());
+    CHECK(checks(run({&r3}, {{"DEV-1", 2}})[0]) == std::vector<std::string>{"chain_start"});
+    CHECK(run({&r1, &r2}, {{"DEV-1", 2}})[0].ok()); // more than asked for is no failure
+    {
+      std::vector<RecordReport> reports{check_record(r1.file, trust)};
+      const std::vector<Finding> missing = check_chains(reports, {{"DEV-1", 1}, {"DEV-X", 3}});
+      REQUIRE(missing.size() == 1);
+      CHECK(missing[0].check == "chain_start");
+      CHECK(missing[0].message.find("DEV-X") != std::string::npos);
+    }
+
+    // The same record twice (a file and its folder, or a copy) is one record, not a fork.
+    auto twice = run({&r1, &r2, &r2, &r3});
+    for (const RecordReport& r : twice) CHECK(r.ok());
 
     const Made r2b = make_record(policy, key, 2, sha256_hex(r1.file.bytes), k_time + 90);
     auto fork = run({&r1, &r2, &r2b});
@@ -416,13 +433,56 @@ TEST_SUITE("verify") {
     const Made first_with_prev = make_record(policy, key, 1, std::string(64, '0'));
     CHECK(checks(run({&first_with_prev})[0]) == std::vector<std::string>{"chain_prev"});
     const Made later_without_prev = make_record(policy, key, 5, std::nullopt);
-    CHECK(checks(run({&later_without_prev})[0]) == std::vector<std::string>{"chain_prev"});
+    CHECK(checks(run({&later_without_prev}, {{"DEV-1", 5}})[0]) ==
+          std::vector<std::string>{"chain_prev"});
 
     const Made back = make_record(policy, key, 2, sha256_hex(r1.file.bytes), k_time - 60);
     auto clock = run({&r1, &back});
     CHECK(clock[1].ok());
     REQUIRE(clock[1].warnings.size() == 1);
     CHECK(clock[1].warnings[0].check == "created_at");
+  }
+
+  TEST_CASE("only trusted records take part in the chain") {
+    const Policy policy = load_text(k_policy);
+    const SigningKey key = SigningKey::generate();
+    const SigningKey stranger = SigningKey::generate();
+    const AllowedSigners trust = trust_for(key);
+    const Made r1 = make_record(policy, key, 1, std::nullopt, k_time);
+    const Made r2 = make_record(policy, key, 2, sha256_hex(r1.file.bytes), k_time + 60);
+    const Made r3 = make_record(policy, key, 3, sha256_hex(r2.file.bytes), k_time + 120);
+    // Someone else's files claiming the genuine records' places: unsigned, or signed by a key
+    // the trust list does not allow.
+    Made unsigned_2 = make_record(policy, key, 2, sha256_hex(r1.file.bytes), k_time + 90);
+    unsigned_2.file.signature.reset();
+    const Made stranger_3 = make_record(policy, stranger, 3, sha256_hex(r2.file.bytes), k_time + 100);
+    Made unsigned_1 = make_record(policy, key, 1, std::nullopt, k_time - 60);
+    unsigned_1.file.signature.reset();
+    std::vector<RecordReport> reports;
+    for (const Made* m : std::vector<const Made*>{&r1, &r2, &r3, &unsigned_2, &stranger_3, &unsigned_1}) {
+      reports.push_back(check_record(m->file, trust));
+    }
+    check_chains(reports);
+    CHECK(reports[0].ok());
+    CHECK(reports[1].ok());
+    CHECK(reports[2].ok());
+    CHECK(checks(reports[3]) == std::vector<std::string>{"signature_file"});
+    CHECK(checks(reports[4]) == std::vector<std::string>{"trust"});
+    CHECK(checks(reports[5]) == std::vector<std::string>{"signature_file"});
+
+    // An unsigned lower seq does not make a genuine record fail chain_prev.
+    std::vector<RecordReport> lower{check_record(r3.file, trust), check_record(unsigned_2.file, trust)};
+    check_chains(lower, {{"DEV-1", 3}});
+    CHECK(lower[0].ok());
+
+    // A genuine record whose signature is broken leaves a hole that the next record names.
+    Made broken_2 = r2;
+    broken_2.file.bytes[broken_2.file.bytes.size() / 2] ^= 1;
+    std::vector<RecordReport> hole{check_record(r1.file, trust), check_record(broken_2.file, trust),
+                                   check_record(r3.file, trust)};
+    check_chains(hole);
+    REQUIRE(checks(hole[2]) == std::vector<std::string>{"chain_gap"});
+    CHECK(hole[2].failures[0].message.find(broken_2.file.file_name) != std::string::npos);
   }
 
   TEST_CASE("policy hashes") {
