@@ -36,7 +36,8 @@ void record_round_trip(const Policy& policy, const Answers& answers, const Decis
   const std::string name = "REF-" + context.record_id + ".json";
   const RecordReport report = check_record(
       RecordFile{name, name, bytes,
-                 sshsig_sign(fuzz::test_key(), bytes, record_namespace(context.agency_code))},
+                 sshsig_sign(fuzz::test_key(), bytes, record_namespace(context.agency_code)), "",
+                 ""},
       fuzz::test_trust());
   if (!report.ok()) {
     fuzz::wrong(("a record divert made fails verify: " + report.failures.front().check + ": " +
