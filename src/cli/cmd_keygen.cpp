@@ -128,6 +128,7 @@ int run_keygen(const KeygenOptions& opts, Io& io) {
   config.agency_name = opts.agency_name;
   config.device = new_device_id();
   config.key = files.key;
+  config.key_fpr = pub.fingerprint();
   config.records = absolute(opts.records.empty() ? data_dir() + "/records" : opts.records);
   config.policy = opts.policy;
   const std::string config_dir_path = fs::path(path).parent_path().string();

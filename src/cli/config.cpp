@@ -63,13 +63,18 @@ std::optional<Config> read_config(const std::string& path) {
     else if (key.scalar == "agency_name") config.agency_name = v;
     else if (key.scalar == "device") config.device = v;
     else if (key.scalar == "key") config.key = resolve(v);
+    else if (key.scalar == "key_fpr") config.key_fpr = v;
     else if (key.scalar == "records") config.records = resolve(v);
     else if (key.scalar == "policy") config.policy = v;
     else {
       throw InputError(doc.where(key),
                        fmt::format("unknown configuration key '{}' (known: officer, agency, "
-                                   "agency_name, device, key, records, policy)",
+                                   "agency_name, device, key, key_fpr, records, policy)",
                                    key.scalar));
+    }
+    if (key.scalar == "key_fpr" && !(v.starts_with("SHA256:") && v.size() == 50)) {
+      throw InputError(doc.where(value), "'key_fpr' must be a fingerprint as ssh-keygen -l "
+                                         "prints it: SHA256: and 43 characters");
     }
     if ((key.scalar == "officer" || key.scalar == "agency" || key.scalar == "device") &&
         !is_safe_id(v)) {
@@ -120,6 +125,10 @@ std::string config_text(const Config& c) {
   }
   out += fmt::format("device: {}\n", quoted(c.device));
   out += fmt::format("key: {}\n", quoted(c.key));
+  if (!c.key_fpr.empty()) {
+    out += "# The officer's key: screen signs only with a key of this fingerprint.\n";
+    out += fmt::format("key_fpr: {}\n", quoted(c.key_fpr));
+  }
   out += fmt::format("records: {}\n", quoted(c.records));
   out += "# The policy 'divert screen' uses when --policy is not given (an id or a path).\n";
   out += c.policy.empty() ? "policy:\n" : fmt::format("policy: {}\n", quoted(c.policy));

@@ -16,6 +16,7 @@ struct Config {
   std::string agency_name; // optional
   std::string device;      // device id, generated once
   std::string key;         // private key file
+  std::string key_fpr;     // the officer's key's SHA256: fingerprint (optional; keygen writes it)
   std::string records;     // records directory
   std::string policy;      // default policy for screen (id or path), may be empty
 };

@@ -68,6 +68,7 @@ ScreenSession open_screen_session(const ScreenOptions& opts) {
     session.state_dir = state_dir();
     session.config = load_config(config_path());
   }
+  session.configured_key = session.config.key;
   if (!opts.key.empty()) {
     session.config.key = opts.key;
   }
@@ -125,10 +126,62 @@ bool may_prompt(const ScreenOptions& opts, const Io& io) {
   return !opts.no_input && io.stdin_is_tty && terminal_available();
 }
 
+namespace {
+
+// The configured officer's key fingerprint: `key_fpr` in the configuration, else the OpenSSH
+// public key keygen wrote beside the configured private key; nullopt when neither is there.
+std::optional<std::string> officer_fingerprint(const ScreenSession& session, std::string& source) {
+  const Config& config = session.config;
+  if (!config.key_fpr.empty()) {
+    source = config.path;
+    return config.key_fpr;
+  }
+  const std::string& key = session.configured_key;
+  if (!key.ends_with(".key.pem")) {
+    return std::nullopt;
+  }
+  source = key.substr(0, key.size() - 8) + ".pub";
+  const std::optional<std::string> line = read_if_exists(source, "the officer's public key");
+  if (!line) {
+    return std::nullopt;
+  }
+  try {
+    return PublicKey::from_openssh(*line).fingerprint();
+  } catch (const InputError& e) {
+    throw KeyError(fmt::format("{}: {}", source, e.what()));
+  }
+}
+
+// A record is signed by its officer's key: refuses any other (77, naming both fingerprints).
+void check_officer_key(const ScreenSession& session, const SigningKey& key) {
+  const std::string principal = officer_principal(session.config.officer, session.config.agency);
+  const std::string fingerprint = key.public_key().fingerprint();
+  std::string source;
+  const std::optional<std::string> expected = officer_fingerprint(session, source);
+  if (!expected) {
+    if (session.config.key == session.configured_key) {
+      return; // the configured key is the officer's by definition
+    }
+    throw KeyError(fmt::format("cannot tell whether {} ({}) is officer {}'s key: {} names no "
+                               "key_fpr; add 'key_fpr: {}' to it if this is that officer's key",
+                               session.config.key, fingerprint, principal, session.config.path,
+                               fingerprint));
+  }
+  if (*expected != fingerprint) {
+    throw KeyError(fmt::format("{} ({}) is not officer {}'s key ({}, from {}); a record is "
+                               "signed only with its officer's own key",
+                               session.config.key, fingerprint, principal, *expected, source));
+  }
+}
+
+} // namespace
+
 SigningKey unlock_screen_key(const ScreenSession& session, const ScreenOptions& opts,
                              const Io& io) {
-  return load_signing_key(session.config.key, UnlockOptions{opts.passphrase_file, may_prompt(opts, io)},
-                          io.err);
+  SigningKey key = load_signing_key(
+      session.config.key, UnlockOptions{opts.passphrase_file, may_prompt(opts, io)}, io.err);
+  check_officer_key(session, key);
+  return key;
 }
 
 PublishedRecord sign_and_publish(const ScreenSession& session, const Answers& answers,

@@ -39,7 +39,8 @@ struct ScreenOptions {
 
 // The configuration (flags applied), where device state lives, and the policy.
 struct ScreenSession {
-  Config config;
+  Config config;              // with --key and --records applied
+  std::string configured_key; // the officer's key file the configuration names
   bool demo = false;
   std::string state_dir; // device state (and the demo's files)
   Policy policy;
@@ -63,7 +64,10 @@ std::optional<OfficerAction> action_from_flags(const ScreenOptions& opts, Outcom
 // Whether a passphrase may be asked for on the terminal.
 bool may_prompt(const ScreenOptions& opts, const Io& io);
 
-// Loads the configured (or --key) signing key; see load_signing_key for the errors.
+// Loads the configured (or --key) signing key; see load_signing_key for the errors. KeyError
+// (77, naming both fingerprints) when it is not the configured officer's key (key_fpr in the
+// configuration, or the .pub beside the configured key), or when --key names a key and the
+// configuration gives no way to tell.
 SigningKey unlock_screen_key(const ScreenSession& session, const ScreenOptions& opts,
                              const Io& io);
 
