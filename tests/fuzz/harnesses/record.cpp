@@ -30,8 +30,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   reports.push_back(check_record(RecordFile{"REF-x.json", "REF-x.json", bytes, std::nullopt, "", ""},
                                  fuzz::test_trust()));
   for (RecordReport& report : reports) {
-    check_policy_hashes(report, {std::string(64, '0')}, "policies");
+    check_policy_layers(report, {KnownPolicyFile{"policies/wa-whatcom.yaml", std::string(64, '0'),
+                                                 "wa-whatcom", "1.0.0"}},
+                        "policies");
   }
-  check_chains(reports);
+  (void)check_chains(reports, {{"DEV-0001", 1}});
   return 0;
 }
