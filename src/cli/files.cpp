@@ -142,8 +142,9 @@ public:
 
   std::optional<YamlNode> find(const std::string& sha256) const override {
     const std::string path = m_dir + "/" + sha256 + ".tree";
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
+    const Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    const int fd = file.get();
+    if (!file) {
       return std::nullopt;
     }
     struct stat st {};
@@ -159,7 +160,6 @@ public:
       }
       bytes.resize(got);
     }
-    ::close(fd);
     return bytes.empty() ? std::nullopt : decode_yaml_tree(bytes, sha256);
   }
 
