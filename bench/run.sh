@@ -1,10 +1,16 @@
 #!/bin/sh
 # divert benchmarks: batch throughput, decide start-to-exit time, peak memory.
 #   sh bench/run.sh [CASES]        (default 1000000 cases; results in bench/out/results.md)
+#   sh bench/run.sh --peers [CASES] divert beside json-rules-engine, json-logic-js, Cedar and the
+#                                   parse-only reading limit, on one corpus (bench/peers/run.sh)
 # Repeatable: the corpus is generated deterministically (bench/gen_corpus.cpp, fixed seed),
 # the binary is a Release build of this checkout, and each timing is the median of several runs.
 set -eu
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --peers ]; then
+  shift
+  exec sh bench/peers/run.sh "$@"
+fi
 cases=${1:-1000000}
 out=bench/out
 mkdir -p "$out"

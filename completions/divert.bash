@@ -60,7 +60,7 @@ _divert() {
   case $cmd in
   screen) opts="--policy --answers --set --key --passphrase-file --records --no-input --resume --discard --demo --json --help" ;;
   decide) opts="--policy --answers --set --json --help" ;;
-  batch) opts="--policy --help" ;;
+  batch) opts="--policy --jobs --help" ;;
   verify) opts="--trust --policies --from --json --help" ;;
   keygen) opts="--officer --agency --out --no-passphrase --passphrase-file --import --help" ;;
   records)

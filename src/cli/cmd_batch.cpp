@@ -11,7 +11,17 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <sched.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -27,59 +37,229 @@ namespace {
 struct BatchOptions {
   std::string policy;
   std::string cases = "-";
+  unsigned jobs = 0; // 0: the cores this process may run on
 };
+
+struct BatchTotals {
+  std::array<size_t, 4> outcomes{}; // by Outcome
+  size_t errors = 0;
+
+  void add(const BatchTotals& other) {
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      outcomes[i] += other.outcomes[i];
+    }
+    errors += other.errors;
+  }
+};
+
+// Decides one case line after another into decision lines. Each thread has its own: the
+// reader, evaluator and answers are reused from line to line, the policy is only read.
+class BatchDecider {
+public:
+  BatchDecider(const Policy& policy, std::optional<Days> day)
+      : m_policy(policy), m_day(day), m_reader(policy), m_evaluator(policy), m_writer(policy),
+        m_answers(policy) {}
+
+  // `line` must stay readable for JsonCaseReader::padding() bytes past its end.
+  void decide(std::string_view line, size_t line_number, std::string& out, BatchTotals& totals) {
+    std::string problem = m_reader.read(line, m_answers, m_case_id);
+    if (problem.empty()) {
+      problem = past_date_problem(m_policy, m_answers);
+    }
+    out += "{\"line\":";
+    out += std::to_string(line_number);
+    out += ",\"case_id\":";
+    out += m_case_id;
+    if (!problem.empty()) {
+      ++totals.errors;
+      out += ",\"error\":{\"message\":";
+      append_json_string(out, problem);
+      out += "}}\n";
+      return;
+    }
+    m_evaluator.run(m_answers, m_day, m_decision);
+    ++totals.outcomes[static_cast<size_t>(m_decision.outcome)];
+    out += ',';
+    m_writer.append_members(out, m_decision);
+    out += "}\n";
+  }
+
+private:
+  const Policy& m_policy;
+  std::optional<Days> m_day;
+  JsonCaseReader m_reader;
+  Evaluator m_evaluator;
+  const DecisionWriter m_writer;
+  Answers m_answers;
+  Decision m_decision;
+  std::string m_case_id;
+};
+
+constexpr size_t k_output_flush = (1u << 20) - 4096;
+
+void show_progress(Io& io, size_t line_number) {
+  if (io.stderr_is_tty) {
+    io.err << fmt::format("\rdivert batch: {} lines...", line_number) << std::flush;
+  }
+}
+
+// One core: decide each line as it is read, writing in blocks of about 1 MiB.
+BatchTotals decide_serially(const Policy& policy, std::optional<Days> day, std::istream& in,
+                            Io& io) {
+  BatchDecider decider(policy, day);
+  LineReader lines(in, JsonCaseReader::padding());
+  BatchTotals totals;
+  std::string out;
+  out.reserve(1u << 20);
+  size_t line_number = 0;
+  std::string_view line;
+  while (lines.next_case(line, line_number)) {
+    decider.decide(line, line_number, out, totals);
+    if (out.size() > k_output_flush) {
+      io.out.write(out.data(), static_cast<std::streamsize>(out.size()));
+      out.clear();
+      show_progress(io, line_number);
+    }
+  }
+  io.out.write(out.data(), static_cast<std::streamsize>(out.size()));
+  return totals;
+}
+
+// A block of consecutive case lines, copied out of the input so that a worker can decide it
+// while the next blocks are read; its decision lines are written in input order.
+struct CaseBlock {
+  std::string text;                                  // the lines, then padding
+  std::vector<std::pair<size_t, size_t>> lines;      // offset and length in `text`
+  std::vector<size_t> line_numbers;
+  std::string out;
+  BatchTotals totals;
+  std::promise<void> done;
+};
+
+constexpr size_t k_block_bytes = 1u << 19;
+constexpr size_t k_block_lines = 2048;
+
+// Several cores: the calling thread reads blocks and writes results in order; `jobs` workers
+// decide blocks. At most 2 x jobs blocks are in flight, so memory stays bounded whatever the
+// input size.
+BatchTotals decide_in_parallel(const Policy& policy, std::optional<Days> day, std::istream& in,
+                               Io& io, unsigned jobs) {
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::deque<CaseBlock*> queue;
+  bool closing = false;
+
+  auto work = [&] {
+    BatchDecider decider(policy, day);
+    for (;;) {
+      CaseBlock* block = nullptr;
+      {
+        std::unique_lock lock(mutex);
+        ready.wait(lock, [&] { return closing || !queue.empty(); });
+        if (queue.empty()) {
+          return;
+        }
+        block = queue.front();
+        queue.pop_front();
+      }
+      try {
+        block->out.reserve(block->text.size() * 2);
+        for (size_t i = 0; i < block->lines.size(); ++i) {
+          const auto [offset, length] = block->lines[i];
+          decider.decide(std::string_view(block->text).substr(offset, length),
+                         block->line_numbers[i], block->out, block->totals);
+        }
+        block->done.set_value();
+      } catch (...) {
+        block->done.set_exception(std::current_exception());
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  auto stop_workers = [&] {
+    {
+      std::lock_guard lock(mutex);
+      closing = true;
+    }
+    ready.notify_all();
+    for (std::thread& worker : workers) {
+      worker.join();
+    }
+    workers.clear();
+  };
+  for (unsigned i = 0; i < jobs; ++i) {
+    workers.emplace_back(work);
+  }
+
+  BatchTotals totals;
+  std::deque<std::unique_ptr<CaseBlock>> in_flight;
+  auto write_oldest = [&] {
+    CaseBlock& block = *in_flight.front();
+    block.done.get_future().get();
+    io.out.write(block.out.data(), static_cast<std::streamsize>(block.out.size()));
+    totals.add(block.totals);
+    show_progress(io, block.line_numbers.back());
+    in_flight.pop_front();
+  };
+  try {
+    LineReader lines(in, JsonCaseReader::padding());
+    size_t line_number = 0;
+    std::string_view line;
+    bool more = true;
+    while (more) {
+      auto block = std::make_unique<CaseBlock>();
+      block->text.reserve(k_block_bytes + 4096);
+      while (block->text.size() < k_block_bytes && block->lines.size() < k_block_lines &&
+             (more = lines.next_case(line, line_number))) {
+        block->lines.emplace_back(block->text.size(), line.size());
+        block->line_numbers.push_back(line_number);
+        block->text.append(line);
+        block->text += '\n';
+      }
+      if (block->lines.empty()) {
+        break;
+      }
+      block->text.append(JsonCaseReader::padding(), ' ');
+      if (in_flight.size() >= 2 * static_cast<size_t>(jobs)) {
+        write_oldest();
+      }
+      in_flight.push_back(std::move(block));
+      {
+        std::lock_guard lock(mutex);
+        queue.push_back(in_flight.back().get());
+      }
+      ready.notify_one();
+    }
+    while (!in_flight.empty()) {
+      write_oldest();
+    }
+  } catch (...) {
+    stop_workers();
+    throw;
+  }
+  stop_workers();
+  return totals;
+}
+
+// The cores this process may run on (taskset and cgroups' cpusets count).
+unsigned available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 int run_batch(const BatchOptions& opts, Io& io) {
   const Policy policy = load_policy_arg(opts.policy, false);
   note_policy_status(io.err, policy);
   std::unique_ptr<std::istream> file;
   std::istream* in = &open_input(opts.cases, io.in, file);
-
-  JsonCaseReader reader(policy);
-  Evaluator evaluator(policy);
-  const DecisionWriter writer(policy);
-  Answers answers(policy);
-  Decision decision;
-  LineReader lines(*in, JsonCaseReader::padding());
   const std::optional<Days> day = today();
+  const unsigned jobs = opts.jobs == 0 ? available_cores() : opts.jobs;
 
-  std::string out;
-  out.reserve(1u << 20);
-  std::string case_id;
-  std::array<size_t, 4> counts{};
-  size_t errors = 0;
-  size_t line_number = 0;
-  std::string_view line;
-  while (lines.next_case(line, line_number)) {
-    std::string problem = reader.read(line, answers, case_id);
-    if (problem.empty()) {
-      problem = past_date_problem(policy, answers);
-    }
-    out += "{\"line\":";
-    out += std::to_string(line_number);
-    out += ",\"case_id\":";
-    out += case_id;
-    if (!problem.empty()) {
-      ++errors;
-      out += ",\"error\":{\"message\":";
-      append_json_string(out, problem);
-      out += "}}\n";
-    } else {
-      evaluator.run(answers, day, decision);
-      ++counts[static_cast<size_t>(decision.outcome)];
-      out += ',';
-      writer.append_members(out, decision);
-      out += "}\n";
-    }
-    if (out.size() > (1u << 20) - 4096) {
-      io.out.write(out.data(), static_cast<std::streamsize>(out.size()));
-      out.clear();
-      if (io.stderr_is_tty && line_number % 16 == 0) {
-        io.err << fmt::format("\rdivert batch: {} lines...", line_number) << std::flush;
-      }
-    }
-  }
-  io.out.write(out.data(), static_cast<std::streamsize>(out.size()));
+  const BatchTotals totals = jobs == 1 ? decide_serially(policy, day, *in, io)
+                                       : decide_in_parallel(policy, day, *in, io, jobs);
   io.out.flush();
   if (in->bad()) {
     throw IoError(fmt::format("{}: read error", opts.cases));
@@ -87,11 +267,12 @@ int run_batch(const BatchOptions& opts, Io& io) {
   if (io.stderr_is_tty) {
     io.err << "\r\x1b[K";
   }
-  const size_t total = counts[0] + counts[1] + counts[2] + counts[3] + errors;
+  const auto& n = totals.outcomes;
+  const size_t total = n[0] + n[1] + n[2] + n[3] + totals.errors;
   io.err << fmt::format("divert batch: {} cases: {} eligible, {} ineligible, {} needs_approval, "
                         "{} incomplete, {} errors\n",
-                        total, counts[0], counts[1], counts[2], counts[3], errors);
-  return errors > 0 ? exit_data : exit_ok;
+                        total, n[0], n[1], n[2], n[3], totals.errors);
+  return totals.errors > 0 ? exit_data : exit_ok;
 }
 
 } // namespace
@@ -104,6 +285,11 @@ void register_batch(CLI::App& app, CommandState& state) {
   cmd->add_option("--policy,-p", opts->policy, "Policy id (e.g. wa-whatcom) or path to a .yaml")
       ->required();
   cmd->add_option("cases", opts->cases, "Cases file (JSON Lines), or - for stdin (default)");
+  cmd->add_option("--jobs,-j", opts->jobs,
+                  "Decide on N threads (default: every core this process may use); the output "
+                  "order is the input order whatever N")
+      ->option_text("N")
+      ->check(CLI::Range(1u, 256u));
   cmd->callback([opts, &state] {
     state.action = [opts](Io& io) { return run_batch(*opts, io); };
   });

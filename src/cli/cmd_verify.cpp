@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -72,6 +73,23 @@ std::set<std::string> policy_hashes(const std::string& dir) {
   return hashes;
 }
 
+// A trust list's time without 'Z' is local time, converted as OpenSSH converts it (mktime with
+// tm_isdst 0), so that both read a line the same way.
+std::optional<long long> openssh_local_time(int year, int month, int day, int hour, int minute,
+                                            int second) {
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  tm.tm_isdst = 0;
+  const std::time_t t = std::mktime(&tm);
+  if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+  return static_cast<long long>(t);
+}
+
 nlohmann::json findings_json(const std::vector<Finding>& findings) {
   nlohmann::json out = nlohmann::json::array();
   for (const Finding& f : findings) {
@@ -82,7 +100,8 @@ nlohmann::json findings_json(const std::vector<Finding>& findings) {
 
 int run_verify(const VerifyOptions& opts, Io& io) {
   const ChainStarts starts = chain_starts(opts.from);
-  const AllowedSigners trust = AllowedSigners::parse(read_file(opts.trust), opts.trust);
+  const AllowedSigners trust =
+      AllowedSigners::parse(read_file(opts.trust), opts.trust, openssh_local_time);
   std::set<std::string> known;
   if (!opts.policies.empty()) {
     known = policy_hashes(opts.policies);

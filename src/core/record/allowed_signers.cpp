@@ -64,7 +64,8 @@ int match_pattern_list(std::string_view text, std::string_view patterns) {
   return positive ? 1 : 0;
 }
 
-std::optional<long long> parse_openssh_time(std::string_view text, std::string* why) {
+std::optional<long long> parse_openssh_time(std::string_view text, std::string* why,
+                                            const LocalTimeToEpoch& local) {
   auto fail = [&](std::string message) -> std::optional<long long> {
     if (why != nullptr) {
       *why = std::move(message);
@@ -82,10 +83,13 @@ std::optional<long long> parse_openssh_time(std::string_view text, std::string* 
     }
     return true;
   };
+  bool utc = true;
   if (ends_with_ci("Z")) {
     digits.remove_suffix(1);
   } else if (ends_with_ci("UTC")) {
     digits.remove_suffix(3);
+  } else if (local) {
+    utc = false;
   } else {
     return fail(fmt::format("time '{}' has no 'Z': OpenSSH reads it as the verifier's local time; "
                             "write it in UTC, e.g. '{}Z'",
@@ -95,21 +99,31 @@ std::optional<long long> parse_openssh_time(std::string_view text, std::string* 
       !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return fail(fmt::format("time '{}' is not YYYYMMDD[HHMM[SS]]Z", text));
   }
-  const std::string date = fmt::format("{}-{}-{}", digits.substr(0, 4), digits.substr(4, 2),
-                                       digits.substr(6, 2));
-  const auto day = parse_date(date);
-  if (!day) {
-    return fail(fmt::format("time '{}' is not a calendar date", text));
-  }
   auto two = [&](size_t at) { return (digits[at] - '0') * 10 + (digits[at + 1] - '0'); };
+  const int year = two(0) * 100 + two(2);
+  const int month = two(4);
+  const int day = two(6);
   const int h = digits.size() >= 12 ? two(8) : 0;
   const int m = digits.size() >= 12 ? two(10) : 0;
   const int s = digits.size() == 14 ? two(12) : 0;
-  if (h > 23 || m > 59 || s > 59) {
+  // strptime's ranges; timegm/mktime then roll February 31 into March, second 60 into the
+  // next minute.
+  if (month < 1 || month > 12 || day < 1 || day > 31) {
+    return fail(fmt::format("time '{}' is not a calendar date", text));
+  }
+  if (h > 23 || m > 59 || s > 61) {
     return fail(fmt::format("time '{}' is not a valid time of day", text));
   }
-  const long long t = static_cast<long long>(*day) * 86400 + h * 3600 + m * 60 + s;
-  if (t <= 0) {
+  std::optional<long long> t;
+  if (utc) {
+    const auto first = parse_date(fmt::format("{:04}-{:02}-01", year, month));
+    if (first) {
+      t = (static_cast<long long>(*first) + day - 1) * 86400 + h * 3600 + m * 60 + s;
+    }
+  } else {
+    t = local(year, month, day, h, m, s);
+  }
+  if (!t || *t <= 0) {
     return fail(fmt::format("time '{}' is not after 1970", text));
   }
   return t;
@@ -169,22 +183,29 @@ public:
   bool at_end() const { return m_pos >= m_line.size(); }
   size_t pos() const { return m_pos; }
 
-  // A whitespace-delimited word; a word that starts with '"' runs to the closing quote.
+  // A whitespace-delimited word.
   std::string_view word() {
     const size_t start = m_pos;
+    while (m_pos < m_line.size() && !is_space(m_line[m_pos])) ++m_pos;
+    return m_line.substr(start, m_pos - start);
+  }
+
+  // The principals, read as OpenSSH's strdelimw() reads them: up to a space or a double quote;
+  // a quote is dropped and what it encloses (spaces too) belongs to the principals, which end
+  // at the closing quote (the next field may follow it at once).
+  std::string principals() {
+    const size_t start = m_pos;
+    while (m_pos < m_line.size() && !is_space(m_line[m_pos]) && m_line[m_pos] != '"') ++m_pos;
+    std::string out(m_line.substr(start, m_pos - start));
     if (m_pos < m_line.size() && m_line[m_pos] == '"') {
       const size_t close = m_line.find('"', m_pos + 1);
       if (close == std::string_view::npos) {
-        fail(start, "unterminated quoted principals");
+        fail(m_pos, "unterminated quoted principals");
       }
+      out.append(m_line.substr(m_pos + 1, close - m_pos - 1));
       m_pos = close + 1;
-      if (m_pos < m_line.size() && !is_space(m_line[m_pos])) {
-        fail(m_pos, "expected a space after the quoted principals");
-      }
-      return m_line.substr(start + 1, close - start - 1);
     }
-    while (m_pos < m_line.size() && !is_space(m_line[m_pos])) ++m_pos;
-    return m_line.substr(start, m_pos - start);
+    return out;
   }
 
   // The options field: up to an unquoted space, quotes may hold spaces.
@@ -216,7 +237,7 @@ private:
 
 // Parses `opts` (which starts at column offset `base` of the line) into `entry`.
 void parse_options(std::string_view opts, size_t base, AllowedSigner& entry,
-                   const LineParser& parser) {
+                   const LineParser& parser, const LocalTimeToEpoch& local) {
   size_t i = 0;
   while (i < opts.size()) {
     const size_t start = i;
@@ -257,7 +278,7 @@ void parse_options(std::string_view opts, size_t base, AllowedSigner& entry,
       entry.namespaces = value;
     } else {
       std::string why;
-      const auto t = parse_openssh_time(value, &why);
+      const auto t = parse_openssh_time(value, &why, local);
       if (!t) {
         parser.fail(base + start, fmt::format("{}: {}", name, why));
       }
@@ -284,7 +305,8 @@ void parse_options(std::string_view opts, size_t base, AllowedSigner& entry,
 
 } // namespace
 
-AllowedSigners AllowedSigners::parse(std::string_view text, const std::string& display_name) {
+AllowedSigners AllowedSigners::parse(std::string_view text, const std::string& display_name,
+                                     const LocalTimeToEpoch& local) {
   AllowedSigners out;
   int number = 0;
   size_t start = 0;
@@ -303,7 +325,7 @@ AllowedSigners AllowedSigners::parse(std::string_view text, const std::string& d
     AllowedSigner entry;
     entry.line = number;
     const size_t principals_at = p.pos();
-    entry.principals = std::string(p.word());
+    entry.principals = p.principals();
     if (entry.principals.empty()) {
       p.fail(principals_at, "empty principals");
     }
@@ -318,7 +340,7 @@ AllowedSigners AllowedSigners::parse(std::string_view text, const std::string& d
       if (!is_key_type(probe.word())) {
         const size_t opts_at = p.pos();
         const std::string_view opts = p.options();
-        parse_options(opts, opts_at, entry, p);
+        parse_options(opts, opts_at, entry, p, local);
         p.skip_space();
         if (p.at_end()) {
           p.fail(opts_at, "missing public key after the options");

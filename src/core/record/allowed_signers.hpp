@@ -3,6 +3,7 @@
 
 #include "core/record/sshsig.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,10 +18,19 @@ bool match_pattern(std::string_view text, std::string_view pattern);
 // Returns 1 for a match, -1 when a negated pattern matches (that wins), 0 for no match.
 int match_pattern_list(std::string_view text, std::string_view patterns);
 
-// An allowed_signers time ("YYYYMMDD", "YYYYMMDDHHMM" or "YYYYMMDDHHMMSS", then 'Z' or "UTC")
-// as seconds since the epoch. Times without the UTC suffix are local time to OpenSSH; divert
-// refuses them (nullopt with `why` set) rather than guess the verifier's time zone.
-std::optional<long long> parse_openssh_time(std::string_view text, std::string* why = nullptr);
+// A local civil time (year, month, day, hour, minute, second, possibly out of range, such as
+// February 31) as seconds since the epoch, the way OpenSSH converts one: mktime() with
+// tm_isdst = 0. The front-end supplies it (the core does not read the time zone).
+using LocalTimeToEpoch =
+    std::function<std::optional<long long>(int, int, int, int, int, int)>;
+
+// An allowed_signers time ("YYYYMMDD", "YYYYMMDDHHMM" or "YYYYMMDDHHMMSS", then 'Z' or "UTC",
+// any case) as seconds since the epoch, read as OpenSSH reads it: a day up to 31 in any month
+// and a second up to 61 roll over into the next, the epoch itself is refused. A time without
+// the UTC suffix is the verifier's local time: converted with `local`, refused (nullopt with
+// `why` set) without it.
+std::optional<long long> parse_openssh_time(std::string_view text, std::string* why = nullptr,
+                                            const LocalTimeToEpoch& local = {});
 
 // "YYYYMMDDHHMMSSZ", as -Overify-time and valid-after/valid-before take it.
 std::string format_openssh_time(long long seconds);
@@ -51,8 +61,10 @@ struct TrustVerdict {
 // can never match a divert signature.
 class AllowedSigners {
 public:
-  // Throws InputError located at `display_name`:line:column for the first bad line.
-  static AllowedSigners parse(std::string_view text, const std::string& display_name);
+  // Throws InputError located at `display_name`:line:column for the first bad line. Times
+  // without 'Z' are local time, converted with `local` (refused without it).
+  static AllowedSigners parse(std::string_view text, const std::string& display_name,
+                              const LocalTimeToEpoch& local = {});
 
   const std::vector<AllowedSigner>& entries() const { return m_entries; }
 

@@ -3,6 +3,8 @@
 
 #include "core/base/error.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -118,12 +120,21 @@ void append_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+template <typename Int> std::string jcs_integer(Int value) {
+  if (auto text = format_jcs_integer(value)) {
+    return std::move(*text);
+  }
+  throw InputError(fmt::format("the integer {} is not exactly an IEEE 754 double: RFC 8785 would "
+                               "write it as {}",
+                               value, format_ecmascript_number(static_cast<double>(value))));
+}
+
 void append_value(std::string& out, const Json& value, std::size_t depth) {
   switch (value.type()) {
   case Json::value_t::null: out += "null"; return;
   case Json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; return;
-  case Json::value_t::number_integer: out += std::to_string(value.get<std::int64_t>()); return;
-  case Json::value_t::number_unsigned: out += std::to_string(value.get<std::uint64_t>()); return;
+  case Json::value_t::number_integer: out += jcs_integer(value.get<std::int64_t>()); return;
+  case Json::value_t::number_unsigned: out += jcs_integer(value.get<std::uint64_t>()); return;
   case Json::value_t::number_float: out += format_ecmascript_number(value.get<double>()); return;
   case Json::value_t::string: append_string(out, value.get_ref<const Json::string_t&>()); return;
   case Json::value_t::array:
@@ -347,6 +358,30 @@ private:
 
 } // namespace
 
+std::optional<std::string> format_jcs_integer(std::int64_t value) {
+  constexpr std::int64_t exact = std::int64_t{1} << 53;
+  if (value >= -exact && value <= exact) {
+    return std::to_string(value);
+  }
+  const auto d = static_cast<double>(value);
+  // -2^63 is a double; 2^63 (what int64 max rounds to) is not an int64.
+  if (d >= 9223372036854775808.0 || static_cast<std::int64_t>(d) != value) {
+    return std::nullopt;
+  }
+  return format_ecmascript_number(d);
+}
+
+std::optional<std::string> format_jcs_integer(std::uint64_t value) {
+  if (value <= std::uint64_t{1} << 53) {
+    return std::to_string(value);
+  }
+  const auto d = static_cast<double>(value);
+  if (d >= 18446744073709551616.0 || static_cast<std::uint64_t>(d) != value) {
+    return std::nullopt;
+  }
+  return format_ecmascript_number(d);
+}
+
 std::string format_ecmascript_number(double value) {
   if (!std::isfinite(value)) {
     throw InputError("JSON has no representation for NaN or infinity");
@@ -417,6 +452,9 @@ std::string canonicalize(const nlohmann::json& value) {
 }
 
 nlohmann::json parse_json_strict(std::string_view text, const std::string& display_name) {
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    throw InputError(location_of(text, nul, display_name), "a NUL byte (JSON text has none)");
+  }
   StrictDomBuilder builder;
   const bool ok = Json::sax_parse(text.data(), text.data() + text.size(), &builder);
   if (const auto& failure = builder.failure()) {

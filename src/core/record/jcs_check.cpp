@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace divert {
@@ -203,14 +204,18 @@ private:
     if (integer) {
       // Held as int64/uint64 by the parser and printed exactly; "-0" prints as "0".
       if (token == "-0") return false;
-      if (token[0] == '-') {
-        std::int64_t v = 0;
+      // Beyond 2^53 only an integer that a double holds exactly, printed as ECMAScript does.
+      // Beyond 64 bits the parser holds a double: the double path below.
+      auto canonical = [&](auto v) -> std::optional<bool> {
         const auto r = std::from_chars(token.data(), token.data() + token.size(), v);
-        return r.ec == std::errc() && r.ptr == token.data() + token.size();
-      }
-      std::uint64_t v = 0;
-      const auto r = std::from_chars(token.data(), token.data() + token.size(), v);
-      return r.ec == std::errc() && r.ptr == token.data() + token.size();
+        if (r.ec == std::errc::result_out_of_range) return std::nullopt;
+        if (r.ec != std::errc() || r.ptr != token.data() + token.size()) return false;
+        const auto text = format_jcs_integer(v);
+        return text && *text == token;
+      };
+      const std::optional<bool> verdict =
+          token[0] == '-' ? canonical(std::int64_t{0}) : canonical(std::uint64_t{0});
+      if (verdict) return *verdict;
     }
     double d = 0;
     const auto r = std::from_chars(token.data(), token.data() + token.size(), d);

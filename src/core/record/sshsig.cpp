@@ -139,8 +139,12 @@ std::string base64_encode(std::string_view data, bool pad = true) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// Strict decoding: whitespace (line breaks of armor) is skipped, anything else outside the alphabet,
-// a bad length or misplaced padding gives nullopt.
+// What C's isspace() takes in the C locale: OpenSSH's base64 decoder (b64_pton) skips these.
+bool is_c_space(char c) { return is_space(c) || c == '\v' || c == '\f'; }
+
+// Decoding as OpenSSH's b64_pton does, so that both accept the same files: whitespace anywhere is
+// skipped; anything else outside the alphabet, a bad length, misplaced padding or padding bits
+// that are not zero (a hidden channel) gives nullopt.
 std::optional<std::string> base64_decode(std::string_view text) {
   std::string out;
   std::uint32_t acc = 0;
@@ -148,7 +152,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
   int symbols = 0;
   int padding = 0;
   for (const char c : text) {
-    if (is_space(c)) {
+    if (is_c_space(c)) {
       continue;
     }
     if (c == '=') {
@@ -168,7 +172,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
       out.push_back(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
-  if (symbols % 4 != 0 || padding > 2) {
+  if (symbols % 4 != 0 || padding > 2 || (acc & ((1U << bits) - 1)) != 0) {
     return std::nullopt;
   }
   return out;
@@ -741,6 +745,21 @@ std::string sshsig_sign(const SigningKey& key, std::string_view message, std::st
   return out;
 }
 
+namespace {
+
+// A wire string that OpenSSH reads as a C string (sshbuf_get_cstring): a NUL is allowed only as
+// its last byte, which is dropped.
+std::string_view c_string(std::string_view s, const std::string& what) {
+  const auto nul = s.find('\0');
+  if (nul == std::string_view::npos) return s;
+  if (nul + 1 != s.size()) {
+    throw InputError(what + ": a text field holds a NUL byte");
+  }
+  return s.substr(0, nul);
+}
+
+} // namespace
+
 SshsigInfo sshsig_verify(std::string_view armored, std::string_view message) {
   // Mirrors OpenSSH's sshsig_dearmor, so that both accept the same files: the header line with LF
   // first, then everything up to "\n" + footer; what follows the footer is ignored.
@@ -756,7 +775,11 @@ SshsigInfo sshsig_verify(std::string_view armored, std::string_view message) {
   if (footer == std::string_view::npos) {
     throw InputError("SSH signature: missing \"-----END SSH SIGNATURE-----\" line");
   }
-  const auto blob = base64_decode(armored.substr(body_start, footer > body_start ? footer - body_start : 0));
+  std::string_view body = armored.substr(body_start, footer > body_start ? footer - body_start : 0);
+  if (body.ends_with('\0')) {
+    body.remove_suffix(1); // OpenSSH reads the body as a C string: one NUL may end it
+  }
+  const auto blob = base64_decode(body);
   if (!blob || blob->empty()) {
     throw InputError("SSH signature: invalid base64");
   }
@@ -765,18 +788,19 @@ SshsigInfo sshsig_verify(std::string_view armored, std::string_view message) {
   if (reader.take(k_magic.size()) != k_magic) {
     throw InputError(what + ": bad magic (not an SSHSIG)");
   }
-  if (const auto version = reader.u32(); version != 1) {
+  // OpenSSH refuses only versions above its own (1).
+  if (const auto version = reader.u32(); version > 1) {
     throw InputError(what + ": unsupported version " + std::to_string(version));
   }
   const auto public_blob = reader.string();
-  SshsigInfo info{PublicKey{}, std::string(reader.string()), {}};
+  SshsigInfo info{PublicKey{}, std::string(c_string(reader.string(), what)), {}};
   reader.string(); // reserved
-  info.hash_alg = std::string(reader.string());
+  info.hash_alg = std::string(c_string(reader.string(), what));
   const auto signature_blob = reader.string();
   reader.expect_end();
 
   WireReader<InputError> key_reader(public_blob, what + " public key");
-  if (const auto type = key_reader.string(); type != k_ed25519) {
+  if (const auto type = c_string(key_reader.string(), what); type != k_ed25519) {
     throw InputError(what + ": unsupported key type \"" + std::string(type.substr(0, 40)) +
                      "\"; divert uses ssh-ed25519");
   }
@@ -789,7 +813,7 @@ SshsigInfo sshsig_verify(std::string_view armored, std::string_view message) {
     throw InputError(what + ": unsupported hash algorithm \"" + info.hash_alg.substr(0, 40) + "\"");
   }
   WireReader<InputError> sig_reader(signature_blob, what + " signature");
-  if (sig_reader.string() != k_ed25519) {
+  if (c_string(sig_reader.string(), what) != k_ed25519) {
     throw InputError(what + ": the signature is not an ssh-ed25519 signature");
   }
   const auto signature = sig_reader.string();

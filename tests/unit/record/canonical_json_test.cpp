@@ -107,10 +107,18 @@ TEST_CASE("canonical_json: ECMAScript number formatting") {
   }
 }
 
-TEST_CASE("canonical_json: integers print exactly") {
-  CHECK(canonicalize(json(std::numeric_limits<std::int64_t>::min())) == "-9223372036854775808");
-  CHECK(canonicalize(json(std::numeric_limits<std::uint64_t>::max())) == "18446744073709551615");
+TEST_CASE("canonical_json: integers are numbers as RFC 8785 sees them (doubles)") {
   CHECK(canonicalize(parse_json_strict("[-0, 0, 9007199254740991]", "t")) == "[0,0,9007199254740991]");
+  CHECK(canonicalize(parse_json_strict("[9007199254740992, -9007199254740992]", "t")) ==
+        "[9007199254740992,-9007199254740992]");
+  // A double holds these exactly: printed as ECMAScript prints the double.
+  CHECK(canonicalize(json(std::numeric_limits<std::int64_t>::min())) == "-9223372036854776000");
+  CHECK(canonicalize(parse_json_strict("18014398509481984", "t")) == "18014398509481984");
+  // No double holds these: JCS would change the value (…993 to …992), so they are refused.
+  CHECK_THROWS_AS(canonicalize(parse_json_strict("9007199254740993", "t")), InputError);
+  CHECK_THROWS_AS(canonicalize(parse_json_strict("[-9007199254740993]", "t")), InputError);
+  CHECK_THROWS_AS(canonicalize(json(std::numeric_limits<std::uint64_t>::max())), InputError);
+  CHECK_THROWS_AS(canonicalize(json(std::numeric_limits<std::int64_t>::max())), InputError);
   // Beyond uint64 nlohmann holds a double, so JCS's double formatting applies.
   CHECK(canonicalize(parse_json_strict("123456789012345678901234", "t")) == "1.2345678901234569e+23");
   CHECK(canonicalize(parse_json_strict("[1.0, -0.0, 1E2, 1e-7]", "t")) == "[1,0,100,1e-7]");
@@ -199,6 +207,14 @@ TEST_CASE("canonical_json: nesting limit") {
   const auto d = parse_failure("\n" + ok + "[" + std::string(divert::k_max_json_depth + 1, ']'));
   CHECK(d.where.line == 2);
   CHECK(d.where.column == static_cast<int>(divert::k_max_json_depth) + 1);
+}
+
+TEST_CASE("canonical_json: a NUL byte is not the end of the text") {
+  CHECK(parse_failure(std::string("1\0\0", 3)).message.find("NUL") != std::string::npos);
+  const auto d = parse_failure(std::string("{\"a\":1}\n\0", 9));
+  CHECK(d.where.line == 2);
+  CHECK(d.where.column == 1);
+  CHECK(parse_failure(std::string("\0", 1)).message.find("NUL") != std::string::npos);
 }
 
 TEST_CASE("canonical_json: a byte order mark is skipped") {

@@ -37,7 +37,7 @@ bool reference(const std::string& text) {
 
 TEST_SUITE("jcs_check") {
   TEST_CASE("agrees with canonicalize on hand-written cases") {
-    for (const std::string text : {
+    for (const std::string& text : std::initializer_list<std::string>{
              R"({})", R"([])", R"({"a":1,"b":[true,false,null]})", R"({"b":1,"a":2})",
              R"({"a":1,"a":2})", R"({ "a":1})", "{\"a\":1}\n", R"({"a":1.0})", R"({"a":1.5})",
              R"({"a":1e21})", R"({"a":1e+21})", R"({"a":0.000001})", R"({"a":1e-7})", R"({"a":-0})",
@@ -48,10 +48,21 @@ TEST_SUITE("jcs_check") {
              "{\"a\":\"\x7f\"}", "{\"a\":\"\xc3\xa9\"}", "{\"a\":\"\xc0\xa9\"}", "{\"a\":\"\xed\xa0\x80\"}",
              "{\"\xef\xac\xb3\":1,\"\xf0\x9f\x98\x82\":2}", "{\"\xf0\x9f\x98\x82\":2,\"\xef\xac\xb3\":1}",
              R"("x")", R"(tru)", R"([1,])", R"({"a":1,})", "", R"({"a":"\ud83d\ude02"})",
-             R"({"a":[1,[2,[3]]],"b":{"c":{}}})", "\xef\xbb\xbf{}"}) {
+             R"({"a":[1,[2,[3]]],"b":{"c":{}}})", "\xef\xbb\xbf{}", "9007199254740991",
+             "9007199254740992", "9007199254740993", "-9007199254740993", "18014398509481984",
+             "18014398509481985", "-9223372036854775808", "-9223372036854776000",
+             "9223372036854775807", "100000000000000000000", "1000000000000000000000",
+             std::string("1\0\0", 3), std::string("{}\0", 3)}) {
       CAPTURE(text);
       CHECK(is_canonical_json(text) == reference(text));
     }
+  }
+
+  TEST_CASE("refuses what RFC 8785 would change or a NUL would cut short") {
+    CHECK_FALSE(is_canonical_json("9007199254740993"));
+    CHECK_FALSE(is_canonical_json("{\"seq\":9007199254740993}"));
+    CHECK(is_canonical_json("9007199254740992"));
+    CHECK_FALSE(is_canonical_json(std::string("1\0\0", 3)));
   }
 
   TEST_CASE("agrees with canonicalize on the RFC 8785 vectors") {

@@ -8,6 +8,7 @@
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 using namespace divert;
 using namespace divert::testing;
@@ -243,7 +244,7 @@ TEST_SUITE("allowed_signers") {
     CHECK(match_pattern_list("x", "") == 0);
   }
 
-  TEST_CASE("times as OpenSSH writes them, UTC only") {
+  TEST_CASE("times as OpenSSH reads them") {
     CHECK(parse_openssh_time("20261126Z") == 1795651200);
     CHECK(parse_openssh_time("202611261200Z") == k_time);
     CHECK(parse_openssh_time("20261126120000z") == k_time);
@@ -251,9 +252,27 @@ TEST_SUITE("allowed_signers") {
     std::string why;
     CHECK_FALSE(parse_openssh_time("20261126120000", &why));
     CHECK(why.find("local time") != std::string::npos);
-    CHECK_FALSE(parse_openssh_time("20260230Z"));
+    // strptime's ranges, then timegm's roll-over: February 30 is March 2, second 61 the next
+    // minute's first (ssh-keygen -Y verify accepts both).
+    CHECK(parse_openssh_time("20260230Z") == parse_openssh_time("20260302Z"));
+    CHECK(parse_openssh_time("20261126115961Z") == k_time + 1);
+    CHECK_FALSE(parse_openssh_time("20260232Z"));
+    CHECK_FALSE(parse_openssh_time("20261300Z"));
+    CHECK_FALSE(parse_openssh_time("20261200Z"));
+    CHECK_FALSE(parse_openssh_time("20261126115962Z"));
+    CHECK_FALSE(parse_openssh_time("20261126240000Z"));
+    CHECK_FALSE(parse_openssh_time("19700101Z")); // OpenSSH refuses the epoch itself
+    CHECK(parse_openssh_time("19700101000001Z") == 1);
     CHECK_FALSE(parse_openssh_time("2026112612Z"));
     CHECK_FALSE(parse_openssh_time("20261126126000Z"));
+    // Without 'Z' the verifier's local time, converted by the front-end's function.
+    const LocalTimeToEpoch plus_one_hour = [](int y, int mo, int d, int h, int mi, int s) {
+      const auto utc =
+          parse_openssh_time(fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}Z", y, mo, d, h, mi, s));
+      return utc ? std::optional<long long>(*utc - 3600) : std::nullopt;
+    };
+    CHECK(parse_openssh_time("20261126130000", nullptr, plus_one_hour) == k_time);
+    CHECK(parse_openssh_time("20261126Z", nullptr, plus_one_hour) == 1795651200);
     CHECK(format_openssh_time(k_time) == "20261126120000Z");
   }
 

@@ -191,6 +191,37 @@ TEST_CASE("sshsig: malformed signatures are InputError") {
   CHECK_THROWS_AS(sshsig_sign(key, message, ""), KeyError);
 }
 
+TEST_CASE("sshsig: the armor is read as OpenSSH's b64_pton reads it") {
+  const auto key = SigningKey::generate();
+  const std::string message = "m";
+  // With this namespace the blob is 196 bytes, one past a multiple of 3: it ends in "x==".
+  const std::string sig = sshsig_sign(key, message, "divert-referral-v1@TEST000");
+  const std::size_t end = sig.find("\n-----END");
+  REQUIRE(sig.substr(end - 2, 2) == "==");
+  // Any isspace() character in the base64 is skipped, \v and \f too.
+  std::string spaced = sig;
+  spaced.insert(end, "\v\f \t");
+  spaced.insert(40, "\v");
+  CHECK_NOTHROW(sshsig_verify(spaced, message));
+  // The 4 bits after the last byte must be zero: otherwise a hidden channel (OpenSSH refuses).
+  static constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string padded = sig;
+  const std::size_t last = end - 3;
+  const std::size_t value = alphabet.find(padded[last]);
+  REQUIRE(value % 16 == 0);
+  padded[last] = alphabet[value + 1];
+  CHECK(thrown_message<InputError>([&] { sshsig_verify(padded, message); }).find("base64") !=
+        std::string::npos);
+  // The body is a C string to OpenSSH: one NUL may end it, none may sit inside it.
+  std::string nul_end = sig;
+  nul_end.insert(end, 1, '\0');
+  CHECK_NOTHROW(sshsig_verify(nul_end, message));
+  std::string nul_inside = sig;
+  nul_inside.insert(40, 1, '\0');
+  CHECK_THROWS_AS(sshsig_verify(nul_inside, message), InputError);
+}
+
 TEST_CASE("sshsig: byte-identical to ssh-keygen for a recorded key") {
   const auto key = SigningKey::from_openssh(k_golden_key);
   CHECK(key.comment() == "golden@divert-test");

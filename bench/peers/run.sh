@@ -1,0 +1,110 @@
+#!/bin/sh
+# divert beside its peers, on ONE corpus, in ONE run, on one pinned core:
+#   sh bench/run.sh --peers [CASES]      (default 300000 cases of wa-whatcom's vocabulary)
+# Rows: divert batch; the parse-only reading limit (bench/parse_limit.cpp: simdjson visiting
+# every field of the same file, already in memory); json-rules-engine, json-logic-js, Cedar
+# (cedar-wasm) and hand-written JavaScript, each encoding wa-whatcom (bench/peers/engines/; what
+# each cannot express is said at the top of bench/peers/whatcom.js). Every engine's decisions
+# are checked against divert's on the whole corpus before its speed is reported.
+# Output: a Markdown table on stdout and in bench/out/peers.md. Knobs: PEER_LIMIT=N runs the
+# slow engines (json-rules-engine, Cedar) on the first N cases only (the table says so).
+set -eu
+cd "$(dirname "$0")/../.."
+cases=${1:-300000}
+out=bench/out
+mkdir -p "$out"
+
+need=""
+command -v node >/dev/null 2>&1 || need="$need nodejs"
+command -v npm >/dev/null 2>&1 || need="$need npm"
+command -v taskset >/dev/null 2>&1 || need="$need util-linux"
+if [ -n "$need" ]; then
+  echo "peers: installing$need (Debian packages)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+fi
+sh scripts/install-deps.sh >/dev/null
+# Pinned versions from package-lock.json; node_modules stays out of git.
+[ -d bench/peers/node_modules ] || (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error >&2)
+
+echo "peers: building a Release divert and the benchmark programs" >&2
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DDIVERT_BENCH=ON >/dev/null
+cmake --build build-bench >/dev/null
+divert=build-bench/divert
+corpus="$out/corpus-$cases.jsonl"
+[ -s "$corpus" ] || build-bench/bench/gen_corpus "$cases" > "$corpus"
+pin="taskset -c 0"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+seconds_of() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", b - a}'; }
+now() { date +%s.%N; }
+
+# divert: best of 3, output to a file (kept for the agreement check), then --jobs 2.
+best=""
+for run in 1 2 3; do
+  start=$(now)
+  $pin "$divert" batch --policy wa-whatcom "$corpus" > "$work/divert.jsonl" 2>/dev/null || true
+  t=$(seconds_of "$start" "$(now)")
+  if [ -z "$best" ] || [ "$(awk -v t="$t" -v b="$best" 'BEGIN {print (t < b)}')" = 1 ]; then best=$t; fi
+done
+divert_rate=$(awk -v n="$cases" -v s="$best" 'BEGIN {printf "%.0f", n / s}')
+echo "peers: divert batch: $best s, $divert_rate cases/s" >&2
+
+jobs_rate=""
+if "$divert" batch --help 2>/dev/null | grep -q -- '--jobs'; then
+  best2=""
+  for run in 1 2 3; do
+    start=$(now)
+    "$divert" batch --jobs 2 --policy wa-whatcom "$corpus" > /dev/null 2>&1 || true
+    t=$(seconds_of "$start" "$(now)")
+    if [ -z "$best2" ] || [ "$(awk -v t="$t" -v b="$best2" 'BEGIN {print (t < b)}')" = 1 ]; then best2=$t; fi
+  done
+  jobs_rate=$(awk -v n="$cases" -v s="$best2" 'BEGIN {printf "%.0f", n / s}')
+  echo "peers: divert batch --jobs 2: $best2 s, $jobs_rate cases/s" >&2
+fi
+
+limit_line=$($pin build-bench/bench/parse_limit "$corpus" 3)
+limit_rate=$(echo "$limit_line" | awk '{print $4}')
+limit_note=$(echo "$limit_line" | sed 's/.*(checksum [0-9]*, //; s/)$//')
+echo "peers: $limit_line" >&2
+
+rows=""
+for engine in plain jsonlogic jre cedar; do
+  lim=""
+  case $engine in jre|cedar) [ -n "${PEER_LIMIT:-}" ] && lim="--limit $PEER_LIMIT" ;; esac
+  # shellcheck disable=SC2086
+  line=$($pin node bench/peers/run.js "$engine" "$corpus" --dump "$work/$engine.tsv" $lim)
+  agree=$(node bench/peers/check.js "$work/divert.jsonl" "$work/$engine.tsv" | head -1)
+  echo "peers: $line; $agree" >&2
+  rows="$rows$engine $(echo "$line" | awk '{print $2, $4}') $(echo "$agree" | awk '{print $2 "/" $4}')
+"
+done
+
+name_of() {
+  case $1 in
+    plain) echo "hand-written JavaScript (node $(node --version))" ;;
+    jsonlogic) echo "json-logic-js 2.0.5" ;;
+    jre) echo "json-rules-engine 7.3.1" ;;
+    cedar) echo "Cedar 4.13.0 (cedar-wasm, policy set parsed once)" ;;
+  esac
+}
+{
+  echo "## divert batch beside its peers (wa-whatcom)"
+  echo
+  echo "- date: $(date -u +%Y-%m-%d); machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)"
+  echo "- corpus: $cases cases from bench/gen_corpus.cpp (fixed seed), $(($(wc -c < "$corpus") / cases)) bytes a case; one core (taskset -c 0)"
+  echo "- reading limit: $limit_note"
+  echo
+  echo "| what | cases | cases/s | divert ÷ this | decisions equal to divert's |"
+  echo "|---|---|---|---|---|"
+  echo "| divert batch | $cases | $divert_rate | 1.00 | — |"
+  if [ -n "$jobs_rate" ]; then
+    echo "| divert batch --jobs 2 (both cores) | $cases | $jobs_rate | $(awk -v a="$divert_rate" -v b="$jobs_rate" 'BEGIN {printf "%.2f", a / b}') (--jobs 2 ÷ --jobs 1: $(awk -v a="$divert_rate" -v b="$jobs_rate" 'BEGIN {printf "%.2f", b / a}')) | — |"
+  fi
+  echo "| parse-only reading limit (simdjson, in memory) | $cases | $limit_rate | $(awk -v a="$divert_rate" -v b="$limit_rate" 'BEGIN {printf "%.2f", a / b}') | — |"
+  echo "$rows" | while read -r engine n rate agree; do
+    [ -n "$engine" ] || continue
+    echo "| $(name_of "$engine") | $n | $rate | $(awk -v a="$divert_rate" -v b="$rate" 'BEGIN {printf "%.1f", a / b}') | $agree |"
+  done
+} > "$out/peers.md"
+cat "$out/peers.md"

@@ -1,0 +1,52 @@
+#!/bin/sh
+# `batch --jobs N` writes exactly what one thread writes, in input order, for any N: decisions,
+# error lines (bad JSON, unknown ids, bad values) and blank lines mixed through a corpus of
+# several blocks, compared byte for byte, summaries too.
+#   sh tests/e2e/batch_jobs.sh DIVERT SOURCE_DIR
+set -eu
+divert=$1
+src=$2
+command -v python3 >/dev/null 2>&1 || { echo "batch_jobs: SKIP: python3 not found"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export DIVERT_POLICY_PATH="$src/policies" DIVERT_NO_CACHE=1
+
+python3 "$src/tests/oracle/gen_cases.py" --seed 7 --n 12000 --policy wa-whatcom > "$work/cases.jsonl"
+# Sprinkle input errors and blank lines through it, so that they land in different blocks.
+awk 'NR % 997 == 0 {print "{\"case_id\": \"bad-" NR "\", \"amenible\": true}"}
+     NR % 1499 == 0 {print "not json"}
+     NR % 2003 == 0 {print ""}
+     {print}' "$work/cases.jsonl" > "$work/mixed.jsonl"
+
+status=0
+"$divert" batch --policy wa-whatcom --jobs 1 "$work/mixed.jsonl" > "$work/one.out" 2> "$work/one.err" || true
+lines=$(wc -l < "$work/one.out")
+[ "$lines" -gt 12000 ] || { echo "batch_jobs: FAIL: only $lines output lines"; exit 1; }
+grep -q '"error"' "$work/one.out" || { echo "batch_jobs: FAIL: the corpus has no error line"; exit 1; }
+for n in 2 3 8; do
+  set +e
+  "$divert" batch --policy wa-whatcom --jobs "$n" "$work/mixed.jsonl" > "$work/n.out" 2> "$work/n.err"
+  rc=$?
+  set -e
+  if [ "$rc" -ne 65 ]; then echo "batch_jobs: FAIL: --jobs $n exited $rc, not 65"; status=1; fi
+  if ! cmp -s "$work/one.out" "$work/n.out"; then
+    echo "batch_jobs: FAIL: --jobs $n output differs from --jobs 1"; status=1
+  fi
+  if ! cmp -s "$work/one.err" "$work/n.err"; then
+    echo "batch_jobs: FAIL: --jobs $n summary differs:"; cat "$work/one.err" "$work/n.err"; status=1
+  fi
+done
+# Standard input and an empty input take the same paths.
+"$divert" batch --policy wa-whatcom --jobs 2 < "$work/mixed.jsonl" > "$work/stdin.out" 2>/dev/null || true
+cmp -s "$work/one.out" "$work/stdin.out" || { echo "batch_jobs: FAIL: --jobs 2 from stdin differs"; status=1; }
+: > "$work/empty.jsonl"
+"$divert" batch --policy wa-whatcom --jobs 2 "$work/empty.jsonl" > "$work/empty.out" 2>&1
+grep -q '0 cases' "$work/empty.out" || { echo "batch_jobs: FAIL: empty input"; cat "$work/empty.out"; status=1; }
+# A bad job count is a usage error.
+set +e
+"$divert" batch --policy wa-whatcom --jobs 0 "$work/empty.jsonl" > /dev/null 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 64 ] || { echo "batch_jobs: FAIL: --jobs 0 exited $rc, not 64"; status=1; }
+[ "$status" -eq 0 ] && echo "batch_jobs: --jobs 1, 2, 3 and 8 agree byte for byte on $lines lines"
+exit "$status"
