@@ -5,6 +5,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/text_util.hpp"
+#include "core/base/yaml_doc.hpp"
 #include "core/record/verify.hpp"
 
 #include <CLI/CLI.hpp>
@@ -55,22 +56,39 @@ ChainStarts chain_starts(const std::vector<std::string>& values) {
   return starts;
 }
 
-// The sha256 of every *.yaml under `dir`, recursively.
-std::set<std::string> policy_hashes(const std::string& dir) {
+// The id and version a policy file declares; empty when it is not a policy divert can read.
+KnownPolicyFile known_policy_file(const std::string& path, const std::string& text) {
+  KnownPolicyFile file{path, sha256_hex(text), {}, {}};
+  try {
+    const YamlDocument doc = parse_yaml(text, path);
+    const YamlNode* id = doc.root.is_mapping() ? doc.root.find("id") : nullptr;
+    const YamlNode* version = doc.root.is_mapping() ? doc.root.find("version") : nullptr;
+    if (id != nullptr && id->is_scalar() && version != nullptr && version->is_scalar()) {
+      file.id = id->scalar;
+      file.version = version->scalar;
+    }
+  } catch (const InputError&) {
+    // Not a policy: its hash can still be reported as the one that matched.
+  }
+  return file;
+}
+
+// Every *.yaml under `dir`, recursively.
+std::vector<KnownPolicyFile> policy_files(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     throw MissingInputError(fmt::format("{}: no such directory (--policies)", dir));
   }
-  std::set<std::string> hashes;
+  std::vector<KnownPolicyFile> files;
   for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_regular_file(ec) && it->path().extension() == ".yaml") {
-      hashes.insert(sha256_hex(read_file(it->path().string())));
+      files.push_back(known_policy_file(it->path().string(), read_file(it->path().string())));
     }
   }
   if (ec) {
     throw MissingInputError(fmt::format("{}: cannot read: {}", dir, ec.message()));
   }
-  return hashes;
+  return files;
 }
 
 // A trust list's time without 'Z' is local time, converted as OpenSSH converts it (mktime with
@@ -102,9 +120,9 @@ int run_verify(const VerifyOptions& opts, Io& io) {
   const ChainStarts starts = chain_starts(opts.from);
   const AllowedSigners trust =
       AllowedSigners::parse(read_file(opts.trust), opts.trust, openssh_local_time);
-  std::set<std::string> known;
+  std::vector<KnownPolicyFile> known;
   if (!opts.policies.empty()) {
-    known = policy_hashes(opts.policies);
+    known = policy_files(opts.policies);
   }
   const FoundRecords found = find_records(opts.paths, true);
   if (found.records.empty()) {
@@ -118,7 +136,7 @@ int run_verify(const VerifyOptions& opts, Io& io) {
     for (size_t i = begin; i < end; ++i) {
       reports[i] = check_record(found.records[i], trust);
       if (!opts.policies.empty()) {
-        check_policy_hashes(reports[i], known, opts.policies);
+        check_policy_layers(reports[i], known, opts.policies);
       }
     }
   };
@@ -229,7 +247,7 @@ void register_verify(CLI::App& app, CommandState& state) {
       ->required();
   cmd->add_option("--trust", opts->trust, "The allowed_signers file (OpenSSH format)")->required();
   cmd->add_option("--policies", opts->policies,
-                  "Check that each recorded policy file hash matches a *.yaml under this directory");
+                  "Check that each recorded policy layer (id, version, sha256) is a *.yaml under this directory");
   cmd->add_option("--from", opts->from,
                   "DEVICE:SEQ: the records handed over for DEVICE start at SEQ, not 1 (repeatable)")
       ->type_name("DEVICE:SEQ")

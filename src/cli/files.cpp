@@ -15,7 +15,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -134,23 +140,74 @@ namespace {
 
 // Parsed policy trees under $XDG_CACHE_HOME/divert/trees/<sha256>.tree, like ccache's: keyed
 // by the text's hash so an edited policy is never served stale, private to the user, and
-// skipped on any doubt (a file not ours, writable by others, or not one we wrote). Failing to
-// write it costs only speed. DIVERT_NO_CACHE=1 turns it off.
+// skipped on any doubt (a file not ours, writable by others, or not one we wrote). A file name
+// proves nothing about what is inside, so each entry ends with an HMAC-SHA256 of its bytes
+// (which name the source text's hash) under a per-user key ($XDG_CACHE_HOME/divert/trees.key,
+// 0600): an entry edited, copied in or written by anything but divert is not used, and the
+// policy is parsed from its text instead. Failing to write it costs only speed.
+// DIVERT_NO_CACHE=1 turns it off.
 class FileTreeCache : public YamlTreeCache {
 public:
   explicit FileTreeCache(std::string dir) : m_dir(std::move(dir)) {}
 
   std::optional<YamlNode> find(const std::string& sha256) const override {
-    const std::string path = m_dir + "/" + sha256 + ".tree";
-    const Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    const int fd = file.get();
-    if (!file) {
+    const std::optional<std::string> key = cache_key();
+    if (!key) {
       return std::nullopt;
+    }
+    std::string bytes = read_own_file(m_dir + "/" + sha256 + ".tree", 64 << 20, 022);
+    if (bytes.size() <= k_tag_size) {
+      return std::nullopt;
+    }
+    const std::string_view body(bytes.data(), bytes.size() - k_tag_size);
+    const std::string tag = mac(*key, body);
+    if (CRYPTO_memcmp(tag.data(), bytes.data() + body.size(), k_tag_size) != 0) {
+      return std::nullopt;
+    }
+    return decode_yaml_tree(body, sha256);
+  }
+
+  void store(const std::string& sha256, const YamlNode& root) const override {
+    try {
+      const std::optional<std::string> key = cache_key();
+      if (!key) {
+        return;
+      }
+      std::string bytes = encode_yaml_tree(sha256, root);
+      bytes += mac(*key, bytes);
+      make_private_dir(m_dir);
+      replace_file(m_dir + "/" + sha256 + ".tree", bytes);
+    } catch (const std::exception&) {
+      // A read-only or full cache only costs speed.
+    }
+  }
+
+private:
+  static constexpr size_t k_tag_size = 32;
+
+  static std::string mac(const std::string& key, std::string_view bytes) {
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out,
+             &size) == nullptr ||
+        size != k_tag_size) {
+      throw IoError("cannot authenticate a cache entry");
+    }
+    return std::string(reinterpret_cast<const char*>(out), size);
+  }
+
+  // The content of `path` if it is a regular file of this user's without any of the
+  // permission bits `forbidden`, of at most `max` bytes; else empty.
+  static std::string read_own_file(const std::string& path, off_t max, mode_t forbidden) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+      return {};
     }
     struct stat st {};
     std::string bytes;
     if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
-        (st.st_mode & 022) == 0 && st.st_size > 0 && st.st_size < (64 << 20)) {
+        (st.st_mode & forbidden) == 0 && st.st_size > 0 && st.st_size <= max) {
       bytes.resize(static_cast<size_t>(st.st_size));
       size_t got = 0;
       while (got < bytes.size()) {
@@ -160,20 +217,47 @@ public:
       }
       bytes.resize(got);
     }
-    return bytes.empty() ? std::nullopt : decode_yaml_tree(bytes, sha256);
+    ::close(fd);
+    return bytes;
   }
 
-  void store(const std::string& sha256, const YamlNode& root) const override {
-    try {
-      make_private_dir(m_dir);
-      replace_file(m_dir + "/" + sha256 + ".tree", encode_yaml_tree(sha256, root));
-    } catch (const std::exception&) {
-      // A read-only or full cache only costs speed.
-    }
+  // The per-user key, made on first use; nullopt (no cache) when it cannot be made or is not
+  // private to this user.
+  std::optional<std::string> cache_key() const {
+    std::call_once(m_key_once, [this] {
+      const std::string path = m_dir + ".key";
+      std::string key = read_own_file(path, 4096, 077);
+      if (key.empty()) {
+        unsigned char fresh[32];
+        if (RAND_bytes(fresh, sizeof fresh) != 1) {
+          return;
+        }
+        try {
+          make_private_dir(m_dir.substr(0, m_dir.find_last_of('/')));
+        } catch (const std::exception&) {
+          return;
+        }
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+          const bool written = ::write(fd, fresh, sizeof fresh) == static_cast<ssize_t>(sizeof fresh);
+          ::close(fd);
+          if (!written) {
+            ::unlink(path.c_str());
+          }
+        }
+        OPENSSL_cleanse(fresh, sizeof fresh);
+        key = read_own_file(path, 4096, 077); // ours, or another divert's that won the race
+      }
+      if (key.size() == 32) {
+        m_key = std::move(key);
+      }
+    });
+    return m_key;
   }
 
-private:
   std::string m_dir;
+  mutable std::once_flag m_key_once;
+  mutable std::optional<std::string> m_key;
 };
 
 std::shared_ptr<const YamlTreeCache> tree_cache() {

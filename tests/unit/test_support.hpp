@@ -5,11 +5,28 @@
 #include "core/decision/evaluate.hpp"
 #include "core/policy/policy_loader.hpp"
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 namespace divert::testing {
+
+// A fresh directory under the system's temporary directory, removed with everything in it.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "divert-unit-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
 
 inline std::string read_source_file(const std::string& relative) {
   std::ifstream in(std::string(DIVERT_SOURCE_DIR) + "/" + relative, std::ios::binary);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <sstream>
+#include <unordered_map>
 
 namespace divert {
 
@@ -17,6 +18,9 @@ namespace {
 // Far beyond any real policy, far below what would exhaust the parser's recursion.
 constexpr int k_max_depth = 64;
 constexpr size_t k_max_text = 32u << 20;
+// No policy or answers file needs more keys in one mapping (a policy's largest, its questions,
+// are a list); divert-policy(5) documents the limit.
+constexpr size_t k_max_mapping_keys = 10000;
 
 // yaml-cpp's parser recurses once per nesting level, so hostile nesting (`[[[[…`) must be
 // refused before it runs. This scan over-approximates depth: flow brackets outside quotes and
@@ -195,7 +199,29 @@ private:
     YamlNode node;
     bool have_key = false;
     YamlNode key;
+    // A mapping's keys (and their lines) once it is too big to search: duplicates are found
+    // in linear time whatever the size.
+    std::unordered_map<std::string, int> index;
   };
+
+  // Below this many entries a scan is cheaper than hashing.
+  static constexpr size_t k_index_from = 16;
+
+  // The line of an earlier entry with `key` in `frame`'s mapping, or 0.
+  static int earlier_key_line(Frame& frame, const std::string& key) {
+    auto& entries = frame.node.entries;
+    if (entries.size() < k_index_from) {
+      for (const auto& [k, v] : entries) {
+        if (k.scalar == key) return k.line;
+      }
+      return 0;
+    }
+    if (frame.index.empty()) {
+      for (const auto& [k, v] : entries) frame.index.emplace(k.scalar, k.line);
+    }
+    const auto it = frame.index.find(key);
+    return it == frame.index.end() ? 0 : it->second;
+  }
 
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
     throw InputError(SourceLocation{m_file, mark.line + 1, mark.column + 1}, message);
@@ -262,16 +288,20 @@ private:
         throw InputError(SourceLocation{m_file, node.line, node.column},
                          "YAML merge keys ('<<') are not allowed");
       }
-      for (const auto& [key, value] : top.node.entries) {
-        if (key.scalar == node.scalar) {
-          throw InputError(SourceLocation{m_file, node.line, node.column},
-                           fmt::format("duplicate key '{}' (first at line {})", node.scalar,
-                                       key.line));
-        }
+      if (const int first = earlier_key_line(top, node.scalar); first != 0) {
+        throw InputError(SourceLocation{m_file, node.line, node.column},
+                         fmt::format("duplicate key '{}' (first at line {})", node.scalar, first));
+      }
+      if (top.node.entries.size() >= k_max_mapping_keys) {
+        throw InputError(SourceLocation{m_file, node.line, node.column},
+                         fmt::format("more than {} keys in one mapping", k_max_mapping_keys));
       }
       top.key = std::move(node);
       top.have_key = true;
       return;
+    }
+    if (!top.index.empty()) {
+      top.index.emplace(top.key.scalar, top.key.line);
     }
     top.node.entries.emplace_back(std::move(top.key), std::move(node));
     top.have_key = false;

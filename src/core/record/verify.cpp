@@ -268,13 +268,33 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
   return r;
 }
 
-void check_policy_hashes(RecordReport& report, const std::set<std::string>& known_sha256,
+void check_policy_layers(RecordReport& report, const std::vector<KnownPolicyFile>& known,
                          const std::string& policies_dir) {
   for (const RecordLayerHash& layer : report.policy_layers) {
-    if (known_sha256.count(layer.sha256) == 0) {
+    const KnownPolicyFile* same_bytes = nullptr;
+    bool matched = false;
+    for (const KnownPolicyFile& file : known) {
+      if (file.sha256 != layer.sha256) continue;
+      same_bytes = &file;
+      if (file.id == layer.id && file.version == layer.version) {
+        matched = true;
+        break;
+      }
+    }
+    if (matched) continue;
+    if (same_bytes == nullptr) {
       report.failures.push_back(
           {"policy", fmt::format("policy {} {}: no *.yaml under {} has sha256 {}", layer.id,
                                  layer.version, policies_dir, layer.sha256)});
+    } else {
+      report.failures.push_back(
+          {"policy", fmt::format("policy {} {}: the file with sha256 {} ({}) is {}, not that "
+                                 "policy",
+                                 layer.id, layer.version, layer.sha256, same_bytes->path,
+                                 same_bytes->id.empty()
+                                     ? std::string("not a policy with an id and version")
+                                     : fmt::format("policy {} {}", same_bytes->id,
+                                                   same_bytes->version))});
     }
   }
 }

@@ -73,9 +73,19 @@ struct RecordReport {
 // for a bad record: every problem becomes a failure.
 RecordReport check_record(const RecordFile& file, const AllowedSigners& trust);
 
-// Adds a failure for every recorded policy layer whose sha256 is not in `known_sha256`
-// (the hashes of the policy files under `policies_dir`, named in the message).
-void check_policy_hashes(RecordReport& report, const std::set<std::string>& known_sha256,
+// A policy file the auditor holds: where it is, its sha256 and the id and version it declares
+// (empty when it is not a readable policy).
+struct KnownPolicyFile {
+  std::string path;
+  std::string sha256;
+  std::string id;
+  std::string version;
+};
+
+// Adds a failure for every recorded policy layer that no file of `known` (the policy files under
+// `policies_dir`, named in the message) matches in id, version and sha256 together: a record
+// names the policy it used, not just any file with those bytes.
+void check_policy_layers(RecordReport& report, const std::vector<KnownPolicyFile>& known,
                          const std::string& policies_dir);
 
 // Where the auditor expects each device's handed-over records to start (`--from DEVICE:SEQ`);

@@ -5,6 +5,8 @@
 #include "core/base/error.hpp"
 #include "core/base/text_util.hpp"
 
+#include "test_support.hpp"
+
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
@@ -16,20 +18,9 @@
 namespace fs = std::filesystem;
 using namespace divert;
 using namespace divert::cli;
+using divert::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "divert-unit-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 std::string write(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;

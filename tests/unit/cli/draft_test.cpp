@@ -20,20 +20,9 @@
 namespace fs = std::filesystem;
 using namespace divert;
 using namespace divert::cli;
+using divert::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "divert-drafts-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 constexpr long long k_now = 1790000000; // 2026-09-21
 

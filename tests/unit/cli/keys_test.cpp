@@ -6,6 +6,8 @@
 #include "core/base/error.hpp"
 #include "core/record/sshsig.hpp"
 
+#include "test_support.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -19,23 +21,12 @@
 namespace fs = std::filesystem;
 using namespace divert;
 using namespace divert::cli;
+using divert::testing::TempDir;
 
 namespace {
 
 const fs::path k_keys = fs::path(DIVERT_SOURCE_DIR) / "tests/data/keys";
 constexpr const char* k_fingerprint = "SHA256:Cv9j2ywIHLWZIXcZPp3iCf57zlPGhl39DTGCjpi72tw";
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "divert-keys-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 // A copy of a test key (or passphrase) file with `mode`: git checks them out 0644.
 std::string copy_with_mode(const fs::path& from, const fs::path& to, fs::perms mode) {

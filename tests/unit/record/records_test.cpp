@@ -504,16 +504,39 @@ TEST_SUITE("verify") {
     CHECK(hole[2].failures[0].message.find(broken_2.file.file_name) != std::string::npos);
   }
 
-  TEST_CASE("policy hashes") {
+  TEST_CASE("policy layers: id, version and sha256 together") {
     const Policy policy = load_text(k_policy);
     const SigningKey key = SigningKey::generate();
     RecordReport r = check_record(make_record(policy, key, 1, std::nullopt).file, trust_for(key));
-    std::set<std::string> known;
-    for (const PolicyLayer& layer : policy.layers) known.insert(layer.sha256);
-    check_policy_hashes(r, known, "p");
+    std::vector<KnownPolicyFile> known;
+    for (const PolicyLayer& layer : policy.layers) {
+      known.push_back({layer.file, layer.sha256, layer.id, layer.version});
+    }
+    check_policy_layers(r, known, "p");
     CHECK(r.ok());
-    known.erase(policy.layers.back().sha256);
-    check_policy_hashes(r, known, "p");
+
+    // The same bytes under another id or version: not the policy the record names.
+    std::vector<KnownPolicyFile> renamed = known;
+    renamed.back().id = "other";
+    check_policy_layers(r, renamed, "p");
+    REQUIRE(checks(r) == std::vector<std::string>{"policy"});
+    CHECK(r.failures[0].message == "policy sample 3: the file with sha256 " +
+                                       policy.layers.back().sha256 + " (" + policy.layers.back().file +
+                                       ") is policy other 3, not that policy");
+    r.failures.clear();
+    renamed.back() = known.back();
+    renamed.back().version = "4";
+    check_policy_layers(r, renamed, "p");
+    CHECK(checks(r) == std::vector<std::string>{"policy"});
+    r.failures.clear();
+    // Another file with the right id and version but other bytes does not help either.
+    renamed.push_back({"q.yaml", std::string(64, 'a'), "sample", "3"});
+    check_policy_layers(r, renamed, "p");
+    CHECK(checks(r) == std::vector<std::string>{"policy"});
+    r.failures.clear();
+
+    known.pop_back();
+    check_policy_layers(r, known, "p");
     REQUIRE(checks(r) == std::vector<std::string>{"policy"});
     CHECK(r.failures[0].message ==
           "policy sample 3: no *.yaml under p has sha256 " + policy.layers.back().sha256);
