@@ -71,6 +71,7 @@ void save_draft(const std::string& path, const Policy& policy, const std::string
   }
   const nlohmann::json draft = {{"schema", "divert.draft/1"},
                                 {"policy", policy_reference},
+                                {"policy_id", policy.id},
                                 {"started_at", started_at},
                                 {"saved_at", now},
                                 {"answers", values},
@@ -112,6 +113,7 @@ std::optional<Draft> load_draft(const std::string& path, long long now, bool& ex
   }
   Draft draft;
   draft.policy = j.value("policy", "");
+  draft.policy_id = j.value("policy_id", "");
   draft.saved_at = j.value("saved_at", 0LL);
   draft.started_at = j.value("started_at", draft.saved_at);
   draft.answers_json = j["answers"].dump();

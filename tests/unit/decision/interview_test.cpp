@@ -66,6 +66,16 @@ prior_diversions: 1
     CHECK(std::find(asked.begin(), asked.end(), "subsistence_only") == asked.end());
   }
 
+  TEST_CASE("the incident date is asked even where no rule reads it") {
+    // It decides the law by date, the intake deadline and the record (vocabulary: "always").
+    for (const char* id : {"ca-lead-pilot", "co-pueblo"}) {
+      CAPTURE(id);
+      const Policy p = load_shipped(id);
+      const auto asked = walk(p, "pathway: arrest_diversion\nprobable_cause: false\n");
+      CHECK(std::find(asked.begin(), asked.end(), "incident_date") != asked.end());
+    }
+  }
+
   TEST_CASE("a question behind an undecided ask-condition pulls in what decides it") {
     const Policy p = load_shipped("wa-king-county-2011");
     Answers answers = answers_from(p, "pathway: arrest_diversion\nincident_date: 2024-03-02\n");
