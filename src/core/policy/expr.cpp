@@ -45,7 +45,7 @@ using AstPtr = std::unique_ptr<Ast>;
 
 class Parser {
 public:
-  Parser(std::string_view text, const std::string& origin) : m_text(text), m_origin(origin) {
+  explicit Parser(std::string_view text) : m_text(text) {
     tokenize();
   }
 
@@ -367,7 +367,6 @@ private:
   }
 
   std::string_view m_text;
-  const std::string& m_origin;
   std::vector<Token> m_tokens;
   size_t m_pos = 0;
 };
@@ -533,7 +532,7 @@ private:
           fail(a.offset, fmt::format("derived value '{}' refers to itself", a.text));
         }
         ++m_derived_depth;
-        Parser parser(d.expression, d.id);
+        Parser parser(d.expression);
         AstPtr ast;
         try {
           ast = parser.parse();
@@ -756,9 +755,8 @@ Expr Expr::compile(std::string_view text, const Policy& policy, SourceLocation w
 Expr Expr::compile(std::string_view text, const Policy& policy,
                    const std::function<SourceLocation(int)>& locate) {
   Expr out;
-  const std::string origin = locate(0).file;
   try {
-    Parser parser(text, origin);
+    Parser parser(text);
     AstPtr ast = parser.parse();
     ExprCompiler compiler(policy, out);
     ExprCompiler::Typed root = compiler.compile(*ast, 0);

@@ -845,7 +845,9 @@ private:
 
     // Derived values are checked where they are defined, used or not. A value is compiled as
     // a comparison with itself, so that any type is accepted and errors keep their columns.
-    for (const auto& [index, locate] : m_pending_derived) {
+    for (const auto& pending : m_pending_derived) {
+      const size_t index = pending.first;
+      const auto& locate = pending.second;
       if (index >= policy.derived.size()) continue;
       const Derived& d = policy.derived[index];
       try {
