@@ -327,6 +327,12 @@ private:
         "format", "id", "title", "version", "status", "abstract", "extends", "effective",
         "review_by", "expires", "until", "summary", "sources", "agencies", "providers", "intake",
         "pathways", "record", "questions", "choice_values", "derived", "rules"};
+    // A file that is not a policy at all (a mistyped or hostile 'extends: /etc/shadow') is
+    // named, never quoted: its content may be a secret.
+    if (root.is_mapping() && root.find("format") == nullptr) {
+      error(doc, root, "not a divert policy: it has no 'format' key (its content is not shown)");
+      return;
+    }
     if (!check_keys(doc, root, "a policy", k_top_keys)) {
       return;
     }
