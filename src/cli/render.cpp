@@ -103,6 +103,22 @@ static std::string paint(bool color, const char* code, const std::string& text) 
   return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : text;
 }
 
+// What a reason or notice rests on, beside it: an officer must tell a published criterion from
+// the model's own choice.
+static std::string basis_line(const Rule& r) {
+  switch (r.basis) {
+  case Basis::assumed: return "Basis: the model's assumption, not a published criterion";
+  case Basis::reported:
+    return r.assumption.empty() ? "Basis: reported (a secondary source)"
+                                : "Basis: reported; in part the model's assumption: " + r.assumption;
+  case Basis::published:
+    return r.assumption.empty() ? "Basis: published"
+                                : "Basis: published; in part the model's assumption: " + r.assumption;
+  case Basis::unstated: return {};
+  }
+  return {};
+}
+
 void render_decision(std::ostream& out, const Policy& policy, const Decision& d, bool color,
                      bool for_officer) {
   // The officer reads the reasons, not the rule ids (those are for authors and scripts).
@@ -136,6 +152,14 @@ void render_decision(std::ostream& out, const Policy& policy, const Decision& d,
     for (const Rule* r : d.reasons) {
       out << wrap(rule_line(r), "  ");
       out << wrap("Source: " + r->citation, "    ");
+      if (const std::string basis = basis_line(*r); !basis.empty()) out << wrap(basis, "    ");
+    }
+  }
+  if (!d.assumed.empty()) {
+    out << "\nThis outcome rests on the model's assumptions, not published criteria:\n";
+    for (const Rule* r : d.assumed) {
+      const std::string& what = r->assumption.empty() ? r->explain : r->assumption;
+      out << wrap(for_officer ? "- " + what : fmt::format("- [{}] {}", r->id, what), "  ");
     }
   }
   if (!d.missing.empty()) {
@@ -152,6 +176,7 @@ void render_decision(std::ostream& out, const Policy& policy, const Decision& d,
     for (const Rule* r : d.notices) {
       out << wrap(rule_line(r), "  ");
       out << wrap("Source: " + r->citation, "    ");
+      if (const std::string basis = basis_line(*r); !basis.empty()) out << wrap(basis, "    ");
     }
   }
   if (d.referral) {

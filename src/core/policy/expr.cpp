@@ -45,7 +45,7 @@ using AstPtr = std::unique_ptr<Ast>;
 
 class Parser {
 public:
-  Parser(std::string_view text, const std::string& origin) : m_text(text), m_origin(origin) {
+  explicit Parser(std::string_view text) : m_text(text) {
     tokenize();
   }
 
@@ -367,7 +367,6 @@ private:
   }
 
   std::string_view m_text;
-  const std::string& m_origin;
   std::vector<Token> m_tokens;
   size_t m_pos = 0;
 };
@@ -533,7 +532,7 @@ private:
           fail(a.offset, fmt::format("derived value '{}' refers to itself", a.text));
         }
         ++m_derived_depth;
-        Parser parser(d.expression, d.id);
+        Parser parser(d.expression);
         AstPtr ast;
         try {
           ast = parser.parse();
@@ -594,6 +593,24 @@ private:
       }
       return emit(ExprNode::Op::is_drug, ValueType::boolean, a.offset, arg.node);
     }
+    if (f == "answered") {
+      if (a.args.size() != 1 || a.args[0]->kind != Ast::Kind::name ||
+          m_policy.question_index(a.args[0]->text) < 0) {
+        if (a.args.size() == 1 && a.args[0]->kind == Ast::Kind::name) {
+          (void)name(*a.args[0], depth + 1); // an unknown question: the usual message
+        }
+        fail(a.offset, "answered(QUESTION) takes one question id");
+      }
+      const int q = m_policy.question_index(a.args[0]->text);
+      if (m_policy.questions[static_cast<size_t>(q)].type == QuestionType::text) {
+        fail(a.args[0]->offset, fmt::format("'{}' is a record-only text question; rules cannot "
+                                            "read it", a.args[0]->text));
+      }
+      m_out.m_reads.push_back(q);
+      Typed t = emit(ExprNode::Op::answered, ValueType::boolean, a.offset);
+      m_out.m_nodes[static_cast<size_t>(t.node)].q = q;
+      return t;
+    }
     if (f == "years_between" || f == "months_between") {
       if (a.args.size() != 2) {
         fail(a.offset, fmt::format("{}(FROM, TO) takes two dates", f));
@@ -604,8 +621,8 @@ private:
                   ValueType::number, a.offset, from.node, to.node);
     }
     fail(a.offset, fmt::format("unknown function '{}'{}", f,
-                               did_you_mean(f, {"any", "count", "is_drug", "years_between",
-                                                "months_between"})));
+                               did_you_mean(f, {"answered", "any", "count", "is_drug",
+                                                "years_between", "months_between"})));
   }
 
   // A bare word or quoted string on the other side of a choice comparison is a value.
@@ -738,9 +755,8 @@ Expr Expr::compile(std::string_view text, const Policy& policy, SourceLocation w
 Expr Expr::compile(std::string_view text, const Policy& policy,
                    const std::function<SourceLocation(int)>& locate) {
   Expr out;
-  const std::string origin = locate(0).file;
   try {
-    Parser parser(text, origin);
+    Parser parser(text);
     AstPtr ast = parser.parse();
     ExprCompiler compiler(policy, out);
     ExprCompiler::Typed root = compiler.compile(*ast, 0);
@@ -785,6 +801,10 @@ Expr::Value Expr::eval(int index, const EvalInput& in, const ConvictionItem* ite
       return {false, 0};
     }
     return {true, in.slots[q].x};
+  }
+  case Op::answered: {
+    const auto q = static_cast<size_t>(n.q);
+    return {true, in.visible[q] == Tri::yes && in.slots[q].present ? 1.0 : 0.0};
   }
   case Op::field_category: return {true, static_cast<double>(item->category)};
   case Op::field_date: return {true, static_cast<double>(item->date)};

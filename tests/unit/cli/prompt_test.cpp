@@ -56,6 +56,7 @@ Run drive(const Policy& policy, const std::string& typed, Answers start, int wro
 const char* const k_eligible_typing =
     "1\n"           // pathway: arrest_diversion
     "2024-03-02\n"  // incident_date
+    "y\n"           // in_area
     "y\n"           // probable_cause
     "1\n"           // offense: drug_possession
     "2.5 g\n"       // drug_grams
@@ -97,7 +98,7 @@ TEST_SUITE("prompt") {
   TEST_CASE("invalid input is explained and asked again") {
     const Policy p = load_shipped("wa-king-county-2011");
     Run run = drive(p, "9\nwalking\n1\n2024-02-30\ntomorrow\n2024-03-02\nmaybe\n", Answers(p));
-    CHECK(run.interrupted); // input ran out after the probable-cause question
+    CHECK(run.interrupted); // input ran out after the in-area question
     CHECK(run.output.find("Not accepted: type a number from 1 to 2") != std::string::npos);
     CHECK(run.output.find("'walking' is not in the list") != std::string::npos);
     CHECK(run.output.find("calendar date") != std::string::npos);
@@ -118,7 +119,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("changing the pathway in review drops answers that no longer apply") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, "1\n2024-03-02\ny\n1\nr\n1\n2\n", Answers(p));
+    Run run = drive(p, "1\n2024-03-02\ny\ny\n1\nr\n1\n2\n", Answers(p));
     CHECK(run.interrupted);
     CHECK(run.output.find("No longer asked, so dropped: Is there probable cause") != std::string::npos);
     CHECK(run.output.find("probable_cause") == std::string::npos);
@@ -127,7 +128,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("? shows help and why the question is asked") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, "1\n2024-03-02\ny\n1\n?\n", Answers(p));
+    Run run = drive(p, "1\n2024-03-02\ny\ny\n1\n?\n", Answers(p));
     const size_t help = run.output.find("Why this is asked");
     REQUIRE(help != std::string::npos);
     CHECK(run.output.find("[over-quantity]") == std::string::npos); // no rule ids for officers
@@ -148,7 +149,7 @@ TEST_SUITE("prompt") {
   TEST_CASE("pre-filled answers are not asked again") {
     const Policy p = load_shipped("wa-king-county-2011");
     Answers start = answers_from(p, "pathway: arrest_diversion\nincident_date: 2024-03-02\n");
-    Run run = drive(p, "y\n", start);
+    Run run = drive(p, "y\n", start); // in_area
     CHECK(run.output.find("How did this referral come about?") == std::string::npos);
     CHECK(run.output.find("Is there probable cause") != std::string::npos);
   }
@@ -172,7 +173,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("an ineligible case can be signed without an action") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, "1\n2024-03-02\nn\n1\nsign\n", Answers(p));
+    Run run = drive(p, "1\n2024-03-02\ny\nn\n1\nsign\n", Answers(p));
     CHECK(run.status == 1);
     CHECK_FALSE(run.action);
     CHECK(run.output.find("The outcome is now known: INELIGIBLE.") != std::string::npos);
@@ -195,7 +196,7 @@ TEST_SUITE("prompt") {
     const Policy p = load_shipped("wa-king-county-2011");
     // "arrest" is the start of one label; Enter at the incident date means today; "possession"
     // does not start a label but "Possession of" does; "2.5 grams" names the unit.
-    Run run = drive(p, "arrest\n\ny\npossession of\n2.5 grams\nr\n", Answers(p));
+    Run run = drive(p, "arrest\n\ny\ny\npossession of\n2.5 grams\nr\n", Answers(p));
     CHECK(run.output.find("Enter for today, 2024-03-05") != std::string::npos);
     const auto slot = [&](const char* id) { return run.answers.slots[static_cast<size_t>(p.question_index(id))]; };
     CHECK(slot("pathway").present);
@@ -216,7 +217,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("a future incident date and an ambiguous prefix are refused with the reason") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, "1\n2024-03-06\n2024-03-02\ny\ndr\nArrest diversion\n", Answers(p));
+    Run run = drive(p, "1\n2024-03-06\n2024-03-02\ny\ny\ndr\nArrest diversion\n", Answers(p));
     CHECK(run.output.find("2024-03-06 is after today (2024-03-05)") != std::string::npos);
     CHECK(run.output.find("'dr' could be") != std::string::npos);
     CHECK(run.output.find("'Arrest diversion' is not in the list") != std::string::npos);
@@ -228,7 +229,7 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("a date of birth after the incident is refused in the officer's words") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, std::string("1\n2024-03-02\ny\n1\n2.5 g\nn\nn\nn\n2027-01-01\n"), Answers(p));
+    Run run = drive(p, std::string("1\n2024-03-02\ny\ny\n1\n2.5 g\nn\nn\nn\n2027-01-01\n"), Answers(p));
     CHECK(run.output.find("date of birth (2027-01-01) is after the incident date") != std::string::npos);
     CHECK(run.output.find("date_of_birth") == std::string::npos);
   }
