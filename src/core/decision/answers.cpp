@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 
 namespace divert {
@@ -37,7 +38,47 @@ void Answers::reset() {
   case_id.reset();
 }
 
+namespace {
+
+// Clinger's fast path for the numbers answers hold (`2.5`, `-12`, `180`): a mantissa below
+// 2^53 and a power of ten up to 10^22 are both exact doubles, so one division rounds correctly
+// and gives what from_chars gives. Anything else (exponents, long mantissas) takes from_chars.
+bool read_plain_decimal(std::string_view text, bool integer_only, double& value) {
+  constexpr std::uint64_t k_exact_mantissa_limit = std::uint64_t{1} << 53;
+  static constexpr double k_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  std::uint64_t mantissa = 0;
+  size_t whole_digits = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++whole_digits) {
+    mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (mantissa >= k_exact_mantissa_limit) return false;
+  }
+  if (whole_digits == 0) return false;
+  size_t fraction_digits = 0;
+  if (i < text.size() && text[i] == '.') {
+    if (integer_only) return false;
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++fraction_digits) {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
+      if (mantissa >= k_exact_mantissa_limit || fraction_digits >= 22) return false;
+    }
+    if (fraction_digits == 0) return false;
+  }
+  if (i != text.size()) return false;
+  const double magnitude = static_cast<double>(mantissa) / k_powers_of_ten[fraction_digits];
+  value = negative ? -magnitude : magnitude;
+  return true;
+}
+
+} // namespace
+
 NumberRead parse_decimal(std::string_view text, bool integer_only, double& value) {
+  if (read_plain_decimal(text, integer_only, value)) {
+    return NumberRead::ok;
+  }
   if (text.empty() || text.size() > 40) {
     return NumberRead::not_a_number;
   }

@@ -7,7 +7,13 @@
 
 #include <doctest/doctest.h>
 
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 using namespace divert;
 using divert::testing::load_shipped;
@@ -156,4 +162,38 @@ TEST_CASE("a line over 1 MiB is refused without being parsed") {
   CHECK(reader.read(std::string_view(line.data(), size), answers, case_id).find("longer than") !=
         std::string::npos);
   CHECK(case_id == "null");
+}
+
+TEST_CASE("a plain decimal reads to the same double as from_chars, on the fast path or off it") {
+  // Mantissas around 2^53 and up to 22 fraction digits are where the fast path hands over.
+  std::vector<std::string> texts = {"0",      "-0",   "2.5",    "0.1",      "3.0000000000000004",
+                                    "180",    "007",  "1.",     ".5",       "9007199254740991",
+                                    "9007199254740993", "0.30000000000000004", "1e3",
+                                    "123456789012345678901234567890", "0.0000000000000000000001",
+                                    "0.00000000000000000000001", "-12.75", "1e-400", "1e400"};
+  std::uint64_t state = 42;
+  for (int n = 0; n < 20000; ++n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto whole = (state >> 20) % 100000000000ULL;
+    const auto fraction = (state >> 7) % 10000000ULL;
+    texts.push_back(fmt::format("{}{}.{:0{}}", n % 2 ? "-" : "", whole % (n % 17 ? 1000 : 100000000000ULL),
+                                fraction, 1 + n % 9));
+  }
+  for (const std::string& text : texts) {
+    CAPTURE(text);
+    double expected = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), expected);
+    double got = -1;
+    const NumberRead read = parse_decimal(text, false, got);
+    if (ec == std::errc() && end == text.data() + text.size() && read == NumberRead::ok) {
+      CHECK(std::memcmp(&got, &expected, sizeof got) == 0);
+    }
+  }
+  double x = 0;
+  CHECK(parse_decimal("2.5", true, x) == NumberRead::not_a_number);
+  CHECK(parse_decimal("12", true, x) == NumberRead::ok);
+  CHECK(x == 12);
+  CHECK(parse_decimal("1e-400", false, x) == NumberRead::too_small);
+  CHECK(parse_decimal("1e400", false, x) == NumberRead::too_large);
+  CHECK(parse_decimal("0.0000000000000000000000000", false, x) == NumberRead::ok);
 }
