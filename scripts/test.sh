@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every test: a Debug build with warnings as errors, then the same tests under
-# AddressSanitizer and UndefinedBehaviorSanitizer. Installs dependencies first.
+# AddressSanitizer and UndefinedBehaviorSanitizer, then each libFuzzer harness for 20 seconds
+# (clang). Installs dependencies first.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -19,3 +20,10 @@ cmake --build build-asan -j "$jobs"
 echo "== tests: ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+if command -v clang++ > /dev/null 2>&1; then
+  echo "== fuzz: every harness for 20 s (tests/fuzz/README.md)"
+  sh scripts/fuzz.sh 20
+else
+  echo "== fuzz: skipped: clang++ is not installed"
+fi

@@ -41,6 +41,12 @@ int exit_for_outcome(Outcome outcome) {
   return exit_no;
 }
 
+int exit_for_screening(Outcome outcome, const std::optional<OfficerAction>& action) {
+  if (action && action->kind == ActionKind::decline) return exit_declined;
+  if (action && action->kind == ActionKind::exception_requested) return exit_exception;
+  return exit_for_outcome(outcome);
+}
+
 static void report(Io& io, bool json, const Diagnostic& d) {
   if (json) {
     nlohmann::json e = {{"message", d.message},

@@ -4,8 +4,10 @@
 #include "cli/io.hpp"
 
 #include "core/decision/evaluate.hpp"
+#include "core/record/record.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,8 @@ enum ExitCode : int {
   exit_no = 1, // ineligible; a lint finding; a failed test; a bad record; a changed case
   exit_needs_approval = 2,
   exit_incomplete = 3,
+  exit_declined = 4,  // screen: the officer declined the referral (a decline record published)
+  exit_exception = 5, // screen: the officer asked for an exception (an exception record published)
   exit_usage = 64,
   exit_data = 65,
   exit_no_input = 66,
@@ -32,6 +36,10 @@ enum ExitCode : int {
 
 // The exit status for a decision's outcome (decide, screen).
 int exit_for_outcome(Outcome outcome);
+
+// The exit status of a signed screening: the officer's decline or exception request, else the
+// outcome's.
+int exit_for_screening(Outcome outcome, const std::optional<OfficerAction>& action);
 
 // The command chosen on the command line, run after parsing so that every exception reaches
 // the one handler in run().

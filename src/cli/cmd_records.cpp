@@ -24,12 +24,15 @@ using nlohmann::json;
 
 struct RecordsOptions {
   std::string dir;
+  std::string id; // show: the record id (or REF-<id>.json)
   bool csv = false;
+  bool json = false;
 };
 
 // One record as program staff count it.
 struct Summary {
-  std::string record_id, created_at, officer, agency, policy, policy_version, pathway, outcome;
+  std::string record_id, created_at, case_number, incident_date, officer, agency, policy,
+      policy_version, pathway, outcome;
   std::vector<std::string> reasons;
   std::string action, action_reason, supersedes, device;
   long long seq = 0;
@@ -41,10 +44,19 @@ std::string text_at(const json& j, const json::json_pointer& pointer) {
   return v.is_string() ? v.get<std::string>() : std::string();
 }
 
+// One spelling per action wherever records are listed, counted or exported.
+std::string action_word(const std::string& recorded) {
+  if (recorded.empty()) return "no-action";
+  if (recorded == "exception_requested") return "exception";
+  return recorded;
+}
+
 Summary summarize(const json& j) {
   Summary s;
   s.record_id = text_at(j, json::json_pointer("/record_id"));
   s.created_at = text_at(j, json::json_pointer("/created_at"));
+  s.case_number = text_at(j, json::json_pointer("/answers/case_number/value"));
+  s.incident_date = text_at(j, json::json_pointer("/answers/incident_date/value"));
   s.officer = text_at(j, json::json_pointer("/officer/id"));
   s.agency = text_at(j, json::json_pointer("/agency/code"));
   s.policy = text_at(j, json::json_pointer("/policy/id"));
@@ -59,7 +71,7 @@ Summary summarize(const json& j) {
       }
     }
   }
-  s.action = text_at(j, json::json_pointer("/officer_action/action"));
+  s.action = action_word(text_at(j, json::json_pointer("/officer_action/action")));
   s.action_reason = text_at(j, json::json_pointer("/officer_action/reason"));
   s.supersedes = text_at(j, json::json_pointer("/supersedes"));
   s.device = text_at(j, json::json_pointer("/device/id"));
@@ -83,19 +95,26 @@ json nullable(const std::string& s) { return s.empty() ? json() : json(s); }
 
 json summary_json(const Summary& s) {
   return {{"record_id", s.record_id}, {"created_at", s.created_at},
+          {"case_number", nullable(s.case_number)}, {"incident_date", nullable(s.incident_date)},
           {"officer", s.officer},     {"agency", s.agency},
           {"policy", s.policy},       {"policy_version", s.policy_version},
           {"pathway", nullable(s.pathway)}, {"outcome", s.outcome},
-          {"reasons", s.reasons},     {"action", nullable(s.action)},
+          {"reasons", s.reasons},     {"action", s.action},
           {"action_reason", nullable(s.action_reason)}, {"supersedes", nullable(s.supersedes)},
           {"device", s.device},       {"seq", s.seq}};
 }
 
-int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
-  const std::string dir = opts.dir.empty() ? load_config(config_path()).records : opts.dir;
+struct LoadedRecord {
+  Summary summary;
+  std::string path;
+  std::string bytes;
+};
+
+// The records of `dir`, oldest first; a file that is not a record is skipped with a warning
+// (and sets `bad`).
+std::vector<LoadedRecord> load_records(const std::string& dir, Io& io, bool& bad) {
   const FoundRecords found = find_records({dir}, false);
-  std::vector<Summary> rows;
-  bool bad = false;
+  std::vector<LoadedRecord> rows;
   for (const RecordFile& file : found.records) {
     try {
       if (!file.unreadable.empty()) {
@@ -105,7 +124,7 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
       if (!j.is_object() || j.value("schema", "") != "divert.referral/1") {
         throw InputError(SourceLocation{file.path, 0, 0}, "not a divert.referral/1 record");
       }
-      rows.push_back(summarize(j));
+      rows.push_back({summarize(j), file.path, file.bytes});
     } catch (const InputError& e) {
       io.err << "divert: warning: skipped " << terminal_safe(file.path) << ": "
              << terminal_safe(e.diagnostics().empty() ? e.what() : e.diagnostics().front().message)
@@ -113,39 +132,80 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
       bad = true;
     }
   }
-  std::sort(rows.begin(), rows.end(), [](const Summary& a, const Summary& b) {
+  std::sort(rows.begin(), rows.end(), [](const LoadedRecord& x, const LoadedRecord& y) {
+    const Summary& a = x.summary;
+    const Summary& b = y.summary;
     return std::tie(a.created_at, a.device, a.seq, a.record_id) <
            std::tie(b.created_at, b.device, b.seq, b.record_id);
   });
+  return rows;
+}
 
+std::string records_dir(const RecordsOptions& opts) {
+  return opts.dir.empty() ? load_config(config_path()).records : opts.dir;
+}
+
+void write_csv(Io& io, const std::vector<LoadedRecord>& rows) {
+  io.out << "record_id,created_at,case_number,incident_date,officer,agency,policy,policy_version,"
+            "pathway,outcome,reasons,action,action_reason,supersedes,device,seq\n";
+  for (const LoadedRecord& row : rows) {
+    const Summary& s = row.summary;
+    io.out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                          csv_field(s.record_id), csv_field(s.created_at),
+                          csv_field(s.case_number), csv_field(s.incident_date),
+                          csv_field(s.officer), csv_field(s.agency), csv_field(s.policy),
+                          csv_field(s.policy_version), csv_field(s.pathway), csv_field(s.outcome),
+                          csv_field(join(s.reasons, ";")), csv_field(s.action),
+                          csv_field(s.action_reason), csv_field(s.supersedes),
+                          csv_field(s.device), s.seq);
+  }
+}
+
+int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
+  const std::string dir = records_dir(opts);
+  bool bad = false;
+  const std::vector<LoadedRecord> rows = load_records(dir, io, bad);
   if (opts.csv) {
-    io.out << "record_id,created_at,officer,agency,policy,policy_version,pathway,outcome,reasons,"
-              "action,action_reason,supersedes,device,seq\n";
-    for (const Summary& s : rows) {
-      io.out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(s.record_id),
-                            csv_field(s.created_at), csv_field(s.officer), csv_field(s.agency),
-                            csv_field(s.policy), csv_field(s.policy_version), csv_field(s.pathway),
-                            csv_field(s.outcome), csv_field(join(s.reasons, ";")),
-                            csv_field(s.action), csv_field(s.action_reason),
-                            csv_field(s.supersedes), csv_field(s.device), s.seq);
-    }
+    write_csv(io, rows);
   } else if (mode == "export") {
-    for (const Summary& s : rows) {
-      io.out << summary_json(s).dump() << '\n';
+    for (const LoadedRecord& row : rows) {
+      io.out << summary_json(row.summary).dump() << '\n';
     }
+  } else if (opts.json) {
+    json list = json::array();
+    for (const LoadedRecord& row : rows) list.push_back(summary_json(row.summary));
+    io.out << json{{"records", list}}.dump() << '\n';
   } else {
     std::map<std::string, int> outcomes;
     std::map<std::string, int> actions;
-    for (const Summary& s : rows) {
+    // A table under a header, each column as wide as its widest cell.
+    std::vector<std::vector<std::string>> table = {
+        {"CREATED", "RECORD ID", "CASE", "INCIDENT", "OFFICER", "POLICY", "PATHWAY", "OUTCOME",
+         "ACTION", "REASONS"}};
+    for (const LoadedRecord& row : rows) {
+      const Summary& s = row.summary;
+      const auto or_dash = [](const std::string& v) { return v.empty() ? std::string("-") : v; };
       // Every field comes from a file: escaped, never sent raw to a terminal.
-      io.out << terminal_safe(fmt::format(
-                    "{}  {}  {}  {} {}  {}  {}  {}{}", s.created_at, s.record_id, s.officer,
-                    s.policy, s.policy_version, s.pathway.empty() ? "-" : s.pathway, s.outcome,
-                    s.action.empty() ? "no-action" : s.action,
-                    s.reasons.empty() ? "" : "  [" + join(s.reasons, ", ") + "]"))
-             << '\n';
+      std::vector<std::string> cells = {s.created_at, s.record_id, or_dash(s.case_number),
+                                        or_dash(s.incident_date), s.officer,
+                                        s.policy + " " + s.policy_version, or_dash(s.pathway),
+                                        s.outcome, s.action, join(s.reasons, ",")};
+      for (std::string& cell : cells) cell = terminal_safe(cell);
+      table.push_back(std::move(cells));
       ++outcomes[s.outcome];
-      ++actions[s.action.empty() ? "no action" : s.action];
+      ++actions[s.action];
+    }
+    std::vector<size_t> widths(table.front().size(), 0);
+    for (const auto& cells : table) {
+      for (size_t c = 0; c < cells.size(); ++c) widths[c] = std::max(widths[c], cells[c].size());
+    }
+    for (const auto& cells : table) {
+      std::string text;
+      for (size_t c = 0; c < cells.size(); ++c) {
+        text += c + 1 == cells.size() ? cells[c] : fmt::format("{:<{}}  ", cells[c], widths[c]);
+      }
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      io.out << text << '\n';
     }
     std::vector<std::string> counts;
     for (const auto& [name, n] : outcomes) counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));
@@ -156,24 +216,85 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
   return bad ? exit_data : exit_ok;
 }
 
+// `records show ID`: one record, by its id (or its REF-<id>.json name).
+int run_show(const RecordsOptions& opts, Io& io) {
+  std::string id = opts.id;
+  if (id.starts_with("REF-")) id = id.substr(4);
+  if (id.ends_with(".json")) id = id.substr(0, id.size() - 5);
+  const std::string dir = records_dir(opts);
+  bool bad = false;
+  for (const LoadedRecord& row : load_records(dir, io, bad)) {
+    if (row.summary.record_id != id) continue;
+    if (opts.json) {
+      io.out << row.bytes << '\n';
+      return exit_ok;
+    }
+    const Summary& s = row.summary;
+    const json j = parse_json_strict(row.bytes, row.path);
+    const auto field = [&](const char* name, const std::string& value) {
+      io.out << fmt::format("{:<15}{}\n", name, value.empty() ? "-" : terminal_safe(value));
+    };
+    field("Record id:", s.record_id);
+    field("File:", row.path);
+    field("Created:", s.created_at);
+    field("Officer:", text_at(j, json::json_pointer("/officer/principal")));
+    field("Device:", fmt::format("{} #{}", s.device, s.seq));
+    field("Policy:", s.policy + " " + s.policy_version);
+    field("Case number:", s.case_number);
+    field("Incident date:", s.incident_date);
+    field("Pathway:", s.pathway);
+    field("Outcome:", s.outcome);
+    field("Reasons:", join(s.reasons, ", "));
+    field("Action:", s.action_reason.empty() ? s.action : s.action + ": " + s.action_reason);
+    field("Intake by:", text_at(j, json::json_pointer("/referral/intake_deadline")));
+    field("Supersedes:", s.supersedes);
+    const json::json_pointer answers("/answers");
+    if (j.contains(answers) && j.at(answers).is_object()) {
+      io.out << "Answers:\n";
+      for (const auto& [question, answer] : j.at(answers).items()) {
+        const json value = answer.is_object() && answer.contains("value") ? answer["value"] : answer;
+        io.out << terminal_safe(fmt::format("  {}: {}", question,
+                                            value.is_string() ? value.get<std::string>() : value.dump()))
+               << '\n';
+      }
+    }
+    return exit_ok;
+  }
+  throw MissingInputError(fmt::format("no record {} in {} (divert records list shows them)", opts.id, dir));
+}
+
 } // namespace
 
 void register_records(CLI::App& app, CommandState& state) {
   CLI::App* cmd = app.add_subcommand(
-      "records", "What this laptop has recorded: id, time, officer, policy and version, pathway, "
-                 "outcome,\nreason ids and the officer's action, for counting and hand-over.");
+      "records", "What this laptop has recorded: id, time, case number, incident date, officer,\n"
+                 "policy and version, pathway, outcome, reason ids and the officer's action\n"
+                 "(refer, decline, exception, no-action), for counting and hand-over.");
   cmd->require_subcommand(1);
-  for (const char* mode : {"list", "export"}) {
+  for (const char* mode : {"list", "show", "export"}) {
     auto opts = std::make_shared<RecordsOptions>();
-    CLI::App* sub = cmd->add_subcommand(
-        mode, std::string(mode) == "list"
-                  ? "One line per record, oldest first, and counts on stderr (--csv: CSV)"
-                  : "One JSON object per record (JSON Lines), oldest first (--csv: CSV)");
-    sub->add_option("dir", opts->dir, "Records directory (default: the configured one)");
-    sub->add_flag("--csv", opts->csv, "CSV with a header line");
     const std::string name = mode;
+    CLI::App* sub = cmd->add_subcommand(
+        mode, name == "list"   ? "One line per record under a header, oldest first, and counts on "
+                                 "stderr (--json: one JSON document; --csv: CSV)"
+              : name == "show" ? "One record: its fields and answers (--json: the record itself)"
+                               : "One JSON object per record (JSON Lines), oldest first (--csv: CSV)");
+    if (name == "show") {
+      sub->add_option("id", opts->id, "The record id (or REF-<id>.json)")->required();
+      sub->add_option("--records", opts->dir, "Records directory (default: the configured one)");
+    } else {
+      sub->add_option("dir", opts->dir, "Records directory (default: the configured one)");
+    }
+    if (name != "show") sub->add_flag("--csv", opts->csv, "CSV with a header line");
+    if (name != "export") {
+      auto* json_flag = sub->add_flag("--json", opts->json, "JSON output");
+      if (name == "list") json_flag->excludes(sub->get_option("--csv"));
+    }
     sub->callback([opts, name, &state] {
-      state.action = [opts, name](Io& io) { return run_records(name, *opts, io); };
+      state.json = opts->json;
+      state.action = [opts, name](Io& io) {
+        return name == "show" ? run_show(*opts, io) : run_records(name, *opts, io);
+      };
     });
   }
 }

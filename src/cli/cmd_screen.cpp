@@ -55,11 +55,11 @@ int run_screen(const ScreenOptions& given, Io& io) {
     }
   }
   const bool interactive = is_interactive_screen(opts, io);
-  if (opts.discard || opts.resume) {
+  if (opts.discard || opts.resume || interactive) {
     if (!prepare_interactive_screen(opts, io)) {
       return exit_ok;
     }
-    if (!interactive) {
+    if (opts.resume && !interactive) {
       throw UsageError("--resume continues a screening on a terminal; there is none here "
                        "(or --no-input/--json was given)");
     }
@@ -85,7 +85,7 @@ int run_screen(const ScreenOptions& given, Io& io) {
   const PublishedRecord record =
       sign_and_publish(session, answers, decision, action, opts.supersedes, key);
   report_screening(io, session, decision, action, record, opts.json);
-  return exit_for_outcome(decision.outcome);
+  return exit_for_screening(decision.outcome, action);
 }
 
 } // namespace
@@ -100,7 +100,8 @@ void register_screen(CLI::App& app, CommandState& state) {
       "q quit), then shows the decision; type sign (or decline / exception) to sign.\n"
       "Without a terminal, or with --no-input or --json, the answers come from --answers and\n"
       "--set only. Exit status: 0 eligible, 1 ineligible, 2 needs approval, 3 incomplete\n"
-      "(nothing written), 130 interrupted (nothing written; --resume continues).");
+      "(nothing written), 4 declined, 5 exception requested, 130 quit or interrupted\n"
+      "(nothing written; --resume continues).");
   cmd->add_option("--policy,-p", opts->policy, "Policy id or path (default: the configured policy)");
   cmd->add_option("--answers,-a", opts->answers, "Answers file (YAML or JSON), or - for stdin");
   cmd->add_option("--set", opts->sets, "Answer one question: ID=VALUE (repeatable; overrides --answers)");

@@ -14,6 +14,7 @@ namespace divert::cli {
 // own) and expires 24 hours after the screening began, however often it was saved since.
 struct Draft {
   std::string policy; // the policy reference the screening used
+  std::string policy_id; // the id of the policy it was under ("" in older drafts)
   long long started_at = 0; // when the screening's first draft was saved
   long long saved_at = 0;
   std::string answers_json; // {"id": value, ...}

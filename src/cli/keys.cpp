@@ -26,45 +26,15 @@ KeyFiles key_files(const std::string& dir, const std::string& officer, const std
   return {dir, stem + ".key.pem", stem + ".pub.pem", stem + ".pub"};
 }
 
-static std::string base64(std::string_view bytes) {
-  static constexpr char k_chars[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
-                       static_cast<unsigned char>(bytes[i + 1]) << 8 |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    out += k_chars[v >> 18 & 63];
-    out += k_chars[v >> 12 & 63];
-    out += k_chars[v >> 6 & 63];
-    out += k_chars[v & 63];
-  }
-  if (i < bytes.size()) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += k_chars[v >> 18 & 63];
-    out += k_chars[v >> 12 & 63];
-    out += i + 1 < bytes.size() ? k_chars[v >> 6 & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 SigningKey new_signing_key(const std::string& label) {
   if (!deterministic_mode()) {
     return SigningKey::generate();
   }
-  // PKCS#8 OneAsymmetricKey for Ed25519 (RFC 8410): a fixed 16-byte prefix, then the seed.
-  static constexpr unsigned char k_prefix[] = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06,
-                                               0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
-  std::string der(reinterpret_cast<const char*>(k_prefix), sizeof k_prefix);
   std::string seed = random_bytes(32, "key|" + label);
-  der += seed;
-  const std::string pem =
-      "-----BEGIN PRIVATE KEY-----\n" + base64(der) + "\n-----END PRIVATE KEY-----\n";
+  SigningKey key =
+      SigningKey::from_seed(std::span(reinterpret_cast<const unsigned char*>(seed.data()), 32));
   std::fill(seed.begin(), seed.end(), '\0');
-  return SigningKey::from_pem(pem);
+  return key;
 }
 
 void write_key_files(const KeyFiles& files, const SigningKey& key, const Passphrase& passphrase,

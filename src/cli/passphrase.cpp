@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/passphrase.hpp"
 
+#include "cli/files.hpp"
 #include "cli/private_files.hpp"
 
 #include "core/base/error.hpp"
@@ -78,12 +79,7 @@ Passphrase read_passphrase_file(const std::string& path, std::ostream& warnings)
 }
 
 bool terminal_available() {
-  const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
-    return false;
-  }
-  ::close(fd);
-  return true;
+  return static_cast<bool>(Fd(::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)));
 }
 
 namespace {
@@ -130,10 +126,11 @@ private:
 } // namespace
 
 Passphrase prompt_passphrase(const std::string& prompt) {
-  const int fd = ::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
+  const Fd tty(::open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!tty) {
     throw KeyError("no terminal to ask for the passphrase on; give --passphrase-file FILE");
   }
+  const int fd = tty.get();
   std::string line;
   bool eof = false;
   g_interrupted = 0;
@@ -153,7 +150,6 @@ Passphrase prompt_passphrase(const std::string& prompt) {
       if (line.size() <= 4096) line += c;
     }
   }
-  ::close(fd);
   if (g_interrupted != 0 || eof) {
     wipe(line);
     throw Interrupted(g_interrupted != 0 ? "interrupted; nothing was written"

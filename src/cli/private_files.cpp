@@ -28,38 +28,32 @@ static const char* kind_of(mode_t mode) {
 
 RegularFile::RegularFile(const std::string& path, std::string_view what, bool descriptor_pipe_ok)
     : m_path(path), m_what(what) {
-  m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (m_fd < 0) {
+  m_fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!m_fd) {
     throw MissingInputError(fmt::format("{}: cannot read {}: {}", path, what, std::strerror(errno)));
   }
-  if (::fstat(m_fd, &m_status) != 0) {
+  if (::fstat(m_fd.get(), &m_status) != 0) {
     const int err = errno;
-    ::close(m_fd);
     throw MissingInputError(fmt::format("{}: cannot read {}: {}", path, what, std::strerror(err)));
   }
   const bool pipe = S_ISFIFO(m_status.st_mode) || S_ISSOCK(m_status.st_mode);
   if (!S_ISREG(m_status.st_mode) && !(pipe && descriptor_pipe_ok && names_descriptor(path))) {
-    ::close(m_fd);
     throw MissingInputError(
         fmt::format("{}: {} is {}; divert reads it only from a regular file", path, what,
                     kind_of(m_status.st_mode)));
   }
   // Reads from a descriptor's pipe wait for the writer like any blocking read.
-  const int flags = ::fcntl(m_fd, F_GETFL);
+  const int flags = ::fcntl(m_fd.get(), F_GETFL);
   if (flags >= 0) {
-    ::fcntl(m_fd, F_SETFL, flags & ~O_NONBLOCK);
+    ::fcntl(m_fd.get(), F_SETFL, flags & ~O_NONBLOCK);
   }
-}
-
-RegularFile::~RegularFile() {
-  if (m_fd >= 0) ::close(m_fd);
 }
 
 std::string RegularFile::read_all(std::size_t max_bytes) const {
   std::string content;
   char buffer[4096];
   for (;;) {
-    const ssize_t n = ::read(m_fd, buffer, sizeof buffer);
+    const ssize_t n = ::read(m_fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       throw MissingInputError(fmt::format("{}: cannot read {}: {}", m_path, m_what, std::strerror(errno)));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "cli/files.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -22,9 +24,8 @@ public:
   RegularFile(const std::string& path, std::string_view what, bool descriptor_pipe_ok);
   RegularFile(const RegularFile&) = delete;
   RegularFile& operator=(const RegularFile&) = delete;
-  ~RegularFile();
 
-  int fd() const { return m_fd; }
+  int fd() const { return m_fd.get(); }
   const struct stat& status() const { return m_status; }
   // The whole content; MissingInputError when it is larger than `max_bytes` or unreadable.
   std::string read_all(std::size_t max_bytes) const;
@@ -32,7 +33,7 @@ public:
 private:
   std::string m_path;
   std::string m_what;
-  int m_fd = -1;
+  Fd m_fd;
   struct stat m_status {};
 };
 

@@ -34,11 +34,14 @@ extern "C" void on_interrupt(int) {
   // Nothing is half-published while the officer is being asked (drafts and records are
   // written atomically, and publishing holds signals back), so leaving at once is safe.
   static const char k_message[] =
-      "\ndivert: interrupted; nothing was published (divert screen --resume continues)\n";
+      "\ndivert: interrupted; nothing was published.\nTo continue: divert screen --resume\n";
   const ssize_t ignored = write(STDERR_FILENO, k_message, sizeof k_message - 1);
   (void)ignored;
   _exit(130);
 }
+
+// The officer chose to quit: not an error, but nothing was published (exit 130).
+struct Quit {};
 
 std::string trim(std::string s) {
   const size_t begin = s.find_first_not_of(" \t\r");
@@ -50,6 +53,58 @@ std::string trim(std::string s) {
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+std::string shown(const ChoiceValue& v) { return v.label.empty() ? v.code : v.label; }
+
+// What the officer typed for a list: its number, its label or code, or the start of one label
+// (any case) that no other label starts with. Returns "" and sets `index`, or the problem.
+std::string pick_value(const std::vector<ChoiceValue>& values, const std::string& typed, int& index) {
+  index = -1;
+  if (all_digits(typed)) {
+    const size_t n = typed.size() < 4 ? static_cast<size_t>(std::stoi(typed)) : 0;
+    if (n < 1 || n > values.size()) return fmt::format("type a number from 1 to {}", values.size());
+    index = static_cast<int>(n - 1);
+    return {};
+  }
+  const std::string word = lower(typed);
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (lower(shown(values[i])) == word || lower(values[i].code) == word) {
+      index = static_cast<int>(i);
+      return {};
+    }
+    if (lower(shown(values[i])).starts_with(word)) starts.push_back(i);
+  }
+  if (starts.size() == 1) {
+    index = static_cast<int>(starts.front());
+    return {};
+  }
+  if (starts.size() > 1) {
+    std::vector<std::string> labels;
+    for (size_t i : starts) labels.push_back(fmt::format("{} {}", i + 1, shown(values[i])));
+    return fmt::format("'{}' could be {}; type its number", typed, join(labels, ", "));
+  }
+  std::vector<std::string> labels;
+  for (const ChoiceValue& v : values) labels.push_back(lower(shown(v)));
+  std::string suggestion = did_you_mean(word, labels);
+  return fmt::format("'{}' is not in the list{}; type a number from 1 to {}", typed, suggestion,
+                     values.size());
+}
+
+// "2.5", "2.5g", "2.5 g", "2.5 grams": the number, when what follows it names the unit.
+std::optional<std::string> strip_unit(const std::string& typed, const std::string& unit) {
+  size_t end = typed.size();
+  while (end > 0 && std::isalpha(static_cast<unsigned char>(typed[end - 1]))) --end;
+  if (end == typed.size()) return typed;
+  const std::string word = lower(typed.substr(end));
+  const std::string u = lower(unit);
+  if (u.empty() || !(word.starts_with(u) || u.starts_with(word))) return std::nullopt;
+  return trim(typed.substr(0, end));
 }
 
 class Walkthrough {
@@ -78,7 +133,7 @@ public:
       }
       if (next < 0) {
         if (decision_screen(decision)) {
-          return exit_for_outcome(decision.outcome);
+          return exit_for_screening(decision.outcome, m_action);
         }
         continue;
       }
@@ -87,8 +142,15 @@ public:
   }
 
 private:
-  void say(const std::string& text) { m_io.out << text; }
-  void line(const std::string& text = {}) { m_io.out << text << '\n'; }
+  // Every line fits the screen: wrapped, continuation lines under its leading spaces.
+  void line(const std::string& text = {}) {
+    const size_t indent = std::min(text.find_first_not_of(' '), text.size());
+    if (indent == text.size()) {
+      m_io.out << '\n';
+      return;
+    }
+    m_io.out << wrap(std::string_view(text).substr(indent), std::string(indent, ' '));
+  }
 
   std::string bold(const std::string& text) const {
     return m_options.color ? "\x1b[1m" + text + "\x1b[0m" : text;
@@ -117,10 +179,12 @@ private:
   }
 
   bool confirm_quit() {
-    const std::string answer = lower(read_line("Quit without a record? Your answers are kept as a draft "
-                                               "(divert screen --resume). y/n > "));
+    const std::string answer = lower(read_line(prompt("Quit without a record? Your answers are kept as a draft "
+                                                      "(divert screen --resume). y/n >")));
     if (answer == "y" || answer == "yes") {
-      throw Interrupted("quit; nothing was published (divert screen --resume continues)");
+      m_io.out << wrap("Quit: nothing was published; the draft is kept, and divert screen "
+                       "--resume continues it.", "");
+      throw Quit{};
     }
     return false;
   }
@@ -158,10 +222,11 @@ private:
       if (it == m_history.end()) continue; // given in a file: held, listed as unused
       m_history.erase(it);
       m_answers.clear(static_cast<size_t>(q));
-      dropped.push_back(m_policy.questions[static_cast<size_t>(q)].id);
+      const Question& question = m_policy.questions[static_cast<size_t>(q)];
+      dropped.push_back(question.label.empty() ? question.id : question.label);
     }
     if (!dropped.empty()) {
-      m_io.out << wrap("No longer asked, so dropped: " + join(dropped, ", "), "  ");
+      m_io.out << wrap("No longer asked, so dropped: " + join(dropped, "; "), "  ");
       save();
     }
   }
@@ -172,24 +237,47 @@ private:
 
   void show_choices(const Question& q) {
     const std::vector<ChoiceValue>& values = q.type == QuestionType::choice ? q.values : q.categories;
-    // One column while the list fits a 24-line screen; two beyond that, where a label too
-    // long for its column is shown by its (short) value code instead.
+    const size_t width = screen_columns() - 1;
+    // One column while the list fits a small screen; two beyond that, where a label too long
+    // for its column is cut.
     const bool two_columns = values.size() > 14;
+    const size_t column = width / 2;
     for (size_t i = 0; i < values.size(); ++i) {
-      std::string label = values[i].label.empty() ? values[i].code : values[i].label;
+      const std::string label = values[i].label.empty() ? values[i].code : values[i].label;
       std::string item = fmt::format("{:>3} {}", i + 1, label);
       if (two_columns) {
-        if (item.size() > 39) item = fmt::format("{:>3} {}", i + 1, values[i].code);
+        item = fmt::format("{:>2} {}", i + 1, label);
+        if (item.size() > column - 1) item = item.substr(0, column - 2) + "~";
         if (i % 2 == 0) {
-          m_io.out << fmt::format("{:<40}", item);
+          m_io.out << fmt::format("{:<{}}", item, column);
           if (i + 1 == values.size()) line();
         } else {
           line(item);
         }
       } else {
-        m_io.out << wrap(item, "", 79);
+        m_io.out << wrap_hanging(label, fmt::format("{:>3} ", i + 1), "    ");
       }
     }
+  }
+
+  // The question as asked: its number, label, choices and the current answer. Shown again
+  // after help and after a refused answer, so that it never scrolls out of sight.
+  void show_question(size_t qi) {
+    const Question& q = m_policy.questions[qi];
+    line(fmt::format("Question {} of at most {}{}", m_number, m_at_most, m_options.demo ? "  [DEMO]" : ""));
+    m_io.out << wrap(bold(q.label.empty() ? q.id : q.label), "");
+    if (q.type == QuestionType::choice || q.type == QuestionType::convictions) show_choices(q);
+    const Slot& current = m_answers.slots[qi];
+    if (current.present) {
+      m_io.out << wrap("Now: " + describe_answer(q, current) + " (Enter keeps it)", "  ");
+    }
+  }
+
+  // A prompt wrapped to the screen; the cursor stays after its last line.
+  std::string prompt(const std::string& text) {
+    std::string wrapped = wrap(text, "");
+    if (!wrapped.empty()) wrapped.pop_back();
+    return wrapped + " ";
   }
 
   std::string hint(const Question& q) const {
@@ -219,7 +307,7 @@ private:
     for (size_t r = 0; r < m_policy.rules.size(); ++r) {
       const auto& reads = m_policy.rules[r].reads;
       if (std::find(reads.begin(), reads.end(), static_cast<int>(qi)) != reads.end()) {
-        why.push_back(fmt::format("- [{}] {}", m_policy.rules[r].id, m_policy.rules[r].explain));
+        why.push_back("- " + m_policy.rules[r].explain);
       }
     }
     (void)plan;
@@ -229,29 +317,29 @@ private:
       line("  Why this is asked (the rules that need it):");
       for (const std::string& w : why) m_io.out << wrap(w, "  ");
     }
-    line("  Answers: " + hint(q) + ". Commands: b back, r review and change, q quit.");
+    m_io.out << wrap("Answers: " + hint(q) + ". Commands: b back, r review and change, q quit.", "  ");
+    line();
   }
 
   void ask(size_t qi, const InterviewPlan& plan, const Decision& decision) {
     (void)decision;
     const Question& q = m_policy.questions[qi];
-    const size_t number = m_history.size() + 1;
-    const size_t at_most = std::max(number, m_history.size() + static_cast<size_t>(std::max(plan.remaining, 1)));
+    m_number = m_history.size() + 1;
+    m_at_most = std::max(m_number, m_history.size() + static_cast<size_t>(std::max(plan.remaining, 1)));
     line();
-    line(fmt::format("Question {} of at most {}{}", number, at_most, m_options.demo ? "  [DEMO]" : ""));
-    m_io.out << wrap(bold(q.label.empty() ? q.id : q.label), "");
-    if (q.type == QuestionType::choice) show_choices(q);
-    const Slot& current = m_answers.slots[qi];
-    if (current.present) {
-      m_io.out << wrap("Now: " + describe_answer(q, current) + " (Enter keeps it)", "  ");
-    }
+    show_question(qi);
     if (q.type == QuestionType::convictions) {
       ask_convictions(qi, plan);
       return;
     }
+    const Slot& current = m_answers.slots[qi];
+    // Enter at the incident date means today, and the prompt says which day that is.
+    const bool today_by_default = !current.present && static_cast<int>(qi) == m_policy.incident_date_question;
+    const std::string hint_text =
+        today_by_default ? fmt::format("YYYY-MM-DD, or Enter for today, {}", format_date(m_options.today)) : hint(q);
     for (;;) {
-      const std::string typed = read_line(fmt::format("({}) > ", hint(q)));
-      if (typed == "?") { help(qi, plan); continue; }
+      const std::string typed = read_line(prompt(fmt::format("({}) >", hint_text)));
+      if (typed == "?") { help(qi, plan); show_question(qi); continue; }
       if (typed == "q") { confirm_quit(); continue; }
       if (typed == "b") { back(qi); return; }
       if (typed == "r") { review(); return; }
@@ -260,12 +348,19 @@ private:
         m_skipped.insert(static_cast<int>(qi));
         return;
       }
-      if (typed.empty()) { line("  Please answer, or type ? for help."); continue; }
-      const std::string problem = accept_typed_answer(m_policy, qi, typed, m_options.today, m_answers);
+      std::string problem;
+      if (typed.empty() && !today_by_default) {
+        problem = "please answer, or type ? for help";
+      } else {
+        problem = accept_typed_answer(m_policy, qi, typed.empty() ? "today" : typed, m_options.today, m_answers);
+      }
       if (!problem.empty()) {
+        line();
         m_io.out << wrap("Not accepted: " + problem + ". Try again.", "  ");
+        show_question(qi);
         continue;
       }
+      if (typed.empty()) m_io.out << wrap("Today: " + format_date(m_options.today), "  ");
       record_typed(qi);
       return;
     }
@@ -273,12 +368,12 @@ private:
 
   void ask_convictions(size_t qi, const InterviewPlan& plan) {
     const Question& q = m_policy.questions[qi];
-    show_choices(q);
     const bool had = m_answers.slots[qi].present;
     std::vector<ConvictionItem> items;
     for (;;) {
-      const std::string typed = read_line(fmt::format("Conviction {}: category number (Enter when done) > ", items.size() + 1));
-      if (typed == "?") { help(qi, plan); continue; }
+      const std::string typed = read_line(prompt(fmt::format(
+          "Conviction {}: number or name (Enter when done) >", items.size() + 1)));
+      if (typed == "?") { help(qi, plan); show_question(qi); continue; }
       if (typed == "q") { confirm_quit(); continue; }
       if (typed == "b") { back(qi); return; }
       if (typed == "r") { review(); return; }
@@ -287,18 +382,14 @@ private:
         break;
       }
       int category = -1;
-      if (std::all_of(typed.begin(), typed.end(), ::isdigit) && typed.size() < 4) {
-        const int n = std::stoi(typed);
-        if (n >= 1 && static_cast<size_t>(n) <= q.categories.size()) category = n - 1;
-      } else {
-        category = q.category_index(typed);
-      }
-      if (category < 0) {
-        line(fmt::format("  Not accepted: type a number from 1 to {}. Try again.", q.categories.size()));
+      if (const std::string problem = pick_value(q.categories, typed, category); !problem.empty()) {
+        line();
+        m_io.out << wrap("Not accepted: " + problem + ". Try again.", "  ");
+        show_question(qi);
         continue;
       }
       for (;;) {
-        const std::string date_text = read_line("  Conviction date (YYYY-MM-DD) > ");
+        const std::string date_text = read_line(prompt("  Conviction date (YYYY-MM-DD) >"));
         if (date_text == "q") { confirm_quit(); continue; }
         std::optional<Days> date = parse_date(date_text);
         if (lower(date_text) == "today") date = m_options.today;
@@ -314,7 +405,8 @@ private:
     m_answers.slots[qi].items = items;
     m_answers.slots[qi].present = true;
     if (const std::string problem = past_date_problem(m_policy, m_answers); !problem.empty()) {
-      m_io.out << wrap("Not accepted: " + problem + ". Please enter the convictions again.", "  ");
+      m_io.out << wrap("Not accepted: " + officer_words(m_policy, problem) +
+                           ". Please enter the convictions again.", "  ");
       m_answers.clear(qi);
       m_forced_next = static_cast<int>(qi);
       return;
@@ -354,12 +446,14 @@ private:
       if (!m_answers.slots[q].present) continue;
       listed.push_back(q);
       const Question& question = m_policy.questions[q];
-      m_io.out << wrap(fmt::format("{:>2}. {}: {}{}", listed.size(), question.id,
-                                   describe_answer(question, m_answers.slots[q]),
-                                   m_answers.sources[q] == AnswerSource::typed
-                                       ? ""
-                                       : fmt::format(" ({})", answer_source_name(m_answers.sources[q]))),
-                       "  ");
+      std::string label = question.label.empty() ? question.id : question.label;
+      if (!label.ends_with("?") && !label.ends_with(":")) label += ":";
+      m_io.out << wrap_hanging(fmt::format("{:>2}. {} {}{}", listed.size(), label,
+                                           describe_answer(question, m_answers.slots[q]),
+                                           m_answers.sources[q] == AnswerSource::typed
+                                               ? ""
+                                               : fmt::format(" ({})", answer_source_name(m_answers.sources[q]))),
+                               "", "    ");
     }
     if (listed.empty()) {
       line("  (none yet)");
@@ -383,10 +477,10 @@ private:
   // Returns true once a record is signed.
   bool decision_screen(const Decision& decision) {
     line();
-    line(std::string(79, '='));
+    line(std::string(screen_columns() - 1, '='));
     if (m_options.demo) line("DEMONSTRATION ONLY");
-    render_decision(m_io.out, m_policy, decision, m_options.color);
-    line(std::string(79, '='));
+    render_decision(m_io.out, m_policy, decision, m_options.color, true);
+    line(std::string(screen_columns() - 1, '='));
     const bool can_refer = decision.outcome == Outcome::eligible || decision.outcome == Outcome::needs_approval;
     if (decision.outcome == Outcome::incomplete) {
       line("Some answers are still missing; type r to review them, or q to quit.");
@@ -438,7 +532,7 @@ private:
 
   std::string read_reason(const std::string& question) {
     for (;;) {
-      const std::string reason = read_line(question + " > ");
+      const std::string reason = read_line(prompt(question + " >"));
       if (reason == "q") { confirm_quit(); continue; }
       if (!reason.empty()) return reason;
       line("  A reason is required.");
@@ -462,27 +556,92 @@ private:
         line("  Wrong passphrase; try again.");
       }
     }
+    m_action = action;
     line();
-    line(bold("Signed and saved.") + (m_options.demo ? "  [DEMO]" : ""));
-    // File and folder on lines of their own, so that a long path still fits 80 columns.
+    const std::string demo = m_options.demo ? "  [DEMO]" : "";
+    const ActionKind kind = action ? action->kind : ActionKind::refer;
+    if (action && kind == ActionKind::decline) {
+      line(bold("Declined: not referred.") + " The record is signed and saved." + demo);
+      m_io.out << wrap("Reason: " + action->reason, "  ");
+    } else if (action && kind == ActionKind::exception_requested) {
+      line(bold("Exception requested: not referred yet.") + " The record is signed and saved." + demo);
+      m_io.out << wrap("Reason: " + action->reason, "  ");
+    } else if (action) {
+      line(bold("Referred.") + " The record is signed and saved." + demo);
+    } else {
+      line(bold("Not referred (ineligible).") + " The record is signed and saved." + demo);
+    }
+    // File and folder on lines of their own, so that a long path still fits the screen.
     const std::filesystem::path record_path(signed_record.path);
+    m_io.out << wrap("Record id: " + signed_record.record_id, "  ");
     m_io.out << wrap("Record: " + record_path.filename().string(), "  ");
     m_io.out << wrap("Folder: " + record_path.parent_path().string(), "  ");
-    m_io.out << wrap("Record id: " + signed_record.record_id, "  ");
     m_io.out << wrap("Signed with key " + signed_record.fingerprint, "  ");
-    if (decision.referral) {
-      line();
-      line("+-- HAND-OFF " + std::string(66, '-'));
-      m_io.out << wrap("Provider: " + decision.referral->provider, "| ");
-      m_io.out << wrap("Contact: " + decision.referral->contact, "| ");
-      if (decision.referral->intake_deadline) {
-        m_io.out << wrap("Intake by: " + format_date(*decision.referral->intake_deadline), "| ");
-      }
-      if (!decision.referral->approver.empty()) {
-        m_io.out << wrap("Must be approved by: " + decision.referral->approver, "| ");
-      }
-      line("+" + std::string(78, '-'));
+    line();
+    if (action && kind == ActionKind::refer && decision.referral) {
+      hand_off_card(*decision.referral, signed_record.record_id);
+    } else if (action && kind == ActionKind::decline) {
+      m_io.out << wrap("No hand-off: proceed as you would without LEAD, under your agency's "
+                       "usual procedure.", "");
+    } else if (action && kind == ActionKind::exception_requested) {
+      m_io.out << wrap(fmt::format("What happens next: the request (record {}) goes to {} for "
+                                   "approval. The person is not referred unless it is approved; "
+                                   "until then, proceed as you would without LEAD.",
+                                   signed_record.record_id, exception_approver()),
+                       "");
+    } else {
+      m_io.out << wrap(instead_of_referral(), "");
     }
+  }
+
+  void hand_off_card(const Referral& referral, const std::string& record_id) {
+    const size_t width = screen_columns() - 1;
+    line("+-- HAND-OFF " + std::string(width - 13, '-'));
+    m_io.out << wrap("Record id: " + record_id, "| ");
+    m_io.out << wrap("Provider: " + referral.provider, "| ");
+    m_io.out << wrap("Contact: " + referral.contact, "| ");
+    if (referral.intake_deadline) {
+      m_io.out << wrap("Intake by: " + format_date(*referral.intake_deadline), "| ");
+    }
+    if (!referral.approver.empty()) {
+      m_io.out << wrap("Must be approved by: " + referral.approver, "| ");
+    }
+    line("+" + std::string(width - 1, '-'));
+  }
+
+  // Who decides on an exception: the approvers the policy names, else the program.
+  std::string exception_approver() const {
+    std::vector<std::string> approvers;
+    for (const Rule& rule : m_policy.rules) {
+      if (!rule.approver.empty() &&
+          std::find(approvers.begin(), approvers.end(), rule.approver) == approvers.end()) {
+        approvers.push_back(rule.approver);
+      }
+    }
+    return approvers.empty() ? "your supervisor and the LEAD program" : join(approvers, " or ");
+  }
+
+  // What an ineligible outcome leaves the officer: the usual procedure, or the social-contact
+  // pathway where the policy offers one and this was an arrest.
+  std::string instead_of_referral() const {
+    std::string text = "Instead: proceed as you would without LEAD (book, cite or release under "
+                       "your agency's usual procedure).";
+    const int pq = m_policy.pathway_question;
+    if (pq < 0) return text;
+    const Slot& pathway = m_answers.slots[static_cast<size_t>(pq)];
+    const Question& question = m_policy.questions[static_cast<size_t>(pq)];
+    const int social = question.value_index("social_contact");
+    const bool offered = social >= 0 &&
+                         (m_policy.pathways.empty() ||
+                          std::find(m_policy.pathways.begin(), m_policy.pathways.end(),
+                                    "social_contact") != m_policy.pathways.end());
+    if (offered && pathway.present && static_cast<int>(pathway.x) != social) {
+      const ChoiceValue& v = question.values[static_cast<size_t>(social)];
+      text += fmt::format(" This policy also has a social-contact pathway (\"{}\"): without an "
+                          "arrest, the person may be referred that way if they meet its criteria.",
+                          v.label.empty() ? v.code : v.label);
+    }
+    return text;
   }
 
   const Policy& m_policy;
@@ -492,6 +651,9 @@ private:
   const WalkthroughHooks& m_hooks;
   const WalkthroughOptions& m_options;
   int m_forced_next = -1;
+  size_t m_number = 0;  // of the question being asked
+  size_t m_at_most = 0; // questions this screening may still ask, at most
+  std::optional<OfficerAction> m_action; // what was signed
   std::set<int> m_skipped;
   InterviewPlan::Stage m_stage = InterviewPlan::Stage::outcome;
 };
@@ -515,8 +677,7 @@ std::string describe_answer(const Question& q, const Slot& slot) {
   switch (q.type) {
   case QuestionType::boolean: return slot.x != 0 ? "yes" : "no";
   case QuestionType::choice: {
-    const ChoiceValue& v = q.values[static_cast<size_t>(slot.x)];
-    return v.label.empty() ? v.code : fmt::format("{} ({})", v.label, v.code);
+    return shown(q.values[static_cast<size_t>(slot.x)]);
   }
   case QuestionType::number:
   case QuestionType::integer:
@@ -526,7 +687,7 @@ std::string describe_answer(const Question& q, const Slot& slot) {
     if (slot.items.empty()) return "none";
     std::vector<std::string> parts;
     for (const ConvictionItem& item : slot.items) {
-      parts.push_back(fmt::format("{} {}", q.categories[static_cast<size_t>(item.category)].code,
+      parts.push_back(fmt::format("{} {}", shown(q.categories[static_cast<size_t>(item.category)]),
                                   format_date(item.date)));
     }
     return join(parts, "; ");
@@ -549,24 +710,23 @@ std::string accept_typed_answer(const Policy& policy, size_t q, const std::strin
     else if (word == "n" || word == "no") value.scalar = "false";
     else return "type y for yes or n for no";
     break;
-  case QuestionType::choice:
-    if (!typed.empty() && typed.size() < 4 && std::all_of(typed.begin(), typed.end(), ::isdigit)) {
-      const size_t n = static_cast<size_t>(std::stoi(typed));
-      if (n < 1 || n > question.values.size()) {
-        return fmt::format("type a number from 1 to {}", question.values.size());
-      }
-      value.scalar = question.values[n - 1].code;
+  case QuestionType::choice: {
+    int index = -1;
+    if (std::string problem = pick_value(question.values, typed, index); !problem.empty()) {
+      return problem;
     }
+    value.scalar = question.values[static_cast<size_t>(index)].code;
     break;
+  }
   case QuestionType::number:
   case QuestionType::integer: {
-    // "2.5 g" and "2.5g" are fine: the unit is shown, so officers type it.
-    std::string number = typed;
-    if (!question.unit.empty() && number.size() > question.unit.size() &&
-        lower(number).ends_with(lower(question.unit))) {
-      number = trim(number.substr(0, number.size() - question.unit.size()));
+    // The unit is shown, so officers type it: "2.5 g", "2.5g", "2.5 grams".
+    const std::optional<std::string> number = strip_unit(typed, question.unit);
+    if (!number) {
+      return fmt::format("type {}", question.type == QuestionType::integer ? "a whole number" : "a number") +
+             (question.unit.empty() ? "" : " in " + question.unit);
     }
-    value.scalar = number;
+    value.scalar = *number;
     break;
   }
   case QuestionType::date:
@@ -579,14 +739,16 @@ std::string accept_typed_answer(const Policy& policy, size_t q, const std::strin
     return "convictions are entered one at a time";
   }
   Slot before = answers.slots[q];
-  const std::string problem = assign_yaml_value(policy, q, value, answers);
+  std::string problem = assign_yaml_value(policy, q, value, answers);
+  if (problem.empty() && static_cast<int>(q) == policy.incident_date_question &&
+      static_cast<Days>(answers.slots[q].x) > today) {
+    problem = fmt::format("{} is after today ({}); an incident cannot be in the future",
+                          format_date(static_cast<Days>(answers.slots[q].x)), format_date(today));
+  }
+  if (problem.empty()) problem = past_date_problem(policy, answers);
   if (!problem.empty()) {
     answers.slots[q] = before;
-    return problem;
-  }
-  if (const std::string past = past_date_problem(policy, answers); !past.empty()) {
-    answers.slots[q] = before;
-    return past;
+    return officer_words(policy, problem);
   }
   return {};
 }
@@ -594,7 +756,11 @@ std::string accept_typed_answer(const Policy& policy, size_t q, const std::strin
 int run_walkthrough(const Policy& policy, Answers& answers, std::vector<int>& history, Io& io,
                     const WalkthroughHooks& hooks, const WalkthroughOptions& options) {
   Walkthrough walkthrough(policy, answers, history, io, hooks, options);
-  return walkthrough.run();
+  try {
+    return walkthrough.run();
+  } catch (const Quit&) {
+    return exit_interrupted;
+  }
 }
 
 } // namespace divert::cli

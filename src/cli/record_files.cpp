@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/record_files.hpp"
 
+#include "cli/files.hpp"
+
 #include "core/base/error.hpp"
 
 #include <fmt/format.h>
@@ -47,9 +49,10 @@ static std::string kind_of(mode_t mode) {
 // when it is a symbolic link.
 static FileRead read_regular(const std::string& path, bool follow) {
   FileRead out;
-  const int fd =
-      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW));
-  if (fd < 0) {
+  const Fd file(
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW)));
+  const int fd = file.get();
+  if (!file) {
     const int err = errno;
     if (err == ENOENT) {
       out.exists = false;
@@ -89,7 +92,6 @@ static FileRead read_regular(const std::string& path, bool follow) {
     }
     if (!out.problem.empty()) out.bytes.clear();
   }
-  ::close(fd);
   return out;
 }
 

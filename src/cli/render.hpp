@@ -17,10 +17,26 @@ void note_policy_status(std::ostream& err, const Policy& policy);
 
 // The decision in plain words for an officer: outcome, each reason with its explanation and
 // source, notices, what is still missing, and the hand-off details. Wrapped to 80 columns.
+// `for_officer`: in the officer's words (labels, no rule or question ids), as the walk-through
+// shows it.
 void render_decision(std::ostream& out, const Policy& policy, const Decision& decision,
-                     bool color);
+                     bool color, bool for_officer = false);
 
-// Word-wraps `text` to `width` columns, every line prefixed by `indent`.
-std::string wrap(std::string_view text, std::string_view indent, size_t width = 79);
+// The columns output is laid out for: the terminal's width (TIOCGWINSZ on standard output,
+// then standard error), else $COLUMNS, else 80; never more than 80 nor less than 40.
+size_t screen_columns();
+
+// Word-wraps `text` to `width` columns (0: one less than screen_columns(), so that the cursor
+// after a full line never spills onto the next), every line prefixed by `indent`; a line after
+// a leading "- " bullet hangs under its text. A word too long for a line is cut.
+std::string wrap(std::string_view text, std::string_view indent, size_t width = 0);
+
+// wrap() with the first line starting with `first` and the others with `rest` (hanging indent).
+std::string wrap_hanging(std::string_view text, std::string_view first, std::string_view rest,
+                         size_t width = 0);
+
+// Question ids in generated prose ("incident_date is before ...") in the officer's words
+// ("incident date is before ..."), for what an officer reads.
+std::string officer_words(const Policy& policy, std::string text);
 
 } // namespace divert::cli

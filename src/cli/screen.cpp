@@ -225,12 +225,13 @@ PublishedRecord sign_and_publish(const ScreenSession& session, const Answers& an
 
 static std::string action_text(const std::optional<OfficerAction>& action) {
   if (!action) {
-    return "none (not referred)";
+    return "no-action (not referred)";
   }
   switch (action->kind) {
   case ActionKind::refer: return "refer";
-  case ActionKind::decline: return "decline: " + action->reason;
-  case ActionKind::exception_requested: return "exception requested: " + action->reason;
+  case ActionKind::decline: return "decline (not referred): " + action->reason;
+  case ActionKind::exception_requested:
+    return "exception (not referred unless approved): " + action->reason;
   }
   return "?";
 }
@@ -263,6 +264,7 @@ void report_screening(Io& io, const ScreenSession& session, const Decision& deci
       io.out << "\nSigned record (officer " << officer_principal(session.config.officer, session.config.agency)
              << ", device " << session.config.device << " #" << record->seq << "):\n";
       io.out << wrap("Action: " + action_text(action), "  ");
+      io.out << "  Record id: " << record->id << '\n';
       io.out << "  Record: " << record->path << '\n';
       io.out << "  Signature: " << record->signature_path << '\n';
     }

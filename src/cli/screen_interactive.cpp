@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/screen_interactive.hpp"
 
+#include "cli/app.hpp"
+
 #include "cli/draft.hpp"
 #include "cli/prompt.hpp"
 #include "cli/render.hpp"
 
 #include "core/base/error.hpp"
+#include "core/record/record.hpp"
 
 #include <fmt/format.h>
 
@@ -27,6 +30,13 @@ bool prepare_interactive_screen(ScreenOptions& opts, Io& io) {
     io.out << (had ? "The interrupted screening was discarded.\n"
                    : "There was no interrupted screening to discard.\n");
     return false;
+  }
+  if (!opts.resume && opts.policy.empty()) {
+    // A kept screening is offered under its own policy, whatever the configured one is.
+    bool expired = false;
+    if (const std::optional<Draft> draft = load_draft(path, now_seconds(), expired)) {
+      opts.policy = draft->policy;
+    }
   }
   if (opts.resume) {
     bool expired = false;
@@ -57,17 +67,45 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
   if (expired) {
     io.out << "An interrupted screening more than 24 hours old was removed.\n";
   }
-  if (draft && !opts.resume) {
-    io.out << "An interrupted screening was kept. Resume it? (y = resume, n = start anew and "
-              "discard it) > "
-           << std::flush;
-    std::string reply;
-    if (!std::getline(io.in, reply)) {
-      throw Interrupted("end of input; nothing was published");
+  if (draft) {
+    const std::string draft_policy = draft->policy_id.empty() ? draft->policy : draft->policy_id;
+    const std::string what = fmt::format(
+        "An interrupted screening under {}, started {} UTC, with {} answer{}", draft_policy,
+        format_rfc3339(draft->started_at).substr(0, 16).replace(10, 1, " "), draft->typed.size(),
+        draft->typed.size() == 1 ? "" : "s");
+    // A draft continues only under the policy it was started under: its answers were asked
+    // and checked by that policy's questions.
+    if (draft_policy != policy.id) {
+      if (opts.resume) {
+        throw UsageError(fmt::format("{} cannot continue under {}; run divert screen --resume "
+                                     "without --policy",
+                                     what, policy.id));
+      }
+      io.out << wrap(what + " is kept; it continues only under its own policy (divert screen "
+                            "--resume).", "");
+      io.out << wrap(fmt::format("Discard it and start anew under {}? (y = discard it and start, "
+                                 "n = keep it and stop)", policy.id), "");
+    } else if (!opts.resume) {
+      io.out << wrap(what + " is kept. Resume it? (y = resume, n = discard it and start anew)", "");
     }
-    if (reply.find('y') == std::string::npos) {
-      remove_draft(path);
-      draft.reset();
+    if (draft_policy != policy.id || !opts.resume) {
+      std::string reply;
+      io.out << "> " << std::flush;
+      if (!std::getline(io.in, reply)) {
+        throw Interrupted("end of input; nothing was published (divert screen --resume continues)");
+      }
+      const bool yes = reply.find('y') != std::string::npos;
+      if (draft_policy != policy.id) {
+        if (!yes) {
+          io.out << "Nothing changed; divert screen --resume continues the kept screening.\n";
+          return exit_interrupted;
+        }
+        remove_draft(path);
+        draft.reset();
+      } else if (!yes) {
+        remove_draft(path);
+        draft.reset();
+      }
     }
   }
   if (draft) {
@@ -94,7 +132,13 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
   };
   hooks.sign = [&](const Answers& final_answers, const Decision& decision,
                    const std::optional<OfficerAction>& action) {
-    const SigningKey key = unlock_screen_key(session, opts, io);
+    const SigningKey key = [&] {
+      try {
+        return unlock_screen_key(session, opts, io);
+      } catch (const Interrupted& e) {
+        throw Interrupted(std::string(e.what()) + " (divert screen --resume continues)");
+      }
+    }();
     const InterruptHold hold;
     const PublishedRecord record =
         sign_and_publish(session, final_answers, decision, action, opts.supersedes, key);

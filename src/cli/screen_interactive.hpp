@@ -9,8 +9,8 @@ namespace divert::cli {
 // are terminals, and neither --no-input nor --json (which is for scripts) was given.
 bool is_interactive_screen(const ScreenOptions& opts, const Io& io);
 
-// Before the session opens: --discard drops the draft; --resume takes the draft's policy when
-// none was named. Returns false when there is nothing more to do (after --discard alone).
+// Before the session opens: --discard drops the draft; a kept draft's policy is used when none
+// was named (--resume, or a screening that will offer to resume it). Returns false when there is nothing more to do (after --discard alone).
 bool prepare_interactive_screen(ScreenOptions& opts, Io& io);
 
 // The interactive screening: resumes a draft when asked, walks through the checklist from the

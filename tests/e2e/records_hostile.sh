@@ -54,7 +54,7 @@ grep -q "file: a device, not a regular file" "$WORK/out" \
 run 20 1 "$DIVERT" verify "$DIR/REF-01FIF0000000000000000000000.json" --trust "$TRUST"
 
 run 20 65 "$DIVERT" records list "$DIR"
-[ "$(wc -l < "$WORK/out")" -eq 5 ] && pass "records list lists the readable records" \
+[ "$(wc -l < "$WORK/out")" -eq 6 ] && pass "records list lists the readable records (under a header)" \
   || fail "records list: $(cat "$WORK/out")"
 [ "$(grep -c "divert: warning: skipped" "$WORK/err")" -eq 4 ] \
   && pass "records list reports each odd entry" || fail "records list: $(cat "$WORK/err")"

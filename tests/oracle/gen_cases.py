@@ -41,7 +41,7 @@ CLEAN_OFFENSE = {
     "wa-king-county-2011": ["drug_possession", "drug_delivery", "prostitution"],
     "wa-whatcom": ["drug_possession", "drug_public_use", "drug_paraphernalia",
                    "malicious_mischief_3", "disorderly_conduct", "criminal_trespass", "theft_3"],
-    "nm-santa-fe": ["drug_possession", "drug_delivery"],
+    "nm-santa-fe": ["drug_possession", "drug_paraphernalia", "drug_delivery", "theft_3"],
     "co-pueblo": ["drug_possession"],
     "ca-lead-pilot": ["drug_possession", "drug_delivery", "prostitution"],
     "wa-burien": ["drug_possession", "criminal_trespass", "prostitution", "theft_3",
@@ -163,8 +163,6 @@ class Gen:
 
         u = r.random()
         pathway = ARREST if u < 0.6 else SOCIAL if u < 0.95 else None
-        if pol == "co-pueblo" and pathway == SOCIAL and self.chance(0.6):
-            pathway = ARREST
         inc = self.incident()
 
         a["pathway"] = pathway

@@ -198,6 +198,11 @@ def q_ge(q, n):
     return (lambda c: None if c.get(q) is None else c.get(q) >= n), [q]
 
 
+def answered(q):
+    """answered(q): always known; true when q has an answer while its ask-condition holds."""
+    return (lambda c: c.get(q) is not None), [q]
+
+
 def always():
     return (lambda c: True), []
 
@@ -206,6 +211,11 @@ def c_and(*conds):
     fns = [f for f, _ in conds]
     reads = [q for _, r in conds for q in r]
     return (lambda c: k_and(*[f(c) for f in fns])), reads
+
+
+def c_not(cond):
+    fn, reads = cond
+    return (lambda c: k_not(fn(c))), reads
 
 
 def c_or(*conds):
@@ -308,16 +318,20 @@ TEN_YEAR_KC = ["domestic_violence", "robbery_2", "assault_2", "assault_3",
 def wa_state():
     window = incident_between("2021-05-13", "2023-06-30")
     return [
+        # an unknown count keeps the statute's default: the referral is required
         Rule("rcw-10-31-115-referral-required", "notice", A,
              c_and(window, q_is("offense", "drug_possession"),
-                   (lambda c: None if c.get("prior_diversions") is None
-                    else c.get("prior_diversions") < 2, ["prior_diversions"]))),
+                   c_not(c_and(answered("prior_diversions"), q_ge("prior_diversions", 2))))),
         Rule("rcw-10-31-115-referral-discretionary", "notice", A,
              c_and(window, q_is("offense", "drug_possession"),
-                   q_ge("prior_diversions", 2))),
+                   answered("prior_diversions"), q_ge("prior_diversions", 2))),
         Rule("wa-2023-referral-encouraged", "notice", A,
              c_and(incident_between("2023-07-01", None),
                    q_in("offense", ["drug_possession", "drug_public_use"]))),
+        Rule("wa-paraphernalia-local-only", "notice", A,
+             c_and(window, q_is("offense", "drug_paraphernalia"))),
+        Rule("wa-paraphernalia-not-a-crime", "exclude", A,
+             c_and(incident_between("2023-07-01", None), q_is("offense", "drug_paraphernalia"))),
     ]
 
 
@@ -339,6 +353,7 @@ def wa_king_county_2011():
         Rule("promotes-prostitution", "exclude", BOTH, q_true("promotes_prostitution")),
         Rule("not-amenable", "exclude", BOTH, q_not("amenable")),
         Rule("outstanding-warrant", "exclude", BOTH, q_is_not("outstanding_warrant", "none")),
+        Rule("outside-area", "require", BOTH, q_true("in_area")),
         Rule("under-18", "exclude", BOTH, under_18()),
         Rule("lifetime-disqualifying-conviction", "exclude", BOTH, lifetime_list(LIFETIME_KC)),
         Rule("recent-disqualifying-conviction", "exclude", BOTH, ten_year_list(TEN_YEAR_KC)),
@@ -376,10 +391,14 @@ def nm_santa_fe():
     return [
         Rule("no-probable-cause", "require", A, q_true("probable_cause")),
         Rule("offense-not-eligible", "require", A,
-             q_in("offense", ["drug_possession", "drug_delivery"])),
-        Rule("drug-type-not-eligible", "require", A, q_in("drug_type", ["opioid", "rx_pills"])),
+             q_in("offense", ["drug_possession", "drug_paraphernalia", "drug_delivery",
+                              "theft_3"])),
+        # the opiate scope stays only for a subsistence sale
+        Rule("drug-type-not-eligible", "require", A,
+             c_or(q_is_not("offense", "drug_delivery"), q_in("drug_type", ["opioid", "rx_pills"]))),
         Rule("over-quantity", "exclude", A,
-             c_and(q_is_not("drug_type", "rx_pills"), q_gt("drug_grams", 6))),
+             c_and(q_in("offense", ["drug_possession", "drug_delivery"]),
+                   q_is_not("drug_type", "rx_pills"), q_gt("drug_grams", 6))),
         dealing_for_profit(BOTH),
         Rule("exploits-minors", "exclude", BOTH, q_true("exploits_minors")),
         Rule("promotes-prostitution", "exclude", BOTH, q_true("promotes_prostitution")),
@@ -396,18 +415,21 @@ def nm_santa_fe():
 
 def co_pueblo():
     return [
-        Rule("pathway-not-offered", "require", BOTH, q_is("pathway", ARREST)),
-        Rule("no-probable-cause", "require", BOTH, q_true("probable_cause")),
-        Rule("offense-not-eligible", "require", BOTH, q_is("offense", "drug_possession")),
-        Rule("drug-type-not-eligible", "require", BOTH, q_is("drug_type", "opioid")),
-        Rule("over-quantity", "exclude", BOTH, q_gt("drug_grams", 2)),
+        Rule("no-probable-cause", "require", A, q_true("probable_cause")),
+        Rule("offense-not-eligible", "require", A, q_is("offense", "drug_possession")),
+        Rule("drug-type-not-eligible", "require", A, q_is("drug_type", "opioid")),
+        Rule("over-quantity", "exclude", A, q_gt("drug_grams", 2)),
         Rule("victim-involved", "exclude", BOTH, q_true("victim_identified")),
         Rule("residency", "require", BOTH, q_ge("residency_months", 24)),
         Rule("intent-to-deliver", "exclude", BOTH, q_true("delivery_involved")),
         Rule("exploits-minors", "exclude", BOTH, q_true("exploits_minors")),
         Rule("promotes-prostitution", "exclude", BOTH, q_true("promotes_prostitution")),
         Rule("not-amenable", "exclude", BOTH, q_not("amenable")),
-        Rule("lifetime-disqualifying-conviction", "exclude", BOTH, lifetime_list(LIFETIME_KC)),
+        Rule("violent-history", "exclude", BOTH,
+             lifetime_list(["murder", "manslaughter", "robbery_1", "robbery_2", "assault_1",
+                            "assault_2", "kidnapping", "sex_offense", "arson_1"])),
+        Rule("no-prior-involvement", "require", S, q_is_not("prior_involvement_basis", "none")),
+        Rule("prior-involvement-outside-area", "require", S, q_true("prior_involvement_in_area")),
         Rule("no-consent", "require", BOTH, q_true("consents")),
     ]
 
@@ -438,9 +460,12 @@ def wa_burien():
         Rule("domestic-violence", "exclude", BOTH, q_true("domestic_violence")),
         Rule("gang-related", "exclude", BOTH, q_true("gang_related")),
         Rule("lifetime-disqualifying-conviction", "exclude", BOTH,
-             lifetime_list(["murder", "manslaughter", "sex_offense", "assault_1", "assault_2"])),
-        Rule("victim-not-consulted", "require", A,
-             c_or(q_not("victim_identified"), q_true("victim_consulted"))),
+             lifetime_list(["murder", "sex_offense", "assault_1", "assault_2"])),
+        # the city's "certain violent offenses" are not listed: the approver decides
+        Rule("violent-history-review", "approval", BOTH,
+             lifetime_list(["robbery_1", "robbery_2", "kidnapping", "arson_1", "manslaughter",
+                            "firearm_1"])),
+        Rule("victim-views", "approval", A, q_true("victim_identified")),
         Rule("no-prior-involvement", "require", S, q_is_not("prior_involvement_basis", "none")),
         Rule("no-consent", "require", BOTH, q_true("consents")),
         Rule("screening-approval", "approval", BOTH, always()),

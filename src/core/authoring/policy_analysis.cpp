@@ -99,6 +99,9 @@ bool PolicyAnalyzer::is_exact(const Expr& expr) const {
     if (n.op == Op::count) {
       return false; // a count needs lists of every length: not sampled
     }
+    if (n.op == Op::answered) {
+      return false; // the samples are all answers: "not answered" is not sampled
+    }
     if (n.op == Op::any && ++lists[n.q] > 1) {
       return false; // two any() over one list need lists of two different items
     }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -44,6 +45,15 @@ const std::vector<LintCheck>& lint_checks() {
       {"unused-question", Severity::warning, "a question the policy defines is read by nothing"},
       {"rule-no-explanation", Severity::warning, "a rule has no plain-language explanation"},
       {"rule-no-citation", Severity::warning, "a rule has no citation"},
+      {"rule-no-basis", Severity::warning,
+       "a rule does not say what it rests on (basis: published, reported or assumed); an error "
+       "in an adopted policy"},
+      {"rule-no-source", Severity::error,
+       "a published or reported rule names no source (sources: title and url)"},
+      {"assumed-in-adopted", Severity::error,
+       "an adopted policy has a rule that rests on the model's assumption"},
+      {"unquoted-date", Severity::warning,
+       "a date is written unquoted (2020-11-01): YAML 1.1 tools read it as a date, not text"},
       {"review-overdue", Severity::warning, "the policy's review_by date has passed"},
       {"policy-expired", Severity::warning, "the policy's expires date has passed"},
       {"dates-out-of-order", Severity::warning, "expires or review_by comes before effective"},
@@ -331,16 +341,18 @@ public:
     check_pathways();
     check_questions();
     check_rules();
+    check_unquoted_dates();
     return std::move(m_out);
   }
 
 private:
-  void add(SourceLocation where, const char* check, std::string message) {
-    Severity severity = Severity::warning;
+  void add(SourceLocation where, const char* check, std::string message,
+           std::optional<Severity> severity = std::nullopt) {
+    Severity listed = Severity::warning;
     for (const LintCheck& c : lint_checks()) {
-      if (std::string_view(c.id) == check) severity = c.severity;
+      if (std::string_view(c.id) == check) listed = c.severity;
     }
-    m_out.push_back(Diagnostic{std::move(where), severity, std::move(message), check});
+    m_out.push_back(Diagnostic{std::move(where), severity.value_or(listed), std::move(message), check});
   }
 
   SourceLocation top_key(std::string_view key) const {
@@ -477,6 +489,7 @@ private:
             fmt::format("rule '{}' has no citation ('citation:'): say which law, protocol or "
                         "document the criterion comes from", rule.id));
       }
+      check_basis(rule);
       if (const YamlNode* node = m_sources.rule_field(rule.where.file, rule.id, "condition")) {
         check_comparisons(rule.expr, rule.condition, rule.where.file, *node,
                           fmt::format("rule '{}'", rule.id));
@@ -485,6 +498,73 @@ private:
       check_duplicates(i);
       check_facts(i, facts);
     }
+  }
+
+  // A policy author (and the officer) must be able to tell, rule by rule, what is published,
+  // what only reported, and what is the model's own choice.
+  void check_basis(const Rule& rule) {
+    const bool adopted = m_policy.status == PolicyStatus::adopted;
+    if (rule.basis == Basis::unstated) {
+      add(rule.where, "rule-no-basis",
+          fmt::format("rule '{}' does not say what it rests on: add 'basis: published' (the "
+                      "program's or the law's own text), 'reported' (a secondary source) or "
+                      "'assumed' (the model's own choice)", rule.id),
+          adopted ? Severity::error : Severity::warning);
+    } else if (rule.basis != Basis::assumed && rule.sources.empty()) {
+      add(rule.where, "rule-no-source",
+          fmt::format("rule '{}' is {} but names no source: add 'sources' (title and url)",
+                      rule.id, basis_name(rule.basis)));
+    }
+    if (adopted && rule.basis == Basis::assumed) {
+      add(rule.where, "assumed-in-adopted",
+          fmt::format("rule '{}' rests on the model's assumption, but the policy is adopted: an "
+                      "adopted policy states only the program's criteria", rule.id));
+    }
+  }
+
+  // PyYAML, js-yaml and the editors built on them read a plain 2020-11-01 as a date, which the
+  // JSON Schema (and any tool expecting text) then rejects; divert reads it either way.
+  void check_unquoted_dates() {
+    const YamlDocument* doc = m_sources.document(m_top_file);
+    if (doc == nullptr) return;
+    std::function<void(const YamlNode&)> visit = [&](const YamlNode& node) {
+      if (node.is_scalar() && !node.quoted && looks_like_yaml11_date(node.scalar) &&
+          !is_block_scalar(*doc, node)) {
+        add(doc->where(node), "unquoted-date",
+            fmt::format("quote the date: \"{}\" (YAML 1.1 tools read {} unquoted as a date, "
+                        "not text)", node.scalar, node.scalar));
+      }
+      for (const YamlNode& item : node.items) visit(item);
+      for (const auto& [key, value] : node.entries) visit(value);
+    };
+    visit(doc->root);
+  }
+
+  static bool is_block_scalar(const YamlDocument& doc, const YamlNode& node) {
+    const std::string& text = *doc.text;
+    size_t pos = 0;
+    for (int line = 1; line < node.line && pos < text.size(); ++pos) {
+      if (text[pos] == '\n') ++line;
+    }
+    pos += static_cast<size_t>(std::max(node.column - 1, 0));
+    return pos < text.size() && (text[pos] == '>' || text[pos] == '|');
+  }
+
+  // YAML 1.1's timestamp: YYYY-M-D, optionally followed by a time.
+  static bool looks_like_yaml11_date(std::string_view s) {
+    auto digits = [&](size_t& i, size_t lo, size_t hi) {
+      size_t n = 0;
+      while (i < s.size() && n < hi && s[i] >= '0' && s[i] <= '9') ++i, ++n;
+      return n >= lo;
+    };
+    size_t i = 0;
+    if (!digits(i, 4, 4) || i >= s.size() || s[i++] != '-') return false;
+    if (!digits(i, 1, 2) || i >= s.size() || s[i++] != '-') return false;
+    if (!digits(i, 1, 2)) return false;
+    if (i == s.size()) return true;
+    auto digit = [&](size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+    return (s[i] == 'T' || s[i] == 't' || s[i] == ' ') && digit(i + 1) &&
+           (s.substr(i + 2, 1) == ":" || (digit(i + 2) && s.substr(i + 3, 1) == ":"));
   }
 
   void check_offered(const Rule& rule) {

@@ -30,7 +30,7 @@ const std::string& policy_schema_json() {
     },
     "version": {
       "description": "The policy's version. Quote versions that look like numbers: version: \"2024.1\".",
-      "type": ["string", "number"],
+      "anyOf": [{"type": "string"}, {"type": "number"}],
       "examples": ["2024.1"]
     },
     "status": {
@@ -57,6 +57,16 @@ const std::string& policy_schema_json() {
     "expires": {
       "description": "The policy's end date; incidents after it get a warning and policy lint warns once it has passed.",
       "$ref": "#/definitions/date"
+    },
+    "until": {
+      "description": "The date the program or protocol ended or was superseded, with a one-line reason; an incident on or after it gets a warning naming the date.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["date", "reason"],
+      "properties": {
+        "date": {"$ref": "#/definitions/date"},
+        "reason": {"type": "string", "description": "Why it ended, e.g. renamed Thrive and moved under the Fire Department (2019)."}
+      }
     },
     "summary": {
       "description": "A paragraph for people reading the policy.",
@@ -88,7 +98,7 @@ const std::string& policy_schema_json() {
         "required": ["name"],
         "properties": {
           "name": {"type": "string", "description": "The agency's name."},
-          "code": {"type": ["string", "number"], "description": "Its code, such as an ORI (optional; never invent one)."}
+          "code": {"anyOf": [{"type": "string"}, {"type": "number"}], "description": "Its code, such as an ORI (optional; never invent one)."}
         }
       }
     },
@@ -178,8 +188,8 @@ const std::string& policy_schema_json() {
       "items": {"$ref": "#/definitions/snake_id"}
     },
     "condition": {
-      "description": "An expression: question ids, numbers, dates, ==, !=, <, <=, >, >=, in [...], not in [...], and, or, not, date +/- N days|months|years, any(list, cond), count(list, cond), is_drug(offense), years_between(a, b), months_between(a, b). See divert-policy(5), CONDITIONS.",
-      "type": ["string", "boolean"],
+      "description": "An expression: question ids, numbers, dates, ==, !=, <, <=, >, >=, in [...], not in [...], and, or, not, date +/- N days|months|years, any(list, cond), count(list, cond), answered(question), is_drug(offense), years_between(a, b), months_between(a, b). See divert-policy(5), CONDITIONS.",
+      "anyOf": [{"type": "string"}, {"type": "boolean"}],
       "examples": ["offense in [drug_possession, drug_public_use] and drug_grams <= 3"]
     },
     "values": {
@@ -226,9 +236,9 @@ const std::string& policy_schema_json() {
         "record_only": {"type": "boolean", "description": "text: kept in the record, never read by rules."}
       },
       "allOf": [
-        {"if": {"properties": {"type": {"const": "choice"}}}, "then": {"required": ["values"]}, "else": {"not": {"required": ["values"]}}},
-        {"if": {"properties": {"type": {"const": "convictions"}}}, "then": {"required": ["categories"]}, "else": {"not": {"required": ["categories"]}}},
-        {"if": {"properties": {"type": {"enum": ["number", "integer"]}}}, "else": {"not": {"anyOf": [{"required": ["min"]}, {"required": ["max"]}]}}}
+        {"if": {"properties": {"type": {"const": "choice"}}}, "then": {"properties": {"values": true}, "required": ["values"]}, "else": {"not": {"properties": {"values": true}, "required": ["values"]}}},
+        {"if": {"properties": {"type": {"const": "convictions"}}}, "then": {"properties": {"categories": true}, "required": ["categories"]}, "else": {"not": {"properties": {"categories": true}, "required": ["categories"]}}},
+        {"if": {"properties": {"type": {"enum": ["number", "integer"]}}}, "then": true, "else": {"not": {"anyOf": [{"properties": {"min": true}, "required": ["min"]}, {"properties": {"max": true}, "required": ["max"]}]}}}
       ]
     },
     "rule": {
@@ -247,10 +257,30 @@ const std::string& policy_schema_json() {
         "citation": {"type": "string", "description": "The source of the criterion (statute, protocol, document)."},
         "approver": {"type": "string", "description": "approval rules: who approves."},
         "holds_by_design": {"type": "boolean", "description": "true when the condition is always true on purpose (an approval of every referral); policy lint does not flag it."},
-        "override": {"type": "boolean", "description": "true to replace the base layer's rule of the same id, in place."}
+        "override": {"type": "boolean", "description": "true to replace the base layer's rule of the same id, in place."},
+        "basis": {
+          "description": "What the rule rests on: published (the program's or the law's own text), reported (a secondary source: news, an evaluation, a slide deck) or assumed (the model's own choice where no source was found). Required in an adopted policy, where assumed is not allowed.",
+          "enum": ["published", "reported", "assumed"]
+        },
+        "sources": {
+          "description": "The documents the rule rests on (required for published and reported rules; none for assumed ones).",
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["title", "url"],
+            "properties": {
+              "title": {"type": "string", "description": "What the document is."},
+              "url": {"type": "string", "description": "Where to find it."}
+            }
+          }
+        },
+        "assumption": {"type": "string", "description": "The part of a published or reported rule that is the model's own choice."}
       },
-      "if": {"properties": {"effect": {"const": "approval"}}},
-      "else": {"not": {"required": ["approver"]}}
+      "allOf": [
+        {"if": {"properties": {"effect": {"const": "approval"}}}, "then": true, "else": {"not": {"properties": {"approver": true}, "required": ["approver"]}}},
+        {"if": {"properties": {"basis": {"const": "assumed"}}, "required": ["basis"]}, "then": {"not": {"anyOf": [{"properties": {"sources": true}, "required": ["sources"]}, {"properties": {"assumption": true}, "required": ["assumption"]}]}}}
+      ]
     }
   }
 }

@@ -218,6 +218,8 @@ private:
                              : fmt::format("the number of entries of {} where {}", q.id, where);
     }
     case Op::is_drug: return node(expr, n.a, list, 5) + " is a drug offense";
+    case Op::answered:
+      return m_policy.questions[static_cast<size_t>(n.q)].id + " is answered";
     case Op::years_between:
     case Op::months_between:
       return fmt::format("whole {} from {} to {}", n.op == Op::years_between ? "years" : "months",
@@ -295,7 +297,26 @@ std::string header_line(const Policy& policy) {
   if (policy.effective) line += ", effective " + format_date(*policy.effective);
   if (policy.review_by) line += ", review by " + format_date(*policy.review_by);
   if (policy.expires) line += ", expires " + format_date(*policy.expires);
+  if (policy.until) {
+    line += ", ended " + format_date(*policy.until);
+    if (!policy.until_reason.empty()) line += " (" + policy.until_reason + ")";
+  }
   return line;
+}
+
+// "assumed: the model's own choice", "reported: Title <url>; Title <url>"
+std::string basis_text(const Rule& rule, bool markdown) {
+  if (rule.basis == Basis::unstated) return {};
+  std::string out = std::string("Basis: ") + basis_name(rule.basis);
+  if (rule.basis == Basis::assumed) return out + " (the model's assumption, not a published criterion)";
+  std::vector<std::string> sources;
+  for (const Source& s : rule.sources) {
+    sources.push_back(markdown ? fmt::format("[{}]({})", s.title.empty() ? s.url : s.title, s.url)
+                               : (s.title.empty() ? s.url : s.title + " <" + s.url + ">"));
+  }
+  if (!sources.empty()) out += ", " + join(sources, "; ");
+  if (!rule.assumption.empty()) out += ". In part the model's assumption: " + rule.assumption;
+  return out;
 }
 
 } // namespace
@@ -378,6 +399,9 @@ std::string show_policy_text(const Policy& policy) {
       out += wrap("Condition: " + rule.condition, "      ", 79, std::string("    "));
       if (!rule.approver.empty()) out += wrap("Approved by: " + rule.approver, "      ", 79, std::string("    "));
       out += wrap("Source: " + rule.citation, "      ", 79, std::string("    "));
+      if (const std::string basis = basis_text(rule, false); !basis.empty()) {
+        out += wrap(basis, "      ", 79, std::string("    "));
+      }
     }
   }
   if (!policy.record_questions.empty()) {
@@ -454,6 +478,10 @@ std::string show_policy_markdown(const Policy& policy) {
                          rule.condition);
       if (!rule.approver.empty()) out += fmt::format("  Approved by: {}  \n", rule.approver);
       out += fmt::format("  Source: {}\n", rule.citation);
+      if (const std::string basis = basis_text(rule, true); !basis.empty()) {
+        out.insert(out.size() - 1, "  ");
+        out += "  " + basis + "\n";
+      }
     }
   }
   if (!policy.sources.empty()) {
@@ -522,7 +550,9 @@ std::string show_policy_dot(const Policy& policy) {
     case Effect::approval: color = "lightgoldenrod"; break;
     case Effect::notice: color = "lightblue"; break;
     }
-    std::string label = rule.id + "\n(" + effect_name(rule.effect) + ")";
+    std::string label = rule.id + "\n(" + effect_name(rule.effect) +
+                        (rule.basis == Basis::unstated ? "" : std::string(", ") + basis_name(rule.basis)) +
+                        ")";
     if (!rule.pathways.empty()) label += "\n" + join(rule.pathways, ", ");
     out += fmt::format("    {} [shape=box, style=\"rounded,filled\", fillcolor={}, label={}];\n",
                        dot_string("r:" + rule.id), color, dot_string(label));
@@ -640,6 +670,9 @@ OrderedJson expr_tree(const Policy& policy, const Expr& expr, int index, const Q
     }
     return json{{"op", "in"}, {"args", {child(n.a)}}, {"values", drugs}, {"means", "is_drug"}};
   }
+  case Op::answered:
+    return json{{"op", "answered"},
+                {"args", {json{{"question", policy.questions[static_cast<size_t>(n.q)].id}}}}};
   case Op::years_between:
   case Op::months_between:
     return json{{"op", n.op == Op::years_between ? "years_between" : "months_between"},
@@ -656,6 +689,12 @@ OrderedJson values_json(const std::vector<ChoiceValue>& values, bool offense) {
     if (!v.statutes.empty()) item["statutes"] = v.statutes;
     out.push_back(item);
   }
+  return out;
+}
+
+OrderedJson sources_json(const std::vector<Source>& sources) {
+  OrderedJson out = OrderedJson::array();
+  for (const Source& s : sources) out.push_back({{"title", s.title}, {"url", s.url}});
   return out;
 }
 
@@ -681,6 +720,9 @@ std::string show_policy_json(const Policy& policy) {
                {"effective", date(policy.effective)},
                {"review_by", date(policy.review_by)},
                {"expires", date(policy.expires)},
+               {"until", policy.until ? json{{"date", format_date(*policy.until)},
+                                             {"reason", policy.until_reason}}
+                                      : json()},
                {"sha256", policy.layers.empty() ? json() : json(policy.layers.back().sha256)},
                {"layers", layers}};
   json pathways = json::array();
@@ -738,6 +780,9 @@ std::string show_policy_json(const Policy& policy) {
                      {"citation", rule.citation},
                      {"approver", optional_text(rule.approver)},
                      {"holds_by_design", rule.holds_by_design},
+                     {"basis", rule.basis == Basis::unstated ? json() : json(basis_name(rule.basis))},
+                     {"sources", sources_json(rule.sources)},
+                     {"assumption", optional_text(rule.assumption)},
                      {"reads", reads}});
   }
   std::vector<std::string> record;

@@ -32,6 +32,18 @@ PolicyTestFile read_policy_tests(const YamlDocument& doc, const Policy& policy) 
   if (cases == nullptr || !cases->is_sequence()) {
     throw InputError(doc.where(doc.root), "a test file needs 'cases:', a list of test cases");
   }
+  for (const auto& [key, value] : doc.root.entries) {
+    if (key.scalar != "base" && key.scalar != "cases") {
+      throw InputError(doc.where(key), fmt::format("unknown key '{}' in a test file{}", key.scalar,
+                                                   did_you_mean(key.scalar, {"base", "cases"})));
+    }
+  }
+  // The answers every case shares, so that each case states only what differs; a case's own
+  // answer replaces the base one, and `null` takes it away.
+  const YamlNode* base = doc.root.find("base");
+  if (base != nullptr && !base->is_null() && !base->is_mapping()) {
+    throw InputError(doc.where(*base), "'base' must be a mapping of question-id: value");
+  }
   for (const YamlNode& item : cases->items) {
     if (!item.is_mapping()) {
       throw InputError(doc.where(item), "a test case must be a mapping");
@@ -50,11 +62,14 @@ PolicyTestFile read_policy_tests(const YamlDocument& doc, const Policy& policy) 
     test.line = item.line;
     const YamlNode* name = item.find("name");
     test.name = name != nullptr && name->is_scalar() ? name->scalar : fmt::format("line {}", item.line);
-    if (const YamlNode* answers = item.find("answers")) {
-      YamlDocument sub{doc.file, doc.text, *answers};
-      read_answers(sub, policy, test.answers, AnswerSource::file);
-      check_answers(policy, test.answers);
+    if (base != nullptr) {
+      read_answers(YamlDocument{doc.file, doc.text, *base}, policy, test.answers, AnswerSource::file);
     }
+    if (const YamlNode* answers = item.find("answers")) {
+      read_answers(YamlDocument{doc.file, doc.text, *answers}, policy, test.answers,
+                   AnswerSource::file);
+    }
+    check_answers(policy, test.answers);
     const YamlNode* expect = item.find("expect");
     if (expect == nullptr || !expect->is_mapping()) {
       throw InputError(doc.where(item), fmt::format("test '{}' needs 'expect:'", test.name));

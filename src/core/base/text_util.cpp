@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace divert {
 
@@ -143,7 +144,9 @@ std::string terminal_safe(std::string_view text) {
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed in libcrypto");
+  }
   std::string out;
   out.reserve(length * 2);
   for (unsigned int i = 0; i < length; ++i) {

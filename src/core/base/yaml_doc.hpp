@@ -27,6 +27,15 @@ struct YamlNode {
   std::vector<YamlNode> items;
   std::vector<std::pair<YamlNode, YamlNode>> entries; // mapping, in document order
 
+  // Defined out of line, where YamlNode is complete: a vector of pairs of the type being
+  // defined cannot be copied or destroyed inside its own class body (clang refuses it).
+  YamlNode();
+  YamlNode(const YamlNode&);
+  YamlNode(YamlNode&&) noexcept;
+  YamlNode& operator=(const YamlNode&);
+  YamlNode& operator=(YamlNode&&) noexcept;
+  ~YamlNode();
+
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
   bool is_sequence() const { return kind == Kind::sequence; }

@@ -34,6 +34,24 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
+// ,"basis":...,"assumption":... (null where the rule states none)
+static void append_basis(std::string& out, const Rule& r) {
+  out += ",\"basis\":";
+  if (r.basis == Basis::unstated) {
+    out += "null";
+  } else {
+    out += '"';
+    out += basis_name(r.basis);
+    out += '"';
+  }
+  out += ",\"assumption\":";
+  if (r.assumption.empty()) {
+    out += "null";
+  } else {
+    append_json_string(out, r.assumption);
+  }
+}
+
 DecisionWriter::DecisionWriter(const Policy& policy) : m_policy(policy) {
   for (const Rule& r : policy.rules) {
     std::string reason = "{\"rule\":";
@@ -44,6 +62,7 @@ DecisionWriter::DecisionWriter(const Policy& policy) : m_policy(policy) {
     append_json_string(reason, r.explain);
     reason += ",\"citation\":";
     append_json_string(reason, r.citation);
+    append_basis(reason, r);
     reason += '}';
     m_reason.push_back(std::move(reason));
 
@@ -53,8 +72,15 @@ DecisionWriter::DecisionWriter(const Policy& policy) : m_policy(policy) {
     append_json_string(notice, r.explain);
     notice += ",\"citation\":";
     append_json_string(notice, r.citation);
+    append_basis(notice, r);
     notice += '}';
     m_notice.push_back(std::move(notice));
+
+    std::string assumed = "{\"rule\":";
+    append_json_string(assumed, r.id);
+    append_basis(assumed, r);
+    assumed += '}';
+    m_assumed.push_back(std::move(assumed));
   }
   for (const Question& q : policy.questions) {
     std::string id;
@@ -102,6 +128,11 @@ void DecisionWriter::append_members(std::string& out, const Decision& d) const {
   for (size_t i = 0; i < d.notices.size(); ++i) {
     if (i > 0) out += ',';
     out += m_notice[rule_index(d.notices[i])];
+  }
+  out += "],\"assumptions\":[";
+  for (size_t i = 0; i < d.assumed.size(); ++i) {
+    if (i > 0) out += ',';
+    out += m_assumed[rule_index(d.assumed[i])];
   }
   out += "],\"missing\":[";
   for (size_t i = 0; i < d.missing.size(); ++i) {

@@ -24,7 +24,8 @@ public:
 private:
   const Policy& m_policy;
   std::vector<std::string> m_reason;   // per rule: {"rule","effect","text","citation"}
-  std::vector<std::string> m_notice;   // per rule: {"rule","text","citation"}
+  std::vector<std::string> m_notice;   // per rule: {"rule","text","citation","basis","assumption"}
+  std::vector<std::string> m_assumed;  // per rule: {"rule","basis","assumption"}
   std::vector<std::string> m_question; // per question: "id"
   std::vector<std::string> m_pathway;  // per pathway value: "code"
   std::vector<std::string> m_provider; // per provider: {"provider":..,"contact":..

@@ -35,6 +35,7 @@ void Evaluator::run(const Answers& answers, std::optional<Days> today, Decision&
   const Policy& p = m_policy;
   const size_t nq = p.questions.size();
   d.reasons.clear();
+  d.assumed.clear();
   d.notices.clear();
   d.missing.clear();
   d.unused.clear();
@@ -117,6 +118,21 @@ void Evaluator::run(const Answers& answers, std::optional<Days> today, Decision&
   } else {
     d.outcome = Outcome::eligible;
   }
+  if (d.outcome == Outcome::eligible || d.outcome == Outcome::needs_approval) {
+    // Every require and exclude rule that applied and passed let the person through; those
+    // resting on the model's own choice are named, so an officer sees what is not published.
+    for (size_t i = 0; i < p.rules.size(); ++i) {
+      const Rule& r = p.rules[i];
+      const bool gate = r.effect == Effect::require || r.effect == Effect::exclude;
+      const bool applies = r.pathway_values.empty() ||
+                           std::find(r.pathway_values.begin(), r.pathway_values.end(),
+                                     d.pathway) != r.pathway_values.end();
+      if (gate && applies && d.fired[i] == Tri::no &&
+          (r.basis == Basis::assumed || !r.assumption.empty())) {
+        d.assumed.push_back(&r);
+      }
+    }
+  }
 
   if (d.outcome == Outcome::incomplete) {
     // What is still needed: unanswered, askable questions read by the rules still undecided.
@@ -156,6 +172,11 @@ void Evaluator::run(const Answers& answers, std::optional<Days> today, Decision&
       if (p.effective && day < *p.effective) {
         d.warnings.push_back(fmt::format("incident_date is before the policy's effective date {}",
                                          format_date(*p.effective)));
+      }
+      if (p.until && day >= *p.until) {
+        d.warnings.push_back(fmt::format("the policy ended on {}{}: incident_date is on or after "
+                                         "it", format_date(*p.until),
+                                         p.until_reason.empty() ? "" : " (" + p.until_reason + ")"));
       }
       if (p.expires && day > *p.expires) {
         d.warnings.push_back(fmt::format("incident_date is after the policy's end date {}",

@@ -61,8 +61,15 @@ InterviewPlan plan_interview(const Policy& p, const Answers& answers, const Deci
     }
   }
 
+  // The vocabulary asks the incident date always, even where no rule reads it: it decides which
+  // law applies by date, the intake deadline and the record.
+  std::vector<bool> for_outcome_and_always = for_outcome;
+  const int always = p.incident_date_question;
+  if (always >= 0) {
+    for_outcome_and_always[static_cast<size_t>(always)] = true;
+  }
   for (size_t q = 0; q < n; ++q) {
-    if (possible(q) && (for_outcome[q] || for_notice[q] || for_record[q])) {
+    if (possible(q) && (for_outcome_and_always[q] || for_notice[q] || for_record[q])) {
       ++plan.remaining;
     }
   }
@@ -76,7 +83,10 @@ InterviewPlan plan_interview(const Policy& p, const Answers& answers, const Deci
   };
   if (d.outcome == Outcome::incomplete) {
     plan.stage = InterviewPlan::Stage::outcome;
-    plan.next = first(for_outcome);
+    plan.next = first(for_outcome_and_always);
+  } else if (always >= 0 && askable(static_cast<size_t>(always))) {
+    plan.stage = InterviewPlan::Stage::outcome;
+    plan.next = always;
   }
   if (plan.next < 0) {
     plan.next = first(for_notice);

@@ -591,6 +591,24 @@ private:
       }
       return emit(ExprNode::Op::is_drug, ValueType::boolean, a.offset, arg.node);
     }
+    if (f == "answered") {
+      if (a.args.size() != 1 || a.args[0]->kind != Ast::Kind::name ||
+          m_policy.question_index(a.args[0]->text) < 0) {
+        if (a.args.size() == 1 && a.args[0]->kind == Ast::Kind::name) {
+          (void)name(*a.args[0], depth + 1); // an unknown question: the usual message
+        }
+        fail(a.offset, "answered(QUESTION) takes one question id");
+      }
+      const int q = m_policy.question_index(a.args[0]->text);
+      if (m_policy.questions[static_cast<size_t>(q)].type == QuestionType::text) {
+        fail(a.args[0]->offset, fmt::format("'{}' is a record-only text question; rules cannot "
+                                            "read it", a.args[0]->text));
+      }
+      m_out.m_reads.push_back(q);
+      Typed t = emit(ExprNode::Op::answered, ValueType::boolean, a.offset);
+      m_out.m_nodes[static_cast<size_t>(t.node)].q = q;
+      return t;
+    }
     if (f == "years_between" || f == "months_between") {
       if (a.args.size() != 2) {
         fail(a.offset, fmt::format("{}(FROM, TO) takes two dates", f));
@@ -601,8 +619,8 @@ private:
                   ValueType::number, a.offset, from.node, to.node);
     }
     fail(a.offset, fmt::format("unknown function '{}'{}", f,
-                               did_you_mean(f, {"any", "count", "is_drug", "years_between",
-                                                "months_between"})));
+                               did_you_mean(f, {"answered", "any", "count", "is_drug",
+                                                "years_between", "months_between"})));
   }
 
   // A bare word or quoted string on the other side of a choice comparison is a value.
@@ -769,6 +787,10 @@ Expr::Value Expr::eval(int index, const EvalInput& in, const ConvictionItem* ite
       return {false, 0};
     }
     return {true, in.slots[q].x};
+  }
+  case Op::answered: {
+    const auto q = static_cast<size_t>(n.q);
+    return {true, in.visible[q] == Tri::yes && in.slots[q].present ? 1.0 : 0.0};
   }
   case Op::field_category: return {true, static_cast<double>(item->category)};
   case Op::field_date: return {true, static_cast<double>(item->date)};

@@ -74,6 +74,7 @@ struct ExprNode {
     is_drug,    // choice child a of the offense question
     years_between,
     months_between,
+    answered, // question q has an answer while its ask-condition holds; always known
   };
   Op op = Op::constant;
   ValueType type = ValueType::none;

@@ -55,6 +55,16 @@ struct Derived {
 enum class Effect { require, exclude, approval, notice };
 const char* effect_name(Effect effect);
 
+struct Source {
+  std::string title;
+  std::string url;
+};
+
+// What a rule rests on: the program's or the law's own text, a secondary source (news, an
+// evaluation, a slide deck), or the model's own choice where no source was found.
+enum class Basis { unstated, published, reported, assumed };
+const char* basis_name(Basis basis); // "" for unstated
+
 struct Rule {
   std::string id;
   Effect effect = Effect::require;
@@ -66,6 +76,9 @@ struct Rule {
   std::string citation;
   std::string approver;        // approval rules: who approves
   bool holds_by_design = false; // lint: a condition that is always true on purpose
+  Basis basis = Basis::unstated;
+  std::vector<Source> sources; // what the criterion rests on (none for an assumed rule)
+  std::string assumption;      // the part of a published or reported rule the model chose
   std::string layer;
   SourceLocation where;
   std::vector<int> reads; // questions the rule reads (condition, and pathway when limited)
@@ -80,11 +93,6 @@ struct Provider {
   std::string name;
   std::string contact;
   std::vector<std::string> pathways; // empty: every pathway
-};
-
-struct Source {
-  std::string title;
-  std::string url;
 };
 
 enum class PolicyStatus { adopted, model, draft };
@@ -108,6 +116,8 @@ struct Policy {
   std::optional<Days> effective;
   std::optional<Days> review_by;
   std::optional<Days> expires;
+  std::optional<Days> until;  // the program or protocol ended or was superseded on this date
+  std::string until_reason;
   std::string summary;
   std::vector<Source> sources;
   std::vector<Agency> agencies;

@@ -39,6 +39,16 @@ const char* effect_name(Effect effect) {
   return "?";
 }
 
+const char* basis_name(Basis basis) {
+  switch (basis) {
+  case Basis::unstated: return "";
+  case Basis::published: return "published";
+  case Basis::reported: return "reported";
+  case Basis::assumed: return "assumed";
+  }
+  return "";
+}
+
 const char* status_name(PolicyStatus status) {
   switch (status) {
   case PolicyStatus::adopted: return "adopted";
@@ -99,6 +109,12 @@ bool is_snake_id(std::string_view s) {
   }
   return std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+bool same_sources(const std::vector<Source>& a, const std::vector<Source>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Source& x, const Source& y) {
+    return x.title == y.title && x.url == y.url;
   });
 }
 
@@ -266,8 +282,14 @@ private:
     const YamlNode& root = doc.root;
     static const std::vector<std::string> k_top_keys = {
         "format", "id", "title", "version", "status", "abstract", "extends", "effective",
-        "review_by", "expires", "summary", "sources", "agencies", "providers", "intake",
+        "review_by", "expires", "until", "summary", "sources", "agencies", "providers", "intake",
         "pathways", "record", "questions", "choice_values", "derived", "rules"};
+    // A file that is not a policy at all (a mistyped or hostile 'extends: /etc/shadow') is
+    // named, never quoted: its content may be a secret.
+    if (root.is_mapping() && root.find("format") == nullptr) {
+      error(doc, root, "not a divert policy: it has no 'format' key (its content is not shown)");
+      return;
+    }
     if (!check_keys(doc, root, "a policy", k_top_keys)) {
       return;
     }
@@ -342,6 +364,9 @@ private:
     if (const YamlNode* n = root.find("effective")) policy.effective = date_of(doc, *n, "effective");
     if (const YamlNode* n = root.find("review_by")) policy.review_by = date_of(doc, *n, "review_by");
     if (const YamlNode* n = root.find("expires")) policy.expires = date_of(doc, *n, "expires");
+    policy.until.reset();
+    policy.until_reason.clear();
+    if (const YamlNode* n = root.find("until")) read_until(doc, *n, policy);
     if (!policy.is_abstract && !policy.effective) {
       error(doc, root, "a policy that decides cases needs 'effective' (the date it applies from)");
     }
@@ -387,21 +412,40 @@ private:
     policy.layers.push_back(std::move(layer));
   }
 
+  void read_until(const YamlDocument& doc, const YamlNode& node, Policy& policy) {
+    if (!check_keys(doc, node, "'until'", {"date", "reason"})) return;
+    if (const YamlNode* n = required(doc, node, "date", "'until'")) policy.until = date_of(doc, *n, "date");
+    if (const YamlNode* n = required(doc, node, "reason", "'until'")) {
+      policy.until_reason = text_of(doc, *n, "reason").value_or("");
+    }
+  }
+
   void read_sources(const YamlDocument& doc, const YamlNode& node, Policy& policy) {
+    policy.sources = sources_of(doc, node, false);
+  }
+
+  // A policy's sources may be plain URLs; a rule's name each document (title and URL).
+  std::vector<Source> sources_of(const YamlDocument& doc, const YamlNode& node, bool titled) {
+    std::vector<Source> out;
     if (!node.is_sequence()) {
       error(doc, node, "'sources' must be a list");
-      return;
+      return out;
     }
     for (const YamlNode& item : node.items) {
       Source source;
-      if (item.is_scalar()) {
+      if (item.is_scalar() && !titled) {
         source.url = item.scalar;
       } else if (check_keys(doc, item, "a source", {"title", "url"})) {
+        if (titled) {
+          (void)required(doc, item, "title", "a rule's source");
+          (void)required(doc, item, "url", "a rule's source");
+        }
         if (const YamlNode* t = item.find("title")) source.title = text_of(doc, *t, "title").value_or("");
         if (const YamlNode* u = item.find("url")) source.url = text_of(doc, *u, "url").value_or("");
       }
-      policy.sources.push_back(std::move(source));
+      out.push_back(std::move(source));
     }
+    return out;
   }
 
   void read_agencies(const YamlDocument& doc, const YamlNode& node, Policy& policy) {
@@ -639,7 +683,8 @@ private:
     }
     static const std::vector<std::string> k_keys = {"id", "effect", "pathways", "condition",
                                                     "explain", "citation", "approver",
-                                                    "holds_by_design", "override"};
+                                                    "holds_by_design", "override", "basis",
+                                                    "sources", "assumption"};
     std::set<std::string> own_ids;
     for (const YamlNode& item : node.items) {
       if (!check_keys(doc, item, "a rule", k_keys)) continue;
@@ -688,6 +733,28 @@ private:
         if (r.effect != Effect::approval) error(doc, *n, "'approver' belongs to approval rules");
       }
       if (const YamlNode* n = item.find("holds_by_design")) r.holds_by_design = bool_of(doc, *n, "holds_by_design").value_or(false);
+      if (const YamlNode* n = item.find("basis")) {
+        const std::string b = text_of(doc, *n, "basis").value_or("");
+        if (b == "published") r.basis = Basis::published;
+        else if (b == "reported") r.basis = Basis::reported;
+        else if (b == "assumed") r.basis = Basis::assumed;
+        else error(doc, *n, fmt::format("basis '{}' must be published, reported or assumed{}", b,
+                                        did_you_mean(b, {"published", "reported", "assumed"})));
+      }
+      if (const YamlNode* n = item.find("sources")) {
+        r.sources = sources_of(doc, *n, true);
+        if (r.basis == Basis::assumed && !r.sources.empty()) {
+          error(doc, *n, fmt::format("rule '{}' is assumed, so it rests on no source; give it "
+                                     "basis 'published' or 'reported', or remove 'sources'", r.id));
+        }
+      }
+      if (const YamlNode* n = item.find("assumption")) {
+        r.assumption = text_of(doc, *n, "assumption").value_or("");
+        if (r.basis == Basis::assumed) {
+          error(doc, *n, "'assumption' names the assumed part of a published or reported rule; "
+                         "an assumed rule is assumed whole");
+        }
+      }
       bool is_override = false;
       if (const YamlNode* n = item.find("override")) is_override = bool_of(doc, *n, "override").value_or(false);
 
@@ -702,7 +769,9 @@ private:
         }
         if (existing->effect == r.effect && existing->condition == r.condition &&
             existing->pathways == r.pathways && existing->explain == r.explain &&
-            existing->citation == r.citation && existing->approver == r.approver) {
+            existing->citation == r.citation && existing->approver == r.approver &&
+            existing->basis == r.basis && existing->assumption == r.assumption &&
+            same_sources(existing->sources, r.sources)) {
           finding(r.where, Severity::warning,
                   fmt::format("override of rule '{}' changes nothing", r.id), "override-no-change");
         }
@@ -739,7 +808,9 @@ private:
 
     // Derived values are checked where they are defined, used or not. A value is compiled as
     // a comparison with itself, so that any type is accepted and errors keep their columns.
-    for (const auto& [index, locate] : m_pending_derived) {
+    for (const auto& pending : m_pending_derived) {
+      const size_t index = pending.first;
+      const auto& locate = pending.second;
       if (index >= policy.derived.size()) continue;
       const Derived& d = policy.derived[index];
       try {

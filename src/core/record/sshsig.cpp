@@ -458,6 +458,25 @@ SigningKey SigningKey::from_pem(std::string_view pem, const std::string& passphr
   return SigningKey(std::make_unique<Impl>(Impl{std::move(pkey), {}}));
 }
 
+namespace {
+
+PkeyPtr pkey_from_seed(std::span<const unsigned char> seed, const std::string& what) {
+  if (seed.size() != 32) {
+    throw KeyError(what + ": an ed25519 seed is 32 bytes");
+  }
+  PkeyPtr pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
+  if (!pkey) {
+    throw KeyError(with_reason(what + ": cannot load the ed25519 key"));
+  }
+  return pkey;
+}
+
+} // namespace
+
+SigningKey SigningKey::from_seed(std::span<const unsigned char> seed) {
+  return SigningKey(std::make_unique<Impl>(Impl{pkey_from_seed(seed, "the key seed"), {}}));
+}
+
 SigningKey SigningKey::from_openssh(std::string_view text) {
   constexpr std::string_view begin = "-----BEGIN OPENSSH PRIVATE KEY-----";
   constexpr std::string_view end = "-----END OPENSSH PRIVATE KEY-----";
@@ -516,11 +535,8 @@ SigningKey SigningKey::from_openssh(std::string_view text) {
   if (public_raw.size() != 32 || secret.size() != 64 || secret.substr(32) != public_raw) {
     throw KeyError(what + ": corrupt ed25519 key");
   }
-  PkeyPtr pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                            reinterpret_cast<const unsigned char*>(secret.data()), 32));
-  if (!pkey) {
-    throw KeyError(with_reason(what + ": cannot load the ed25519 key"));
-  }
+  PkeyPtr pkey = pkey_from_seed(
+      std::span(reinterpret_cast<const unsigned char*>(secret.data()), 32), what);
   const PublicKey derived = public_key_of(pkey.get());
   if (derived.ssh_blob() != public_blob ||
       !std::equal(public_raw.begin(), public_raw.end(), derived.raw().begin(), derived.raw().end(),

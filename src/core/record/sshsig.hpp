@@ -53,6 +53,8 @@ public:
   // Unencrypted ("PRIVATE KEY") or encrypted ("ENCRYPTED PRIVATE KEY") PKCS#8 PEM. The passphrase is
   // used only for an encrypted key; a wrong one throws KeyError("wrong passphrase").
   static SigningKey from_pem(std::string_view pem, const std::string& passphrase = {});
+  // The key of a 32-byte Ed25519 seed (RFC 8032's private key). KeyError for any other size.
+  static SigningKey from_seed(std::span<const unsigned char> seed);
   // An unencrypted OpenSSH "openssh-key-v1" private key, as written by ssh-keygen -N ''.
   static SigningKey from_openssh(std::string_view text);
   // Either of the above, chosen by the PEM header.

@@ -37,7 +37,7 @@ screen() {
   XDG_STATE_HOME="$WORK/$state" DIVERT_FIXED_TIME="$time" "$DIVERT" screen --no-input --json \
     --policy "$HERE/policies/wa-king-county-2011.yaml" --answers "$HERE/answers/$answers" \
     --records "$records" "$@" > "$WORK/last.json" 2> "$WORK/last.err" < /dev/null || rc=$?
-  if [ "$rc" -gt 2 ]; then
+  if [ "$rc" -gt 5 ] || [ "$rc" -eq 3 ]; then # 4: declined, 5: exception requested
     cat "$WORK/last.err" >&2
     exit 1
   fi

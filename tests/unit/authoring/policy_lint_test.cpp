@@ -25,15 +25,23 @@ std::string policy_with(const std::string& rules, const std::string& extra = "")
          "version: \"1\"\n"
          "status: adopted\n"
          "extends: lead-vocabulary\n"
-         "effective: 2024-01-01\n"
+         "effective: \"2024-01-01\"\n"
          "providers:\n"
          "  - name: Provider\n"
          "    contact: Call.\n" +
          extra + "rules:\n" + rules;
 }
 
-std::vector<Diagnostic> lint_text(const std::string& yaml, Days today = k_today) {
+std::vector<Diagnostic> lint_all(const std::string& yaml, Days today = k_today) {
   return lint_policy_file(PolicyText{yaml, "p.yaml", "."}, shipped_resolver(), today);
+}
+
+// The fixtures' rules state no basis (what a rule rests on has cases of its own below), so
+// the other checks are seen without that finding on every rule.
+std::vector<Diagnostic> lint_text(const std::string& yaml, Days today = k_today) {
+  std::vector<Diagnostic> found = lint_all(yaml, today);
+  std::erase_if(found, [](const Diagnostic& d) { return d.check == "rule-no-basis"; });
+  return found;
 }
 
 // Findings one per line, so that a failed CHECK prints them readably.
@@ -250,13 +258,13 @@ TEST_CASE("duplicate conditions, missing explanation and citation") {
 }
 
 TEST_CASE("review and end dates against --today; dates out of order") {
-  const std::string yaml = policy_with(k_consent, "review_by: 2025-01-01\nexpires: 2026-06-30\n");
+  const std::string yaml = policy_with(k_consent, "review_by: \"2025-01-01\"\nexpires: \"2026-06-30\"\n");
   CHECK(of_check(lint_text(yaml), "review-overdue") == lines({"p.yaml:11:12: warning: policy was due for review on 2025-01-01 "
                                  "(today is 2026-11-26): check it against the program's current "
                                  "criteria, then move review_by forward [review-overdue]"}));
   CHECK(count_lines(of_check(lint_text(yaml), "policy-expired")) == 1);
   CHECK(formatted(lint_text(yaml, *parse_date("2024-12-31"))).empty());
-  CHECK(count_lines(of_check(lint_text(policy_with(k_consent, "expires: 2023-01-01\n"),
+  CHECK(count_lines(of_check(lint_text(policy_with(k_consent, "expires: \"2023-01-01\"\n"),
                                        *parse_date("2022-01-01")),
                              "dates-out-of-order")) == 1);
 }
@@ -310,8 +318,61 @@ TEST_CASE("an override that changes nothing is reported from the loader's notes"
                            "    explain: >-\n"
                            "      Since 1 July 2023 Washington law encourages (no longer requires) officers to offer a\n"
                            "      referral to services instead of booking for possession or public use.\n"
-                           "    citation: 2E2SSB 5536, ch. 1, Laws of 2023, 1st special session (RCW 69.50.4013 as amended)\n";
+                           "    citation: 2E2SSB 5536, ch. 1, Laws of 2023, 1st special session (RCW 69.50.4013 as amended)\n"
+                           "    basis: published\n"
+                           "    sources:\n"
+                           "      - title: House bill report, E2SSB 5536 (2023)\n"
+                           "        url: http://lawfilesext.leg.wa.gov/Biennium/2023-24/Htm/Bill%20Reports/House/5536-S2.E%20HBR%20CSJR%2023.htm\n"
+                           "      - title: 2E2SSB 5536 (2023 1st special session), bill summary and status\n"
+                           "        url: https://www.billtrack50.com/billdetail/1537782\n";
   CHECK(count_lines(of_check(lint_text(yaml), "override-no-change")) == 1);
+  // A different basis is a change.
+  std::string changed = yaml;
+  changed.replace(changed.find("basis: published"), 16, "basis: reported");
+  CHECK(count_lines(of_check(lint_text(changed), "override-no-change")) == 0);
+}
+
+TEST_CASE("every rule says what it rests on: basis and sources") {
+  const std::string adopted = policy_with(k_consent);
+  CHECK(of_check(lint_all(adopted), "rule-no-basis") ==
+        lines({"p.yaml:12:9: error: rule 'no-consent' does not say what it rests on: add "
+               "'basis: published' (the program's or the law's own text), 'reported' (a "
+               "secondary source) or 'assumed' (the model's own choice) [rule-no-basis]"}));
+  std::string model = adopted;
+  model.replace(model.find("status: adopted"), 15, "status: model");
+  CHECK(of_check(lint_all(model), "rule-no-basis").find(": warning: rule 'no-consent'") !=
+        std::string::npos);
+
+  const std::string unsourced = policy_with(k_consent + "    basis: reported\n");
+  CHECK(of_check(lint_all(unsourced), "rule-no-source") ==
+        lines({"p.yaml:12:9: error: rule 'no-consent' is reported but names no source: add "
+               "'sources' (title and url) [rule-no-source]"}));
+  const std::string sourced = policy_with(k_consent + "    basis: published\n"
+                                                      "    sources: [{title: T, url: 'https://x.invalid/'}]\n");
+  CHECK(formatted(lint_all(sourced)).empty());
+
+  const std::string assumed = policy_with(k_consent + "    basis: assumed\n");
+  CHECK(of_check(lint_all(assumed), "assumed-in-adopted") ==
+        lines({"p.yaml:12:9: error: rule 'no-consent' rests on the model's assumption, but the "
+               "policy is adopted: an adopted policy states only the program's criteria "
+               "[assumed-in-adopted]"}));
+  std::string assumed_model = assumed;
+  assumed_model.replace(assumed_model.find("status: adopted"), 15, "status: model");
+  CHECK(of_check(lint_all(assumed_model), "assumed-in-adopted").empty());
+}
+
+TEST_CASE("an unquoted date is found wherever it is, a quoted one and a date in a condition are not") {
+  std::string yaml = policy_with(k_consent);
+  yaml.replace(yaml.find("\"2024-01-01\""), 12, "2024-01-01");
+  yaml += "    basis: published\n    sources: [{title: '2020-01-01', url: 'https://x.invalid/'}]\n"
+          "  - id: late\n    effect: notice\n    condition: incident_date >= 2023-07-01\n"
+          "    explain: x\n    citation: y\n    basis: published\n"
+          "    sources: [{title: 2021-05-13, url: 'https://x.invalid/'}]\n";
+  CHECK(of_check(lint_all(yaml), "unquoted-date") ==
+        lines({"p.yaml:7:12: warning: quote the date: \"2024-01-01\" (YAML 1.1 tools read "
+               "2024-01-01 unquoted as a date, not text) [unquoted-date]",
+               "p.yaml:25:23: warning: quote the date: \"2021-05-13\" (YAML 1.1 tools read "
+               "2021-05-13 unquoted as a date, not text) [unquoted-date]"}));
 }
 
 TEST_CASE("every check a finding can carry is listed, once") {

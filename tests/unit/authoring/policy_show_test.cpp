@@ -51,8 +51,10 @@ TEST_CASE("the text document has the checklist, the rules by effect, and the sta
   CHECK(text.find("THE CHECKLIST") != std::string::npos);
   CHECK(text.find("[drug_grams] number, 0 to 10000 (g); asked when is_drug(offense)") !=
         std::string::npos);
-  CHECK(text.find("Not eligible unless:\n  - pathway-not-offered (every pathway):") !=
+  CHECK(text.find("Not eligible unless:\n  - no-probable-cause (arrest_diversion):") !=
         std::string::npos);
+  CHECK(text.find("    Basis: reported, Pueblo Chieftain, LEAD pilot inclusion criteria\n"
+                  "      <https://") != std::string::npos);
   CHECK(text.find("In plain words: drug_grams is more than 2 g") != std::string::npos);
   for (size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
     const std::string line = text.substr(start, end - start);

@@ -111,7 +111,7 @@ TEST_CASE("--update rewrites a flow expectation in place and adds missing for in
   CHECK(updated == "cases:\n"
                    "  - {name: partial, answers: {pathway: social_contact, incident_date: "
                    "2024-03-02}, expect: {outcome: incomplete, reasons: [], notices: [], missing: "
-                   "[delivery_involved, exploits_minors, promotes_prostitution, date_of_birth, "
+                   "[in_area, delivery_involved, exploits_minors, promotes_prostitution, date_of_birth, "
                    "convictions, outstanding_warrant, prior_involvement_basis, amenable, "
                    "consents]}}   # keep me\n");
   CHECK(run(policy, updated).results[0].passed);
@@ -122,18 +122,20 @@ TEST_CASE("coverage counts rule outcomes, asked questions and tried choice value
   TestCoverage cover(policy);
   CHECK(cover.covered() == 0);
   CHECK(cover.percent() == doctest::Approx(0.0));
-  const Run r = run(policy, "cases:\n  - name: a\n    answers: {pathway: social_contact}\n"
-                            "    expect: {outcome: ineligible, reasons: [pathway-not-offered]}\n");
+  const Run r = run(policy, "cases:\n  - name: a\n    answers: {pathway: social_contact, "
+                            "prior_involvement_basis: none}\n"
+                            "    expect: {outcome: ineligible, reasons: [no-prior-involvement]}\n");
   cover.add(r.file.cases[0].answers, r.results[0].decision);
-  // pathway-not-offered failed; every rule reading no answer but consent-like ones stays unknown.
+  // no-prior-involvement failed; every rule reading no answer but consent-like ones stays unknown.
   const std::vector<std::string> lines = cover.uncovered();
   CHECK(std::find(lines.begin(), lines.end(),
-                  "rule 'pathway-not-offered' (require) never failed a case") == lines.end());
+                  "rule 'no-prior-involvement' (require) never failed a case") == lines.end());
   CHECK(std::find(lines.begin(), lines.end(),
-                  "rule 'pathway-not-offered' (require) never passed a case") != lines.end());
+                  "rule 'no-prior-involvement' (require) never passed a case") != lines.end());
   CHECK(std::find(lines.begin(), lines.end(),
                   "question 'pathway': value never tried: arrest_diversion") != lines.end());
-  CHECK(cover.covered() == 3); // fired once, pathway asked, social_contact tried
+  // fired once; every question asked and choice value tried on the social pathway
+  CHECK(cover.covered() == 9);
   CHECK(cover.total() > cover.covered());
 }
 

@@ -58,7 +58,9 @@ TEST_CASE("keys: a key protected more weakly than keygen writes is refused, nami
       {"pbes1-3des", "PBES1 encryption (PBE-SHA1-3DES) instead of PBES2"},
       {"scrypt", "id-scrypt key derivation instead of PBKDF2"},
   };
-  for (const auto& [name, weakness] : cases) {
+  for (const auto& weak : cases) {
+    const char* name = weak.first; // CAPTURE's lambda cannot capture a structured binding (clang)
+    const char* weakness = weak.second;
     CAPTURE(name);
     const std::string key = copy_with_mode(k_keys / "weak" / (std::string(name) + ".key.pem"),
                                            dir.path / "k.pem", k_0600);

@@ -33,19 +33,21 @@ TEST_SUITE("interview") {
     const Policy p = load_shipped("wa-king-county-2011");
     const auto asked = walk(p, R"(pathway: arrest_diversion
 incident_date: 2024-03-02
+in_area: true
 probable_cause: false
 offense: dui
 )");
     // No probable cause settles it: nothing else can change the outcome, but the offense is
     // still asked for the Washington notices (they read it).
-    CHECK(asked == std::vector<std::string>{"pathway", "incident_date", "probable_cause",
-                                            "offense"});
+    CHECK(asked == std::vector<std::string>{"pathway", "incident_date", "in_area",
+                                            "probable_cause", "offense"});
   }
 
   TEST_CASE("an eligible walk asks notice questions after the outcome is known") {
     const Policy p = load_shipped("wa-king-county-2011");
     const auto asked = walk(p, R"(pathway: arrest_diversion
 incident_date: 2022-10-01
+in_area: true
 probable_cause: true
 offense: drug_possession
 drug_type: opioid
@@ -61,14 +63,27 @@ consents: true
 prior_diversions: 1
 )");
     REQUIRE_FALSE(asked.empty());
-    CHECK(asked.back() == "prior_diversions");
+    // Unanswered, prior_diversions leaves the referral notice holding (the statute's default)
+    // and the discretionary one false: both are known, so it is not asked.
+    CHECK(asked.back() == "consents");
     CHECK(std::find(asked.begin(), asked.end(), "drug_type") == asked.end()); // read by no rule
     CHECK(std::find(asked.begin(), asked.end(), "subsistence_only") == asked.end());
   }
 
+  TEST_CASE("the incident date is asked even where no rule reads it") {
+    // It decides the law by date, the intake deadline and the record (vocabulary: "always").
+    for (const char* id : {"ca-lead-pilot", "co-pueblo"}) {
+      CAPTURE(id);
+      const Policy p = load_shipped(id);
+      const auto asked = walk(p, "pathway: arrest_diversion\nprobable_cause: false\n");
+      CHECK(std::find(asked.begin(), asked.end(), "incident_date") != asked.end());
+    }
+  }
+
   TEST_CASE("a question behind an undecided ask-condition pulls in what decides it") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Answers answers = answers_from(p, "pathway: arrest_diversion\nincident_date: 2024-03-02\n");
+    Answers answers =
+        answers_from(p, "pathway: arrest_diversion\nincident_date: 2024-03-02\nin_area: true\n");
     const Decision d = evaluate(p, answers, std::nullopt);
     const InterviewPlan plan = plan_interview(p, answers, d);
     CHECK(p.questions[static_cast<size_t>(plan.next)].id == "probable_cause");

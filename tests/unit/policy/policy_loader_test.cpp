@@ -78,7 +78,7 @@ TEST_SUITE("policy_loader") {
     CHECK(load_error(base).find("already defined by 'wa-state'") != std::string::npos);
     std::string ok = base + "    override: true\n";
     const Policy p = load_text(ok);
-    CHECK(p.rules.size() == 3); // replaced in place, not added
+    CHECK(p.rules.size() == 5); // replaced in place, not added
     CHECK(load_error(with_rule("consents") + "    override: true\n").find("overrides nothing") !=
           std::string::npos);
   }
