@@ -77,9 +77,6 @@ namespace {
 using Op = ExprNode::Op;
 constexpr double k_inf = std::numeric_limits<double>::infinity();
 
-bool is_word_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
 
 std::string squeeze(std::string_view s) {
   std::string out;
@@ -303,20 +300,6 @@ std::vector<ComparisonFinding> constant_comparisons(const Policy& policy, const 
   return out;
 }
 
-bool same_expr(const Expr& a, const Expr& b) {
-  const auto& x = a.nodes();
-  const auto& y = b.nodes();
-  if (x.size() != y.size()) return false;
-  for (size_t i = 0; i < x.size(); ++i) {
-    if (x[i].op != y[i].op || x[i].type != y[i].type || x[i].q != y[i].q || x[i].a != y[i].a ||
-        x[i].b != y[i].b || x[i].months != y[i].months || x[i].x != y[i].x ||
-        x[i].set != y[i].set) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool pathways_overlap(const Rule& a, const Rule& b) {
   if (a.pathway_values.empty() || b.pathway_values.empty()) return true;
   return std::any_of(a.pathway_values.begin(), a.pathway_values.end(), [&](int p) {
@@ -445,18 +428,17 @@ private:
                          const YamlNode& node, const std::string& owner) {
     for (const ComparisonFinding& f : constant_comparisons(m_policy, expr)) {
       const ExprNode& n = expr.nodes()[static_cast<size_t>(f.node)];
-      const ComparisonText text = comparison_text(condition, static_cast<size_t>(n.offset));
-      if (text.text.empty() || !node.is_scalar()) {
+      if (n.begin < 0 || !node.is_scalar()) {
         continue; // inside a derived value's expression: linted where it is defined
       }
-      const SourceLocation at = m_sources.where_in_scalar(file, node, text.start);
+      const auto begin = static_cast<size_t>(n.begin);
+      const std::string text = squeeze(std::string_view(condition).substr(begin, static_cast<size_t>(n.end) - begin));
+      const SourceLocation at = m_sources.where_in_scalar(file, node, begin);
       const std::string why = f.why.empty() ? std::string() : ": " + f.why;
       if (f.verdict == Verdict::never) {
-        add(at, "impossible-comparison",
-            fmt::format("'{}' is never true{} ({})", text.text, why, owner));
+        add(at, "impossible-comparison", fmt::format("'{}' is never true{} ({})", text, why, owner));
       } else {
-        add(at, "always-true-comparison",
-            fmt::format("'{}' is always true{} ({})", text.text, why, owner));
+        add(at, "always-true-comparison", fmt::format("'{}' is always true{} ({})", text, why, owner));
       }
     }
   }
@@ -586,7 +568,7 @@ private:
     const Rule& rule = m_policy.rules[i];
     for (size_t j = 0; j < i; ++j) {
       const Rule& earlier = m_policy.rules[j];
-      if (same_expr(rule.expr, earlier.expr) && pathways_overlap(rule, earlier)) {
+      if (rule.expr == earlier.expr && pathways_overlap(rule, earlier)) {
         add(rule.where, "duplicate-condition",
             fmt::format("rule '{}' has the same condition as rule '{}' ({}){}", rule.id,
                         earlier.id, line_of(earlier, m_top_file),
@@ -653,7 +635,7 @@ private:
     }
     for (size_t j : f.implies) {
       const Rule& other = m_policy.rules[j];
-      if (same_expr(rule.expr, other.expr) && pathways_overlap(rule, other)) {
+      if (rule.expr == other.expr && pathways_overlap(rule, other)) {
         continue; // reported as a duplicate
       }
       const RuleFacts& back = all[j];
@@ -684,88 +666,6 @@ private:
 };
 
 } // namespace
-
-ComparisonText comparison_text(std::string_view s, size_t offset) {
-  ComparisonText out;
-  if (offset >= s.size()) {
-    return out;
-  }
-  // Which operator sits at `offset`.
-  std::string_view op;
-  for (std::string_view candidate : {"==", "!=", "<=", ">=", "<", ">", "in"}) {
-    if (s.substr(offset, candidate.size()) == candidate) {
-      op = candidate;
-      break;
-    }
-  }
-  if (op.empty() || (op == "in" && offset + 2 < s.size() && is_word_char(s[offset + 2]))) {
-    return out;
-  }
-  size_t op_start = offset;
-  if (op == "in") {
-    // "not in": include the 'not'.
-    size_t k = offset;
-    while (k > 0 && s[k - 1] == ' ') --k;
-    if (k >= 3 && s.substr(k - 3, 3) == "not" && (k == 3 || !is_word_char(s[k - 4]))) {
-      op_start = k - 3;
-    }
-  }
-  // Back to the start of the left operand: up to an unmatched bracket, a comma, or a word that
-  // joins conditions.
-  size_t start = op_start;
-  int depth = 0;
-  size_t i = op_start;
-  while (i > 0) {
-    const char c = s[i - 1];
-    if (c == ')' || c == ']') {
-      ++depth;
-    } else if (c == '(' || c == '[') {
-      if (depth == 0) break;
-      --depth;
-    } else if (c == ',' && depth == 0) {
-      break;
-    } else if (is_word_char(c) && depth == 0) {
-      size_t w = i;
-      while (w > 0 && is_word_char(s[w - 1])) --w;
-      const std::string_view word = s.substr(w, i - w);
-      if (word == "and" || word == "or" || word == "not") break;
-      start = w;
-      i = w;
-      continue;
-    }
-    if (c != ' ' && c != '\n' && c != '\t') start = i - 1;
-    --i;
-  }
-  // Forward to the end of the right operand.
-  size_t end = offset + op.size();
-  depth = 0;
-  size_t j = end;
-  while (j < s.size()) {
-    const char c = s[j];
-    if (c == '(' || c == '[') {
-      ++depth;
-    } else if (c == ')' || c == ']') {
-      if (depth == 0) break;
-      --depth;
-    } else if (c == ',' && depth == 0) {
-      break;
-    } else if (is_word_char(c) && depth == 0) {
-      size_t w = j;
-      while (w < s.size() && is_word_char(s[w])) ++w;
-      const std::string_view word = s.substr(j, w - j);
-      if (word == "and" || word == "or") break;
-      end = w;
-      j = w;
-      continue;
-    }
-    ++j;
-    if (c != ' ' && c != '\n' && c != '\t') end = j;
-  }
-  out.text = squeeze(s.substr(start, end - start));
-  out.left = squeeze(s.substr(start, op_start - start));
-  out.start = start;
-  return out;
-}
 
 std::vector<Diagnostic> lint_policy(const Policy& policy, const PolicySources& sources,
                                     Days today) {

@@ -38,14 +38,4 @@ std::vector<Diagnostic> lint_policy_file(const PolicyText& top, const PolicyReso
 // yaml, or load for the rest.
 std::string load_error_check(const Diagnostic& d);
 
-// The text of the comparison whose operator is at byte `offset` of `condition` (e.g.
-// "drug_grams > 10000"), and where its left operand starts; empty text when `offset` is not at
-// an operator (a comparison inside a derived value's own expression).
-struct ComparisonText {
-  std::string text;
-  std::string left;
-  size_t start = 0;
-};
-ComparisonText comparison_text(std::string_view condition, size_t offset);
-
 } // namespace divert

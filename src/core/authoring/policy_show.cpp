@@ -22,15 +22,6 @@ std::string wrap(std::string_view text, const std::string& indent, size_t width 
   return word_wrap(text, first.value_or(indent), indent, width);
 }
 
-// Equal sub-expressions (nodes and children), wherever they sit in their vectors.
-bool same_subtree(const Expr& x, int a, const Expr& y, int b) {
-  if (a < 0 || b < 0) return a == b;
-  const ExprNode& n = x.nodes()[static_cast<size_t>(a)];
-  const ExprNode& m = y.nodes()[static_cast<size_t>(b)];
-  return n.op == m.op && n.type == m.type && n.q == m.q && n.months == m.months && n.x == m.x &&
-         n.set == m.set && same_subtree(x, n.a, y, m.a) && same_subtree(x, n.b, y, m.b);
-}
-
 const char* status_sentence(PolicyStatus status) {
   switch (status) {
   case PolicyStatus::adopted: return "";
@@ -69,17 +60,7 @@ std::string value_label(const ChoiceValue& v) { return v.label.empty() ? v.code 
 
 class Describer {
 public:
-  explicit Describer(const Policy& policy) : m_policy(policy) {
-    // Recognise derived values (age) inside conditions, where the compiler inlined them.
-    for (const Derived& d : policy.derived) {
-      try {
-        Expr probe = Expr::compile("(" + d.expression + ") == (" + d.expression + ")", policy, SourceLocation{});
-        m_derived.push_back({d.id, std::move(probe)});
-      } catch (const InputError&) {
-        // A derived value that cannot be compared with itself (a list): shown inlined.
-      }
-    }
-  }
+  explicit Describer(const Policy& policy) : m_policy(policy) {}
 
   std::string describe(const Expr& expr) {
     if (expr.empty()) return "always";
@@ -87,11 +68,6 @@ public:
   }
 
 private:
-  struct DerivedShape {
-    std::string id;
-    Expr probe; // derived == derived: the left child of its root is the derived expression
-  };
-
   static int precedence(Op op) {
     switch (op) {
     case Op::or_: return 1;
@@ -158,10 +134,8 @@ private:
 
   std::string bare(const Expr& expr, int index, const Question* list) {
     const ExprNode& n = expr.nodes()[static_cast<size_t>(index)];
-    for (const DerivedShape& d : m_derived) {
-      const int root = d.probe.nodes().back().a;
-      if (n.op != Op::constant && same_subtree(expr, index, d.probe, root)) return d.id;
-    }
+    // A derived value (age) inlined by the compiler reads as its name.
+    if (n.derived >= 0 && n.op != Op::constant) return m_policy.derived[static_cast<size_t>(n.derived)].id;
     const int p = precedence(n.op);
     switch (n.op) {
     case Op::constant: return n.type == ValueType::boolean ? (n.x != 0 ? "always" : "never") : constant(n, nullptr);
@@ -251,7 +225,6 @@ private:
   }
 
   const Policy& m_policy;
-  std::vector<DerivedShape> m_derived;
 };
 
 // The questions an officer may be asked under this policy, in checklist order.

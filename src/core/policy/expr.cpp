@@ -29,6 +29,7 @@ struct Token {
   std::string text;
   double number = 0;
   int offset = 0;
+  int end = 0; // one past its last byte
 };
 
 // ---- Untyped syntax tree ------------------------------------------------------------------
@@ -40,6 +41,7 @@ struct Ast {
   double number = 0;
   int months = 0; // shift
   int offset = 0;
+  int begin = -1, end = -1; // a comparison: its text, both operands included
   std::vector<std::unique_ptr<Ast>> args;
 };
 using AstPtr = std::unique_ptr<Ast>;
@@ -154,6 +156,7 @@ private:
         }
         t.text = std::string(s.substr(static_cast<size_t>(t.offset), i - static_cast<size_t>(t.offset)));
       }
+      t.end = static_cast<int>(i);
       m_tokens.push_back(std::move(t));
     }
     Token end;
@@ -228,6 +231,7 @@ private:
 
   AstPtr parse_comparison(int depth) {
     guard(depth);
+    const int begin = peek().offset;
     AstPtr left = parse_shift(depth + 1);
     const Token& t = peek();
     std::string op;
@@ -253,6 +257,8 @@ private:
     auto node = make(Ast::Kind::binary, op_token.offset, op);
     node->args.push_back(std::move(left));
     node->args.push_back(parse_shift(depth + 1));
+    node->begin = begin;
+    node->end = m_tokens[m_pos - 1].end;
     return node;
   }
 
@@ -437,7 +443,15 @@ public:
       }
       return t;
     }
-    case Ast::Kind::binary: return binary(a, depth);
+    case Ast::Kind::binary: {
+      const Typed t = binary(a, depth);
+      if (a.begin >= 0 && m_derived_depth == 0) {
+        ExprNode& n = m_out.m_nodes[static_cast<size_t>(t.node)];
+        n.begin = a.begin;
+        n.end = a.end;
+      }
+      return t;
+    }
     }
     fail(a.offset, "unsupported expression");
   }
@@ -539,6 +553,7 @@ private:
         }
         Typed t = compile(*ast, depth + 1);
         --m_derived_depth;
+        m_out.m_nodes[static_cast<size_t>(t.node)].derived = static_cast<int>(&d - m_policy.derived.data());
         return t;
       }
     }
@@ -740,13 +755,23 @@ Expr Expr::compile(std::string_view text, const Policy& policy, SourceLocation w
 
 Expr Expr::compile(std::string_view text, const Policy& policy,
                    const std::function<SourceLocation(int)>& locate) {
+  return compile(text, policy, locate, true);
+}
+
+Expr Expr::compile_value(std::string_view text, const Policy& policy,
+                         const std::function<SourceLocation(int)>& locate) {
+  return compile(text, policy, locate, false);
+}
+
+Expr Expr::compile(std::string_view text, const Policy& policy,
+                   const std::function<SourceLocation(int)>& locate, bool yes_no) {
   Expr out;
   try {
     Parser parser(text);
     AstPtr ast = parser.parse();
     ExprCompiler compiler(policy, out);
     ExprCompiler::Typed root = compiler.compile(*ast, 0);
-    if (root.type != ValueType::boolean) {
+    if (yes_no && root.type != ValueType::boolean) {
       compiler.fail(ast->offset, fmt::format("a condition must be yes/no, but this is a {}",
                                              type_name(root.type)));
     }
@@ -893,6 +918,19 @@ Expr::Value Expr::eval(int index, const EvalInput& in, const ConvictionItem* ite
   }
   }
   return {false, 0};
+}
+
+bool Expr::subtree_equals(int node, const Expr& other, int other_node) const {
+  if (node < 0 || other_node < 0) return node == other_node;
+  const ExprNode& n = m_nodes[static_cast<size_t>(node)];
+  const ExprNode& m = other.m_nodes[static_cast<size_t>(other_node)];
+  return n == m && subtree_equals(n.a, other, m.a) && subtree_equals(n.b, other, m.b);
+}
+
+bool Expr::operator==(const Expr& other) const {
+  if (m_nodes.empty() || other.m_nodes.empty()) return m_nodes.empty() == other.m_nodes.empty();
+  return subtree_equals(static_cast<int>(m_nodes.size()) - 1, other,
+                      static_cast<int>(other.m_nodes.size()) - 1);
 }
 
 } // namespace divert

@@ -84,6 +84,18 @@ struct ExprNode {
   double x = 0;
   std::vector<double> set; // `in`: the literal list
   int offset = 0;          // byte offset in the source text, for messages
+  // A comparison written in this condition's own text: its bytes [begin, end), both operands
+  // included (for lint's messages); -1 for everything else, and inside derived values.
+  int begin = -1, end = -1;
+  // The root of a derived value's expression inlined here: its index in Policy::derived.
+  int derived = -1;
+
+  // The same operation on the same operands (children aside: they are indices into a node
+  // vector, compared as subtrees by Expr::operator==; the source offset aside).
+  bool operator==(const ExprNode& other) const {
+    return op == other.op && type == other.type && q == other.q && months == other.months &&
+           x == other.x && set == other.set;
+  }
 };
 
 // A compiled condition: nodes in a flat vector, root last. An empty Expr is "always true".
@@ -95,6 +107,11 @@ public:
   bool is_constant_true() const;
   const std::vector<ExprNode>& nodes() const { return m_nodes; }
 
+  // Whether two conditions compute the same thing node for node, wherever their nodes sit.
+  bool operator==(const Expr& other) const;
+  // The same for the subtree rooted at `node` here and at `other_node` in `other`.
+  bool subtree_equals(int node, const Expr& other, int other_node) const;
+
   // Compiles `text` against the questions of `policy`; the result must be yes/no. Throws
   // InputError at the offending byte, counted from `where` (the text's first byte).
   static Expr compile(std::string_view text, const Policy& policy, SourceLocation where);
@@ -102,9 +119,15 @@ public:
   // conditions folded over several lines).
   static Expr compile(std::string_view text, const Policy& policy,
                       const std::function<SourceLocation(int)>& locate);
+  // A derived value's expression, which may be of any type (an age, a date): checked as a
+  // condition is, without the yes/no requirement.
+  static Expr compile_value(std::string_view text, const Policy& policy,
+                            const std::function<SourceLocation(int)>& locate);
 
 private:
   friend class ExprCompiler;
+  static Expr compile(std::string_view text, const Policy& policy,
+                      const std::function<SourceLocation(int)>& locate, bool yes_no);
   struct Value {
     bool known;
     double x;

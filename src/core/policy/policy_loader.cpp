@@ -806,16 +806,14 @@ private:
     for (const Provider& p : policy.providers) check_pathways(p.pathways, policy.where);
     if (policy.intake_days) check_pathways(policy.intake_pathways, policy.where);
 
-    // Derived values are checked where they are defined, used or not. A value is compiled as
-    // a comparison with itself, so that any type is accepted and errors keep their columns.
+    // Derived values are checked where they are defined, used or not.
     for (const auto& pending : m_pending_derived) {
       const size_t index = pending.first;
       const auto& locate = pending.second;
       if (index >= policy.derived.size()) continue;
       const Derived& d = policy.derived[index];
       try {
-        (void)Expr::compile("(" + d.expression + ") == (" + d.expression + ")", policy,
-                            [&locate](int offset) { return locate(std::max(offset - 1, 0)); });
+        (void)Expr::compile_value(d.expression, policy, locate);
       } catch (const InputError& e) {
         for (const Diagnostic& diag : e.diagnostics()) {
           error(diag.where, fmt::format("{} (derived value '{}')", diag.message, d.id));

@@ -387,14 +387,6 @@ TEST_CASE("every check a finding can carry is listed, once") {
   }
 }
 
-TEST_CASE("comparison_text recovers the comparison around an operator") {
-  const std::string c = "offense in [a, b] and date > incident_date - 10 years or (age < 18)";
-  CHECK(comparison_text(c, c.find(" in ") + 1).text == "offense in [a, b]");
-  CHECK(comparison_text(c, c.find('>')).text == "date > incident_date - 10 years");
-  CHECK(comparison_text(c, c.find('<')).text == "age < 18");
-  CHECK(comparison_text("x not in [a]", 6).text == "x not in [a]");
-  CHECK(comparison_text("abc", 1).text.empty());
-}
 
 TEST_CASE("where_in_scalar follows a folded condition across lines") {
   const std::string text = "rules:\n  - id: r\n    condition: >-\n      aaa and\n      bbb < 3\n";
