@@ -5,8 +5,8 @@
 
 namespace divert {
 
-// The JSON Schema (draft-07) of the policy format, exactly as committed in
-// schema/divert-policy.schema.json (a unit test keeps the two identical).
+// The JSON Schema (draft-07) of the policy format: the bytes of
+// schema/divert-policy.schema.json, built in by cmake/embed_text.cmake (one copy to edit).
 const std::string& policy_schema_json();
 
 } // namespace divert
