@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: divert source | e2e
 # `batch --jobs N` writes exactly what one thread writes, in input order, for any N: decisions,
 # error lines (bad JSON, unknown ids, bad values) and blank lines mixed through a corpus of
 # several blocks, compared byte for byte, summaries too.

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
+# ctest: hooks source | e2e;slow
 """Differential checks (issue 9 item 4): `batch` and `decide` give the same decision for the
 same case (every field but line and case_id), and `policy diff` agrees with two `batch` runs.
 

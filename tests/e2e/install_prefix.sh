@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: cmake build source | e2e
 # An installed divert works wherever it is installed (issue 12, item 10): `cmake --install`
 # into a temporary prefix, then the installed binary decides the example case with an empty
 # environment (env -i: no DIVERT_POLICY_PATH, no HOME, no PATH) from a directory that holds no

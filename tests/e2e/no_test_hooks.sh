@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: divert hooks source | e2e
 # The divert that is installed has no test hooks (src/cli/test_hooks.hpp): with
 # DIVERT_FIXED_TIME, DIVERT_TEST_INTERRUPT or DIVERT_TEST_KILL set it refuses to run (64) and
 # writes nothing, so no key can be derived from a principal; without them its keys are random.

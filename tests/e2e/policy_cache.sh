@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: divert source | e2e
 # The parsed-policy cache ($XDG_CACHE_HOME/divert/trees) never decides instead of the policy
 # file: an edited, copied or planted cache entry is not used (each entry carries an HMAC under
 # a private per-user key), so the decision is always the one the file's text gives -- the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: hooks source | e2e
 # Signed policies on the laptop (issue 10 item 14): `policy sign` writes FILE.sshsig; with
 # `policy_trust` in the configuration, decide, batch and screen use a policy only when every
 # layer (the vocabulary included) carries a good signature by a key the trust list allows for

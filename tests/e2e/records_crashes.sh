@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: hooks source | e2e
 # No sequence of crashes, kills and full disks forks a device chain or leaves a gap in it
 # (issue 10 item 2). One device screens over many rounds while screenings are killed (SIGKILL)
 # at every named point of publishing and at random moments, and while its state and its

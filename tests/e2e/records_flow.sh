@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: hooks source | e2e;slow
 # End to end: keygen, non-interactive screenings, OpenSSH verification against an
 # allowed_signers line, an independent JCS check, divert verify on good, tampered and gapped
 # directories, and the key refusals (open permissions, wrong passphrase, no passphrase source).

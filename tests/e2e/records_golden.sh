@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: hooks source | e2e
 # The committed fixture records (tests/data/records/*/) are reproduced byte for byte: the
 # record format, canonical JSON, record ids, device chain and signatures are deterministic
 # under DIVERT_FIXED_TIME with the TEST-ONLY key. When a change to the record format is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: hooks source | e2e
 # A hostile records folder cannot hang or exhaust `verify` or `records list`: a FIFO, a symbolic
 # link to /dev/zero, a directory and an oversized file under record names (and a FIFO as a
 # signature) are each reported, and the genuine records are still checked. Every run has a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: hooks source | e2e
 # OpenSSH interop in both directions, and the plain-OpenSSL recipe of divert-record(5):
 # - our .sshsig is byte-identical to `ssh-keygen -Y sign` for the same key and bytes;
 # - `ssh-keygen -Y verify` accepts our records and rejects tampered ones;

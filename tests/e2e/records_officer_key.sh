@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: hooks source | e2e
 # A record is signed by its officer's key (issue 10 item 13): `screen --key` with another
 # officer's key is refused at signing time (77, naming both fingerprints) and writes nothing,
 # whether the configuration names the officer's fingerprint (key_fpr, written by keygen) or

@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: hooks source | e2e
 # Publishing never leaves anything partial under a final name, never overwrites, and the exit
 # code says why: a full disk (74, a small tmpfs), a read-only records directory (73, a
 # read-only bind mount, or an unprivileged user via setpriv), an interruption (130), an existing

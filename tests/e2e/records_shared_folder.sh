@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: hooks source | e2e
 # Devices sharing one records folder never touch each other's files: three configurations
 # (three devices) screen in parallel into one --records folder for many rounds. Every
 # screening succeeds, each has both its files (.json and .json.sshsig), and `divert verify`

@@ -1,3 +1,4 @@
+# ctest: hooks source | e2e;slow
 # The officer's walk-through on a real terminal, driven through tmux as an officer would type:
 # a partly pre-filled screening at 80x24 with help, an invalid answer, b and r to change
 # answers, a wrong then right passphrase, sign; the record checked with OpenSSH, the hand-off
