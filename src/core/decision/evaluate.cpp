@@ -31,9 +31,30 @@ Decision evaluate(const Policy& policy, const Answers& answers, std::optional<Da
   return decision;
 }
 
+// A decision is made in stages, each a pass over the rules or questions (see the comment on
+// each): which answers may be read, which rules fire, the outcome and its reasons, the model's
+// assumptions it relied on, what is missing, what was not used, date warnings, the referral.
 void Evaluator::run(const Answers& answers, std::optional<Days> today, Decision& d) {
-  const Policy& p = m_policy;
-  const size_t nq = p.questions.size();
+  reset(d);
+  find_visible(answers, d);
+  find_pathway(answers, d);
+  const RuleTally tally = fire_rules(answers, d);
+  decide_outcome(tally, d);
+  if (d.outcome == Outcome::eligible || d.outcome == Outcome::needs_approval) {
+    note_assumptions(d);
+  }
+  if (d.outcome == Outcome::incomplete) {
+    find_missing(answers, d);
+  }
+  find_unused(answers, d);
+  add_date_warnings(answers, today, d);
+  if ((d.outcome == Outcome::eligible || d.outcome == Outcome::needs_approval) &&
+      !m_policy.providers.empty()) {
+    d.referral = make_referral(answers, d);
+  }
+}
+
+void Evaluator::reset(Decision& d) const {
   d.reasons.clear();
   d.assumed.clear();
   d.notices.clear();
@@ -41,36 +62,46 @@ void Evaluator::run(const Answers& answers, std::optional<Days> today, Decision&
   d.unused.clear();
   d.warnings.clear();
   d.referral.reset();
-  d.visible.assign(nq, Tri::yes); // a question without an ask-condition is always asked
-  d.fired.assign(p.rules.size(), Tri::unknown);
+  d.visible.assign(m_policy.questions.size(), Tri::yes); // no ask-condition: always asked
+  d.fired.assign(m_policy.rules.size(), Tri::unknown);
+}
 
-  // An answer is readable only while its question's ask-condition is true on the others.
-  EvalInput input{answers.slots.data(), d.visible.data()};
+// An answer is readable only while its question's ask-condition is true on the others
+// (conditions are evaluated in ask order, so each sees the visibility of those before it).
+void Evaluator::find_visible(const Answers& answers, Decision& d) const {
+  const EvalInput input{answers.slots.data(), d.visible.data()};
   for (int q : m_asked_when) {
-    d.visible[static_cast<size_t>(q)] = p.questions[static_cast<size_t>(q)].ask.eval_bool(input);
+    d.visible[static_cast<size_t>(q)] = m_policy.questions[static_cast<size_t>(q)].ask.eval_bool(input);
   }
+}
 
+void Evaluator::find_pathway(const Answers& answers, Decision& d) const {
   d.pathway = -1;
-  if (p.pathway_question >= 0) {
-    const auto pq = static_cast<size_t>(p.pathway_question);
+  if (m_policy.pathway_question >= 0) {
+    const auto pq = static_cast<size_t>(m_policy.pathway_question);
     if (d.visible[pq] == Tri::yes && answers.slots[pq].present) {
       d.pathway = static_cast<int>(answers.slots[pq].x);
     }
   }
+}
 
-  bool any_fails = false;
-  bool any_unknown_gate = false;
-  bool any_approval = false;
-  bool any_unknown_approval = false;
-  for (size_t i = 0; i < p.rules.size(); ++i) {
-    const Rule& rule = p.rules[i];
+bool Evaluator::applies_to_pathway(const Rule& rule, int pathway) {
+  return rule.pathway_values.empty() ||
+         std::find(rule.pathway_values.begin(), rule.pathway_values.end(), pathway) !=
+             rule.pathway_values.end();
+}
+
+// Every rule, three-valued: a rule limited to pathways is unknown while the pathway is; a
+// require rule fires when its condition is false, the others when it is true.
+Evaluator::RuleTally Evaluator::fire_rules(const Answers& answers, Decision& d) const {
+  const EvalInput input{answers.slots.data(), d.visible.data()};
+  RuleTally tally;
+  for (size_t i = 0; i < m_policy.rules.size(); ++i) {
+    const Rule& rule = m_policy.rules[i];
     Tri applies = Tri::yes;
     if (!rule.pathway_values.empty()) {
       applies = d.pathway < 0 ? Tri::unknown
-                              : (std::find(rule.pathway_values.begin(), rule.pathway_values.end(),
-                                           d.pathway) != rule.pathway_values.end()
-                                     ? Tri::yes
-                                     : Tri::no);
+                              : (applies_to_pathway(rule, d.pathway) ? Tri::yes : Tri::no);
     }
     Tri fired = Tri::no;
     if (applies != Tri::no) {
@@ -81,146 +112,147 @@ void Evaluator::run(const Answers& answers, std::optional<Days> today, Decision&
     switch (rule.effect) {
     case Effect::require:
     case Effect::exclude:
-      any_fails = any_fails || fired == Tri::yes;
-      any_unknown_gate = any_unknown_gate || fired == Tri::unknown;
+      tally.fails = tally.fails || fired == Tri::yes;
+      tally.unknown_gate = tally.unknown_gate || fired == Tri::unknown;
       break;
     case Effect::approval:
-      any_approval = any_approval || fired == Tri::yes;
-      any_unknown_approval = any_unknown_approval || fired == Tri::unknown;
+      tally.approval = tally.approval || fired == Tri::yes;
+      tally.unknown_approval = tally.unknown_approval || fired == Tri::unknown;
       break;
     case Effect::notice:
-      if (fired == Tri::yes) {
-        d.notices.push_back(&rule);
-      }
+      if (fired == Tri::yes) d.notices.push_back(&rule);
       break;
     }
   }
+  return tally;
+}
 
-  auto collect = [&](auto wanted) {
-    for (size_t i = 0; i < p.rules.size(); ++i) {
-      if (wanted(p.rules[i], d.fired[i])) {
-        d.reasons.push_back(&p.rules[i]);
-      }
+// A failing gate decides at once, whatever is unknown elsewhere; an approval only once every
+// gate has passed; eligible only when nothing is left unknown.
+void Evaluator::decide_outcome(const RuleTally& tally, Decision& d) const {
+  const auto collect = [&](auto wanted) {
+    for (size_t i = 0; i < m_policy.rules.size(); ++i) {
+      if (wanted(m_policy.rules[i], d.fired[i])) d.reasons.push_back(&m_policy.rules[i]);
     }
   };
-  if (any_fails) {
+  if (tally.fails) {
     d.outcome = Outcome::ineligible;
     collect([](const Rule& r, Tri t) {
       return t == Tri::yes && (r.effect == Effect::require || r.effect == Effect::exclude);
     });
-  } else if (any_unknown_gate) {
+  } else if (tally.unknown_gate) {
     d.outcome = Outcome::incomplete;
-  } else if (any_approval) {
+  } else if (tally.approval) {
     d.outcome = Outcome::needs_approval;
     collect([](const Rule& r, Tri t) { return t == Tri::yes && r.effect == Effect::approval; });
-  } else if (any_unknown_approval) {
+  } else if (tally.unknown_approval) {
     d.outcome = Outcome::incomplete;
   } else {
     d.outcome = Outcome::eligible;
   }
-  if (d.outcome == Outcome::eligible || d.outcome == Outcome::needs_approval) {
-    // Every require and exclude rule that applied and passed let the person through; those
-    // resting on the model's own choice are named, so an officer sees what is not published.
-    for (size_t i = 0; i < p.rules.size(); ++i) {
-      const Rule& r = p.rules[i];
-      const bool gate = r.effect == Effect::require || r.effect == Effect::exclude;
-      const bool applies = r.pathway_values.empty() ||
-                           std::find(r.pathway_values.begin(), r.pathway_values.end(),
-                                     d.pathway) != r.pathway_values.end();
-      if (gate && applies && d.fired[i] == Tri::no &&
-          (r.basis == Basis::assumed || !r.assumption.empty())) {
-        d.assumed.push_back(&r);
-      }
+}
+
+// Every require and exclude rule that applied and passed let the person through; those
+// resting on the model's own choice are named, so an officer sees what is not published.
+void Evaluator::note_assumptions(Decision& d) const {
+  for (size_t i = 0; i < m_policy.rules.size(); ++i) {
+    const Rule& r = m_policy.rules[i];
+    const bool gate = r.effect == Effect::require || r.effect == Effect::exclude;
+    if (gate && applies_to_pathway(r, d.pathway) && d.fired[i] == Tri::no &&
+        (r.basis == Basis::assumed || !r.assumption.empty())) {
+      d.assumed.push_back(&r);
     }
   }
+}
 
-  if (d.outcome == Outcome::incomplete) {
-    // What is still needed: unanswered, askable questions read by the rules still undecided.
-    std::vector<bool> needed(nq, false);
-    for (size_t i = 0; i < p.rules.size(); ++i) {
-      if (d.fired[i] == Tri::unknown && p.rules[i].effect != Effect::notice) {
-        for (int q : p.rules[i].reads) {
-          needed[static_cast<size_t>(q)] = true;
-        }
-      }
-    }
-    for (size_t q = 0; q < nq; ++q) {
-      if (needed[q] && !answers.slots[q].present && d.visible[q] == Tri::yes) {
-        d.missing.push_back(static_cast<int>(q));
-      }
+// What is still needed: unanswered, askable questions read by the rules still undecided.
+void Evaluator::find_missing(const Answers& answers, Decision& d) const {
+  const size_t nq = m_policy.questions.size();
+  std::vector<bool> needed(nq, false);
+  for (size_t i = 0; i < m_policy.rules.size(); ++i) {
+    if (d.fired[i] == Tri::unknown && m_policy.rules[i].effect != Effect::notice) {
+      for (int q : m_policy.rules[i].reads) needed[static_cast<size_t>(q)] = true;
     }
   }
-
   for (size_t q = 0; q < nq; ++q) {
-    if (!answers.slots[q].present) {
-      continue;
-    }
-    if (!p.read_by_policy[q] || d.visible[q] != Tri::yes) {
-      const bool declared_record = std::find(p.record_questions.begin(), p.record_questions.end(),
-                                             static_cast<int>(q)) != p.record_questions.end();
-      if (declared_record) {
-        continue;
-      }
-      d.unused.push_back(static_cast<int>(q));
+    if (needed[q] && !answers.slots[q].present && d.visible[q] == Tri::yes) {
+      d.missing.push_back(static_cast<int>(q));
     }
   }
+}
 
-  if (p.incident_date_question >= 0) {
-    const Slot& incident = answers.slots[static_cast<size_t>(p.incident_date_question)];
-    if (incident.present) {
-      const auto day = static_cast<Days>(incident.x);
-      if (p.effective && day < *p.effective) {
-        d.warnings.push_back(fmt::format("incident_date is before the policy's effective date {}",
-                                         format_date(*p.effective)));
-      }
-      if (p.until && day >= *p.until) {
-        d.warnings.push_back(fmt::format("the policy ended on {}{}: incident_date is on or after "
-                                         "it", format_date(*p.until),
-                                         p.until_reason.empty() ? "" : " (" + p.until_reason + ")"));
-      }
-      if (p.expires && day > *p.expires) {
-        d.warnings.push_back(fmt::format("incident_date is after the policy's end date {}",
-                                         format_date(*p.expires)));
-      }
-      if (today && day > *today) {
-        d.warnings.push_back(fmt::format("incident_date {} is after today ({})", format_date(day),
-                                         format_date(*today)));
-      }
-    }
+// Answers no rule could read (never read, or their question not asked in this case), except
+// the record-only questions the policy declares.
+void Evaluator::find_unused(const Answers& answers, Decision& d) const {
+  const Policy& p = m_policy;
+  for (size_t q = 0; q < p.questions.size(); ++q) {
+    if (!answers.slots[q].present || (p.read_by_policy[q] && d.visible[q] == Tri::yes)) continue;
+    const bool declared_record = std::find(p.record_questions.begin(), p.record_questions.end(),
+                                           static_cast<int>(q)) != p.record_questions.end();
+    if (!declared_record) d.unused.push_back(static_cast<int>(q));
   }
+}
 
-  if ((d.outcome == Outcome::eligible || d.outcome == Outcome::needs_approval) &&
-      !p.providers.empty()) {
-    const std::string pathway_code =
-        d.pathway >= 0
-            ? p.questions[static_cast<size_t>(p.pathway_question)].values[static_cast<size_t>(d.pathway)].code
-            : std::string();
-    const Provider* provider = &p.providers.front();
-    for (const Provider& candidate : p.providers) {
-      if (candidate.pathways.empty() ||
-          std::find(candidate.pathways.begin(), candidate.pathways.end(), pathway_code) !=
-              candidate.pathways.end()) {
-        provider = &candidate;
-        break;
-      }
-    }
-    Referral referral;
-    referral.provider = provider->name;
-    referral.contact = provider->contact;
-    const Slot& incident = answers.slots[static_cast<size_t>(p.incident_date_question)];
-    if (p.intake_days && incident.present &&
-        std::find(p.intake_pathways.begin(), p.intake_pathways.end(), pathway_code) !=
-            p.intake_pathways.end()) {
-      referral.intake_deadline = static_cast<Days>(incident.x) + *p.intake_days;
-    }
-    for (const Rule* r : d.reasons) {
-      if (r->effect == Effect::approval && !r->approver.empty() &&
-          referral.approver.find(r->approver) == std::string::npos) {
-        referral.approver += (referral.approver.empty() ? "" : "; ") + r->approver;
-      }
-    }
-    d.referral = std::move(referral);
+// The incident date against the policy's own dates, and against today when it is known.
+void Evaluator::add_date_warnings(const Answers& answers, std::optional<Days> today,
+                                  Decision& d) const {
+  const Policy& p = m_policy;
+  if (p.incident_date_question < 0) return;
+  const Slot& incident = answers.slots[static_cast<size_t>(p.incident_date_question)];
+  if (!incident.present) return;
+  const auto day = static_cast<Days>(incident.x);
+  if (p.effective && day < *p.effective) {
+    d.warnings.push_back(fmt::format("incident_date is before the policy's effective date {}",
+                                     format_date(*p.effective)));
   }
+  if (p.until && day >= *p.until) {
+    d.warnings.push_back(fmt::format("the policy ended on {}{}: incident_date is on or after "
+                                     "it", format_date(*p.until),
+                                     p.until_reason.empty() ? "" : " (" + p.until_reason + ")"));
+  }
+  if (p.expires && day > *p.expires) {
+    d.warnings.push_back(fmt::format("incident_date is after the policy's end date {}",
+                                     format_date(*p.expires)));
+  }
+  if (today && day > *today) {
+    d.warnings.push_back(fmt::format("incident_date {} is after today ({})", format_date(day),
+                                     format_date(*today)));
+  }
+}
+
+// The first provider serving the case's pathway (or serving all), the intake deadline where
+// the policy sets an intake period for that pathway, and who approves.
+Referral Evaluator::make_referral(const Answers& answers, const Decision& d) const {
+  const Policy& p = m_policy;
+  const std::string pathway_code =
+      d.pathway >= 0 ? p.questions[static_cast<size_t>(p.pathway_question)]
+                           .values[static_cast<size_t>(d.pathway)]
+                           .code
+                     : std::string();
+  const auto serves = [&](const std::vector<std::string>& pathways) {
+    return std::find(pathways.begin(), pathways.end(), pathway_code) != pathways.end();
+  };
+  const Provider* provider = &p.providers.front();
+  for (const Provider& candidate : p.providers) {
+    if (candidate.pathways.empty() || serves(candidate.pathways)) {
+      provider = &candidate;
+      break;
+    }
+  }
+  Referral referral;
+  referral.provider = provider->name;
+  referral.contact = provider->contact;
+  if (p.intake_days && p.incident_date_question >= 0 && serves(p.intake_pathways)) {
+    const Slot& incident = answers.slots[static_cast<size_t>(p.incident_date_question)];
+    if (incident.present) referral.intake_deadline = static_cast<Days>(incident.x) + *p.intake_days;
+  }
+  for (const Rule* r : d.reasons) {
+    if (r->effect == Effect::approval && !r->approver.empty() &&
+        referral.approver.find(r->approver) == std::string::npos) {
+      referral.approver += (referral.approver.empty() ? "" : "; ") + r->approver;
+    }
+  }
+  return referral;
 }
 
 } // namespace divert

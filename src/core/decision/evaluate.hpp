@@ -49,6 +49,26 @@ public:
   void run(const Answers& answers, std::optional<Days> today, Decision& out);
 
 private:
+  // What the rules said, as far as the outcome is concerned.
+  struct RuleTally {
+    bool fails = false;            // a require or exclude rule fired
+    bool unknown_gate = false;     // a require or exclude rule may still fire
+    bool approval = false;         // an approval rule fired
+    bool unknown_approval = false; // an approval rule may still fire
+  };
+
+  void reset(Decision& d) const;
+  void find_visible(const Answers& answers, Decision& d) const;
+  void find_pathway(const Answers& answers, Decision& d) const;
+  RuleTally fire_rules(const Answers& answers, Decision& d) const;
+  void decide_outcome(const RuleTally& tally, Decision& d) const;
+  void note_assumptions(Decision& d) const;
+  void find_missing(const Answers& answers, Decision& d) const;
+  void find_unused(const Answers& answers, Decision& d) const;
+  void add_date_warnings(const Answers& answers, std::optional<Days> today, Decision& d) const;
+  Referral make_referral(const Answers& answers, const Decision& d) const;
+  static bool applies_to_pathway(const Rule& rule, int pathway);
+
   const Policy& m_policy;
   std::vector<int> m_asked_when; // questions with an ask-condition, in evaluation order
 };
