@@ -61,7 +61,7 @@ _divert() {
   --tests | --out | --records | --policies) _divert_dirs; return ;;
   --key | --passphrase-file | --trust | --import) _divert_files '*'; return ;;
   --today | --min-coverage | --set | --officer | --agency | --agency-name | --from | --jobs | -j | \
-    --decline | --exception | --supersedes) return ;;
+    --decline | --exception | --supersedes | --program) return ;;
   esac
 
   if [[ -z $cmd ]]; then
@@ -92,11 +92,12 @@ _divert() {
     ;;
   policy)
     case $sub in
-    "") COMPREPLY=($(compgen -W "lint test diff show schema list -h --help" -- "$cur")); return ;;
+    "") COMPREPLY=($(compgen -W "lint test diff show sign schema list -h --help" -- "$cur")); return ;;
     lint) opts="-h --help --json --today --list-checks" ;;
     test) opts="-h --help --tests --coverage --min-coverage --update" ;;
     diff) opts="-h --help --cases --json" ;;
     show) opts="-h --help -f --format" ;;
+    sign) opts="-h --help --key --passphrase-file --program" ;;
     schema) opts="-h --help" ;;
     list) opts="-h --help --ids --decidable" ;;
     esac
@@ -109,7 +110,7 @@ _divert() {
   fi
   # Operands.
   case "$cmd $sub" in
-  "policy lint" | "policy test" | "policy diff" | "policy show")
+  "policy lint" | "policy test" | "policy diff" | "policy show" | "policy sign")
     _divert_policy_ids
     _divert_files '*.yaml' '*.yml'
     ;;

@@ -376,6 +376,7 @@ private:
       }
     }
     apply_layer(doc, id, sha, policy);
+    policy.layers.back().signed_by = text.signed_by;
   }
 
   void apply_layer(const YamlDocument& doc, const std::string& id, const std::string& sha,

@@ -49,6 +49,7 @@ TEST_SUITE("completion") {
 TEST_CASE("bash completes commands, subcommands, options, values and policy ids" * DIVERT_NEEDS("bash")) {
   CHECK(complete_bash("divert po") == "policy ");
   CHECK(complete_bash("divert policy sch") == "schema ");
+  CHECK(complete_bash("divert policy sign --p") == "--passphrase-file --program ");
   CHECK(complete_bash("divert policy show --format \"\"") == "text markdown dot json ");
   CHECK(complete_bash("divert records e") == "export ");
   if (std::filesystem::exists(build_dir() + "/divert")) {
