@@ -7,7 +7,6 @@
 # bash: _divert is driven through COMP_WORDS in a real bash. zsh: the completion function runs
 # in a real zsh with _arguments replaced by a recorder, and its specs are read back.
 # Prints each failure, then "completion parity (SHELL): N passed, M failed"; exits 1 on failure.
-set -u
 if [ $# -ne 3 ]; then
   echo "usage: sh completion_parity.sh DIVERT SOURCE_DIR bash|zsh" >&2
   exit 64
@@ -15,13 +14,7 @@ fi
 divert=$1
 src=$2
 shell=$3
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/../check_lib.sh"
 # Completion asks `divert policy list --ids` for policy ids.
 mkdir "$tmp/bin"
 ln -s "$divert" "$tmp/bin/divert"
@@ -157,5 +150,4 @@ compare() {
 }
 
 check
-echo "completion parity ($shell): $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "completion parity ($shell)"

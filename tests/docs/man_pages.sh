@@ -5,19 +5,13 @@
 #   sh tests/docs/man_pages.sh lint SOURCE_DIR    `mandoc -T lint` reports no warning or error
 #       (its STYLE notes, such as source lines over 80 bytes, do not count).
 # Prints each failure, then "man pages (MODE): N passed, M failed"; exits 1 on any failure.
-set -u
 if [ $# -ne 2 ]; then
   echo "usage: sh man_pages.sh width|lint SOURCE_DIR" >&2
   exit 64
 fi
 mode=$1
 src=$2
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/../check_lib.sh"
 
 pages=$(ls "$src"/man/*.[1-9] 2> /dev/null)
 [ -n "$pages" ] || { fail "no man pages under $src/man"; pages=""; }
@@ -62,5 +56,4 @@ for page in $pages; do
     ;;
   esac
 done
-echo "man pages ($mode): $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "man pages ($mode)"

@@ -5,7 +5,6 @@
 # would); file names still complete as files (`examples/`); `--policy` offers only the policies
 # that can decide a case, not the abstract layers (issue 12, item 9).
 #   sh tests/e2e/completion_tty.sh DIVERT SOURCE_DIR      (exit 77: skipped without tmux)
-set -u
 divert=${1:?usage: $0 DIVERT SOURCE_DIR}
 src=${2:?usage: $0 DIVERT SOURCE_DIR}
 case $divert in /*) ;; *) divert=$(pwd)/$divert ;; esac
@@ -14,7 +13,8 @@ for tool in tmux bash; do
   command -v $tool > /dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/divert-completion.XXXXXX") || exit 1
+. "$(dirname "$0")/../check_lib.sh"
+work=$tmp
 socket=$work/tmux.sock
 trap 'tmux -S "$socket" kill-server 2> /dev/null; rm -rf "$work"' EXIT INT TERM
 mkdir "$work/bin"
@@ -28,10 +28,6 @@ bind 'set show-all-if-ambiguous on'
 source '$src/completions/divert.bash'
 cd '$src'
 RC
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 # type_in NAME TEXT TABS: a fresh interactive bash (ambiguous completions listed at once),
 # TEXT typed, then TABS tab presses, each waited for until the screen changes (10 s at most);
@@ -84,5 +80,4 @@ type_in show 'divert policy show wa-s' 1
 grep -qx '\$ divert policy show wa-state' "$work/show" && pass \
   || fail "policy show (abstract layers too) wa-s<TAB>: $(cat "$work/show")"
 
-echo "completion on a terminal: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "completion on a terminal"
