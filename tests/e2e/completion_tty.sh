@@ -1,4 +1,5 @@
 #!/bin/sh
+# ctest: divert source | e2e
 # bash completion as typed at a real interactive bash on a terminal (tmux), where readline
 # itself acts on the completion's options: in the source tree, which has a schema/ directory,
 # `divert policy sch<TAB>` gives the subcommand `schema`, not `schema/` (complete -o filenames
