@@ -22,15 +22,23 @@ struct Diagnostic {
   Severity severity = Severity::error;
   std::string message;
   std::string check; // lint check id, empty for load errors
+  std::string code;     // a stable kebab-case name for scripts ("unknown-question"), or empty
+  std::string question; // the question id the finding is about, or empty
 };
 
 // "file:line:col: error: message [check]" -- the one format every located message uses.
 std::string format_diagnostic(const Diagnostic& d);
 
-// The failures of divert. Each kind maps to one exit code, in one place (cli/app.cpp).
+// The failures of divert. Each kind maps to one exit code, in one place (cli/app.cpp), and
+// may carry a stable kebab-case code for scripts ("no-policy"); empty means the kind's own.
 class Error : public std::runtime_error {
 public:
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& message, std::string code = {})
+      : std::runtime_error(message), m_code(std::move(code)) {}
+  const std::string& code() const { return m_code; }
+
+private:
+  std::string m_code;
 };
 
 // Bad command-line usage (exit 64).

@@ -252,13 +252,14 @@ void read_answers(const YamlDocument& doc, const Policy& policy, Answers& answer
       problems.push_back({doc.where(key), Severity::error,
                           fmt::format("unknown question '{}'{}", key.scalar,
                                       did_you_mean(key.scalar, known_ids(policy))),
-                          {}});
+                          {}, "unknown-question", key.scalar});
       continue;
     }
     const auto qi = static_cast<size_t>(q);
     if (std::string problem = assign_yaml_value(policy, qi, value, answers); !problem.empty()) {
       problems.push_back({doc.where(value), Severity::error,
-                          fmt::format("answer '{}' {}", key.scalar, problem), {}});
+                          fmt::format("answer '{}' {}", key.scalar, problem), {}, "bad-value",
+                          key.scalar});
       continue;
     }
     answers.sources[qi] = source;
@@ -279,8 +280,10 @@ void set_answer(const std::string& assignment, const Policy& policy, Answers& an
   const std::string text = assignment.substr(eq + 1);
   const int q = policy.question_index(id);
   if (q < 0) {
-    throw InputError(fmt::format("--set: unknown question '{}'{}", id,
-                                 did_you_mean(id, known_ids(policy))));
+    throw InputError({Diagnostic{{}, Severity::error,
+                                 fmt::format("--set: unknown question '{}'{}", id,
+                                             did_you_mean(id, known_ids(policy))),
+                                 {}, "unknown-question", id}});
   }
   const auto qi = static_cast<size_t>(q);
   YamlNode value;
@@ -292,12 +295,16 @@ void set_answer(const std::string& assignment, const Policy& policy, Answers& an
     try {
       value = parse_yaml_value(text, "--set " + id);
     } catch (const InputError& e) {
-      throw InputError(fmt::format("--set {}: '{}' is not a valid value ({})", id, text,
-                                   e.diagnostics().empty() ? "" : e.diagnostics()[0].message));
+      throw InputError({Diagnostic{{}, Severity::error,
+                                   fmt::format("--set {}: '{}' is not a valid value ({})", id, text,
+                                               e.diagnostics().empty() ? "" : e.diagnostics()[0].message),
+                                   {}, "bad-value", id}});
     }
   }
   if (std::string problem = assign_yaml_value(policy, qi, value, answers); !problem.empty()) {
-    throw InputError(fmt::format("--set {}: answer '{}' {}", id, id, problem));
+    throw InputError({Diagnostic{{}, Severity::error,
+                                 fmt::format("--set {}: answer '{}' {}", id, id, problem), {},
+                                 "bad-value", id}});
   }
   answers.sources[qi] = AnswerSource::set;
   answers.where[qi] = SourceLocation{"--set " + id, 0, 0};
@@ -344,10 +351,11 @@ void check_answers(const Policy& policy, const Answers& answers) {
   for (size_t q = 0; q < policy.questions.size(); ++q) {
     if (policy.questions[q].past && answers.slots[q].present &&
         problem.find("'" + policy.questions[q].id + "'") != std::string::npos) {
-      throw InputError(answers.where[q], problem);
+      throw InputError({Diagnostic{answers.where[q], Severity::error, problem, {}, "date-after-incident",
+                                   policy.questions[q].id}});
     }
   }
-  throw InputError(problem);
+  throw InputError({Diagnostic{{}, Severity::error, problem, {}, "date-after-incident", {}}});
 }
 
 } // namespace divert
