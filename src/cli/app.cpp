@@ -13,9 +13,12 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <map>
+#include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <unistd.h>
 
 #ifndef DIVERT_VERSION
@@ -93,13 +96,57 @@ CLI::App* command_of(CLI::App& app, const std::vector<std::string>& args, std::s
   return current;
 }
 
-std::vector<std::string> option_names(const CLI::App* command) {
-  std::vector<std::string> names = {"--help", "-h"};
-  for (const CLI::Option* option : command->get_options()) {
+const CLI::Option* find_option(const CLI::App& command, const std::string& name) {
+  for (const CLI::Option* option : command.get_options()) {
+    for (const std::string& n : option->get_lnames()) {
+      if (name == "--" + n) return option;
+    }
+    for (const std::string& n : option->get_snames()) {
+      if (name == "-" + n) return option;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> option_names(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : command.get_options()) {
     for (const std::string& n : option->get_lnames()) names.push_back("--" + n);
     for (const std::string& n : option->get_snames()) names.push_back("-" + n);
   }
   return names;
+}
+
+// What is wrong with the options on the line for `command`, or empty: an option it does not
+// have (with the nearest one it has), or an option given no value. Values of known options are
+// skipped, so `--decline -x` or `--min-coverage -5` are not taken for options.
+std::string option_problem(const CLI::App& command, const std::vector<std::string>& args,
+                           const std::string& command_name) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-' || std::isdigit(static_cast<unsigned char>(arg[1]))) {
+      continue;
+    }
+    const bool long_form = arg.starts_with("--");
+    const std::string name = long_form ? arg.substr(0, arg.find('=')) : arg.substr(0, 2);
+    const CLI::Option* option = find_option(command, name);
+    if (option == nullptr) {
+      if (name == "--version" && command.get_parent() == nullptr) continue;
+      // One letter is too little to guess from.
+      return fmt::format("unknown option '{}' for '{}'{}", name, command_name,
+                         long_form ? did_you_mean(name, option_names(command)) : std::string());
+    }
+    const bool value_attached = long_form ? arg.find('=') != std::string::npos : arg.size() > 2;
+    if (option->get_expected_max() == 0 || value_attached) continue;
+    const bool next_is_option = i + 1 < args.size() && args[i + 1].starts_with("-") &&
+                                find_option(command, args[i + 1].substr(0, args[i + 1].find('='))) != nullptr;
+    if (i + 1 == args.size() || next_is_option) {
+      return fmt::format("{} needs a value ({})", name, option->get_type_name());
+    }
+    ++i;
+  }
+  return {};
 }
 
 // A usage error, as JSON under --json (anywhere on the line) or as text pointing to the
@@ -116,32 +163,78 @@ int usage_error(Io& io, bool json, const std::string& message, const std::string
   return exit_usage;
 }
 
-// Metavariables in the officer's and author's words instead of CLI11's TEXT, INT, FLOAT.
+// Metavariables in the officer's and author's words instead of CLI11's TEXT, INT, FLOAT, and
+// without the validators' own descriptions ("FLOAT in [0 - 100]"): the help text says the range.
 void name_values(CLI::App& command) {
-  static const std::map<std::string, std::string> k_names = {
-      {"policy", "P"},       {"answers", "FILE"},   {"set", "ID=VALUE"},
-      {"key", "FILE"},       {"passphrase-file", "FILE"}, {"records", "DIR"},
-      {"out", "DIR"},        {"import", "FILE"},    {"tests", "DIR"},
-      {"cases", "FILE"},     {"trust", "FILE"},     {"policies", "DIR"},
-      {"today", "YYYY-MM-DD"}, {"min-coverage", "N"}, {"format", "FORMAT"},
-      {"decline", "REASON"}, {"exception", "REASON"}, {"supersedes", "RECORD_ID"},
-      {"officer", "ID"},     {"agency", "CODE"},    {"agency-name", "NAME"},
-      {"from", "DEVICE:SEQ"}};
+  static const std::map<std::string, std::string> k_options = {
+      {"policy", "P"},         {"answers", "FILE"},          {"set", "ID=VALUE"},
+      {"key", "FILE"},         {"passphrase-file", "FILE"},  {"records", "DIR"},
+      {"out", "DIR"},          {"import", "FILE"},           {"tests", "DIR"},
+      {"cases", "FILE"},       {"trust", "FILE"},            {"policies", "DIR"},
+      {"today", "YYYY-MM-DD"}, {"min-coverage", "PERCENT"},  {"format", "FORMAT"},
+      {"decline", "REASON"},   {"exception", "REASON"},      {"supersedes", "RECORD_ID"},
+      {"officer", "ID"},       {"agency", "CODE"},           {"agency-name", "NAME"},
+      {"from", "DEVICE:SEQ"},  {"jobs", "N"}};
+  static const std::map<std::string, std::string> k_positionals = {
+      {"policies", "P"}, {"policy", "P"},     {"old", "P"}, {"new", "P"},
+      {"records", "PATH"}, {"cases", "FILE"}, {"dir", "DIR"}, {"id", "ID"}};
   for (CLI::Option* option : command.get_options()) {
-    if (option->get_type_size() == 0) continue; // a flag
-    std::string name = option->get_lnames().empty() ? option->get_name() : option->get_lnames().front();
-    const auto it = k_names.find(name);
-    std::string value = it != k_names.end() ? it->second : name;
-    if (it == k_names.end()) {
+    if (option->get_expected_max() == 0) continue; // a flag
+    const bool positional = option->get_lnames().empty() && option->get_snames().empty();
+    const std::string name = positional ? option->get_name() : option->get_lnames().front();
+    const auto& names = positional ? k_positionals : k_options;
+    const auto it = names.find(name);
+    std::string value = it != names.end() ? it->second : name;
+    if (it == names.end()) {
       std::transform(value.begin(), value.end(), value.begin(),
                      [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     }
     option->type_name(value);
+    for (int v = 0;; ++v) {
+      try {
+        option->get_validator(v)->description("");
+      } catch (const CLI::OptionNotFound&) {
+        break;
+      }
+    }
   }
   for (CLI::App* sub : command.get_subcommands({})) name_values(*sub);
 }
 
+// CLI11's layout with our words: "Commands", "COMMAND", and no "Excludes:" (the descriptions say
+// which options go together).
+class HelpFormatter : public CLI::Formatter {
+public:
+  HelpFormatter() {
+    label("SUBCOMMAND", "COMMAND");
+    label("Subcommands", "Commands");
+  }
+  std::string make_option_opts(const CLI::Option* option) const override {
+    std::string out;
+    if (option->get_expected_max() == 0) return out;
+    out += " " + option->get_type_name();
+    if (option->get_expected_max() == CLI::detail::expected_max_vector_size) out += " ...";
+    if (option->get_required()) out += " REQUIRED";
+    return out;
+  }
+};
+
 } // namespace
+
+CLI::Validator number_from(double low, double high, bool whole) {
+  const std::string range =
+      fmt::format("{} number from {} to {}", whole ? "a whole" : "a", low, high);
+  return CLI::Validator(
+      [low, high, whole, range](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        const bool is_number = !text.empty() && end == text.c_str() + text.size() &&
+                               std::isfinite(value) && (!whole || value == std::floor(value));
+        if (is_number && value >= low && value <= high) return {};
+        return fmt::format("'{}' is not {}", text, range);
+      },
+      "");
+}
 
 int run(const std::vector<std::string>& args, Io& io) {
   CLI::App app{"divert: Law Enforcement Assisted Diversion eligibility, checklists and signed "
@@ -151,6 +244,7 @@ int run(const std::vector<std::string>& args, Io& io) {
   app.set_version_flag("--version", std::string("divert ") + DIVERT_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);
+  app.formatter(std::make_shared<HelpFormatter>());
   CommandState state;
   // Listed by use: the officer's command first, the authors' last.
   register_screen(app, state);
@@ -161,6 +255,13 @@ int run(const std::vector<std::string>& args, Io& io) {
   register_keygen(app, state);
   register_policy(app, state);
   name_values(app);
+  const std::function<void(CLI::App&)> group_commands = [&](CLI::App& parent) {
+    for (CLI::App* sub : parent.get_subcommands({})) {
+      sub->group("Commands");
+      group_commands(*sub);
+    }
+  };
+  group_commands(app);
 
   const bool json_asked =
       std::find(args.begin(), std::find(args.begin(), args.end(), "--"), "--json") != args.end();
@@ -168,20 +269,10 @@ int run(const std::vector<std::string>& args, Io& io) {
   CLI::App* command = command_of(app, args, path);
   // Unknown commands and options are named as unknown, with the nearest known one, before
   // CLI11 reports something else (a missing --policy, a missing subcommand).
-  for (const std::string& arg : args) {
-    if (arg == "--") break;
-    if (arg.starts_with("--") || (arg.size() == 2 && arg[0] == '-' && arg[1] != '-')) {
-      const std::string name = arg.substr(0, arg.find('='));
-      std::vector<std::string> known = option_names(command);
-      if (command == &app) known.push_back("--version");
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
-        return usage_error(io, json_asked,
-                           fmt::format("unknown option '{}' for '{}'{}", name,
-                                       path.empty() ? "divert" : "divert " + path,
-                                       did_you_mean(name, known)),
-                           path);
-      }
-    }
+  if (std::string problem =
+          option_problem(*command, args, path.empty() ? "divert" : "divert " + path);
+      !problem.empty()) {
+    return usage_error(io, json_asked, problem, path);
   }
   const auto subcommand_names = [](CLI::App* parent) {
     std::vector<std::string> names;

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace divert {
@@ -18,6 +19,14 @@ enum class Severity { error, warning, note };
 
 // A finding about an input: a value, never thrown on its own (see InputError).
 struct Diagnostic {
+  // Not an aggregate, so the many {where, severity, message, check} findings need not spell
+  // out the code and question they do not have.
+  Diagnostic(SourceLocation where_ = {}, Severity severity_ = Severity::error,
+             std::string message_ = {}, std::string check_ = {}, std::string code_ = {},
+             std::string question_ = {})
+      : where(std::move(where_)), severity(severity_), message(std::move(message_)),
+        check(std::move(check_)), code(std::move(code_)), question(std::move(question_)) {}
+
   SourceLocation where;
   Severity severity = Severity::error;
   std::string message;

@@ -46,6 +46,8 @@ std::string assign_yaml_value(const Policy& policy, size_t q, const YamlNode& va
 void check_answers(const Policy& policy, const Answers& answers);
 // The same check returning the message ("" when fine), for batch lines.
 std::string past_date_problem(const Policy& policy, const Answers& answers);
+// The question whose answer is dated after the incident, or -1.
+int past_date_question(const Policy& policy, const Answers& answers);
 
 // Validation shared by every front-end (YAML, JSON, typed): "" when fine, else why not.
 std::string check_number(const Question& q, double value);

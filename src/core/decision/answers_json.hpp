@@ -25,12 +25,19 @@ public:
 
   static size_t padding();
 
+  // After a refusal: a stable kebab-case name for it ("bad-value", "unknown-question",
+  // "bad-json") and the question id it is about ("" when none).
+  const std::string& problem_code() const { return m_code; }
+  const std::string& problem_question() const { return m_question; }
+
 private:
   // After an error: the line's case_id, when it can still be found, for the error object.
   void find_case_id(std::string_view line, std::string& case_id_json);
 
   struct Impl;
   std::unique_ptr<Impl> m_impl;
+  std::string m_code;
+  std::string m_question;
 };
 
 } // namespace divert
