@@ -123,7 +123,7 @@ void show_progress(Io& io, size_t line_number) {
 BatchTotals decide_serially(const Policy& policy, std::optional<Days> day, std::istream& in,
                             Io& io) {
   BatchDecider decider(policy, day);
-  LineReader lines(in, JsonCaseReader::padding());
+  LineReader lines(in, JsonCaseReader::padding(), JsonCaseReader::k_max_line);
   BatchTotals totals;
   std::string out;
   out.reserve(1u << 20);
@@ -218,7 +218,7 @@ BatchTotals decide_in_parallel(const Policy& policy, std::optional<Days> day, st
     in_flight.pop_front();
   };
   try {
-    LineReader lines(in, JsonCaseReader::padding());
+    LineReader lines(in, JsonCaseReader::padding(), JsonCaseReader::k_max_line);
     size_t line_number = 0;
     std::string_view line;
     bool more = true;

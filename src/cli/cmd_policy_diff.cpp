@@ -60,7 +60,7 @@ int run_diff(const DiffOptions& opts, Io& io) {
   std::istream* in = &open_input(opts.cases, io.in, file);
 
   PolicyDiff diff(before, after, today());
-  LineReader lines(*in, PolicyDiff::padding());
+  LineReader lines(*in, PolicyDiff::padding(), JsonCaseReader::k_max_line);
   CaseChange change;
   std::vector<CaseChange> shown;
   std::string out;

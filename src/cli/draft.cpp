@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 #include <sys/stat.h>
 
@@ -47,6 +48,33 @@ void check_drafts_dir(const std::string& dir) {
   if (const std::string problem = privacy_problem(st, "the drafts directory", dir); !problem.empty()) {
     throw KeyError(problem + "; drafts hold personal data");
   }
+}
+
+// A field of the draft as the type screen writes it; anything else means the file is not one of
+// ours (nlohmann's value() would throw its own type_error, reported as an internal error).
+std::string string_field(const nlohmann::json& draft, const char* key) {
+  const auto it = draft.find(key);
+  if (it == draft.end()) return {};
+  if (!it->is_string()) throw std::invalid_argument(key);
+  return it->get<std::string>();
+}
+
+// Screen writes Unix seconds; a time outside 0 .. 2^40 (about the year 36812) is not one of
+// them, and keeps `now - time` clear of overflow.
+constexpr long long k_latest_draft_time = 1LL << 40;
+
+long long time_field(const nlohmann::json& draft, const char* key, long long fallback) {
+  const auto it = draft.find(key);
+  if (it == draft.end()) return fallback;
+  if (!it->is_number_integer()) throw std::invalid_argument(key);
+  if (it->is_number_unsigned()) {
+    const auto value = it->get<unsigned long long>();
+    if (value > static_cast<unsigned long long>(k_latest_draft_time)) throw std::invalid_argument(key);
+    return static_cast<long long>(value);
+  }
+  const auto value = it->get<long long>();
+  if (value < 0 || value > k_latest_draft_time) throw std::invalid_argument(key);
+  return value;
 }
 
 } // namespace
@@ -101,21 +129,28 @@ std::optional<Draft> load_draft(const std::string& path, long long now, bool& ex
         !problem.empty()) {
       throw KeyError(problem + "; drafts hold personal data (remove it: divert screen --discard)");
     }
-    modified_at = static_cast<long long>(file.status().st_mtime);
+    modified_at = std::clamp(static_cast<long long>(file.status().st_mtime), 0LL, k_latest_draft_time);
     text = file.read_all(k_max_draft_bytes);
   } catch (const MissingInputError& e) {
     throw KeyError(std::string(e.what()) + " (remove it: divert screen --discard)");
   }
   const nlohmann::json j = parse_json_strict(text, path);
-  if (!j.is_object() || j.value("schema", "") != "divert.draft/1" || !j.contains("answers") ||
-      !j["answers"].is_object()) {
+  const auto schema = j.is_object() ? j.find("schema") : j.end();
+  if (!j.is_object() || schema == j.end() || *schema != "divert.draft/1" ||
+      !j.contains("answers") || !j["answers"].is_object()) {
     throw InputError(SourceLocation{path, 0, 0}, "not a divert screening draft");
   }
   Draft draft;
-  draft.policy = j.value("policy", "");
-  draft.policy_id = j.value("policy_id", "");
-  draft.saved_at = j.value("saved_at", 0LL);
-  draft.started_at = j.value("started_at", draft.saved_at);
+  try {
+    draft.policy = string_field(j, "policy");
+    draft.policy_id = string_field(j, "policy_id");
+    draft.saved_at = time_field(j, "saved_at", 0);
+    draft.started_at = time_field(j, "started_at", draft.saved_at);
+  } catch (const std::invalid_argument& field) {
+    throw InputError(SourceLocation{path, 0, 0},
+                     fmt::format("not a divert screening draft: '{}' is not as screen writes it",
+                                 field.what()));
+  }
   draft.answers_json = j["answers"].dump();
   if (j.contains("typed") && j["typed"].is_array()) {
     for (const auto& id : j["typed"]) {

@@ -11,13 +11,20 @@ namespace divert::cli {
 // Hands out the physical lines of a stream, read in large blocks, each staying readable for
 // `padding` bytes past its end (what the JSON case reader needs). The last line may lack its
 // newline. Line splitting matches `divert batch` exactly, so line numbers agree.
+// Memory stays bounded: of a line longer than `max_line` bytes only its first `max_line` + 2
+// bytes are handed out (enough for the reader to see, even after dropping a CR, that it is too
+// long) and the rest is skipped unread into memory.
 class LineReader {
 public:
-  LineReader(std::istream& in, size_t padding) : m_in(in), m_padding(padding) {
+  LineReader(std::istream& in, size_t padding, size_t max_line)
+      : m_in(in), m_padding(padding), m_max_line(max_line) {
     m_buffer.resize(k_block + m_padding);
   }
 
   bool next(std::string_view& line) {
+    if (m_skipping) {
+      skip_rest_of_line();
+    }
     for (;;) {
       const void* hit = std::memchr(m_buffer.data() + m_scan, '\n', m_end - m_scan);
       if (hit != nullptr) {
@@ -28,6 +35,11 @@ public:
         return true;
       }
       m_scan = m_end;
+      if (m_end - m_begin > m_max_line + 1) {
+        line = std::string_view(m_buffer.data() + m_begin, m_max_line + 2);
+        m_skipping = true;
+        return true;
+      }
       if (m_eof) {
         if (m_begin < m_end) {
           line = std::string_view(m_buffer.data() + m_begin, m_end - m_begin);
@@ -60,6 +72,25 @@ public:
 private:
   static constexpr size_t k_block = 1u << 20;
 
+  // Drops the rest of an over-long line, through its newline.
+  void skip_rest_of_line() {
+    m_skipping = false;
+    for (;;) {
+      const void* hit = std::memchr(m_buffer.data() + m_scan, '\n', m_end - m_scan);
+      if (hit != nullptr) {
+        m_begin = static_cast<size_t>(static_cast<const char*>(hit) - m_buffer.data()) + 1;
+        m_scan = m_begin;
+        return;
+      }
+      m_begin = m_end;
+      m_scan = m_end;
+      if (m_eof) {
+        return;
+      }
+      refill();
+    }
+  }
+
   void refill() {
     // Keep the unfinished line; grow only when one line outgrows the buffer.
     const size_t kept = m_end - m_begin;
@@ -82,11 +113,13 @@ private:
 
   std::istream& m_in;
   size_t m_padding;
+  size_t m_max_line;
   std::vector<char> m_buffer;
   size_t m_begin = 0;
   size_t m_end = 0;
   size_t m_scan = 0;
   bool m_eof = false;
+  bool m_skipping = false;
 };
 
 } // namespace divert::cli

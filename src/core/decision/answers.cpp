@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 
 namespace divert {
@@ -37,28 +38,77 @@ void Answers::reset() {
   case_id.reset();
 }
 
-std::optional<double> parse_decimal(std::string_view text, bool integer_only) {
-  if (text.empty() || text.size() > 40) {
-    return std::nullopt;
+namespace {
+
+// Clinger's fast path for the numbers answers hold (`2.5`, `-12`, `180`): a mantissa below
+// 2^53 and a power of ten up to 10^22 are both exact doubles, so one division rounds correctly
+// and gives what from_chars gives. Anything else (exponents, long mantissas) takes from_chars.
+bool read_plain_decimal(std::string_view text, bool integer_only, double& value) {
+  constexpr std::uint64_t k_exact_mantissa_limit = std::uint64_t{1} << 53;
+  static constexpr double k_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                               1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                               1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  std::uint64_t mantissa = 0;
+  size_t whole_digits = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++whole_digits) {
+    mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    if (mantissa >= k_exact_mantissa_limit) return false;
   }
-  for (char c : text) {
-    const bool digit = c >= '0' && c <= '9';
-    if (!(digit || c == '-' || (!integer_only && (c == '.' || c == 'e' || c == 'E' || c == '+')))) {
-      return std::nullopt; // no hex, no inf/nan, no underscores
+  if (whole_digits == 0) return false;
+  size_t fraction_digits = 0;
+  if (i < text.size() && text[i] == '.') {
+    if (integer_only) return false;
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++fraction_digits) {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(text[i] - '0');
+      if (mantissa >= k_exact_mantissa_limit || fraction_digits >= 22) return false;
     }
+    if (fraction_digits == 0) return false;
   }
-  double value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value;
+  if (i != text.size()) return false;
+  const double magnitude = static_cast<double>(mantissa) / k_powers_of_ten[fraction_digits];
+  value = negative ? -magnitude : magnitude;
+  return true;
 }
 
-std::string check_number(const Question& q, double value) {
-  if (q.type == QuestionType::integer && value != std::floor(value)) {
-    return "must be a whole number";
+} // namespace
+
+NumberRead parse_decimal(std::string_view text, bool integer_only, double& value) {
+  if (read_plain_decimal(text, integer_only, value)) {
+    return NumberRead::ok;
   }
+  if (text.empty() || text.size() > 40) {
+    return NumberRead::not_a_number;
+  }
+  for (const char c : text) {
+    const bool digit = c >= '0' && c <= '9';
+    if (!(digit || c == '-' || (!integer_only && (c == '.' || c == 'e' || c == 'E' || c == '+')))) {
+      return NumberRead::not_a_number; // no hex, no inf/nan, no underscores
+    }
+  }
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ptr != text.data() + text.size() ||
+      (ec != std::errc() && ec != std::errc::result_out_of_range)) {
+    return NumberRead::not_a_number;
+  }
+  // Within 40 characters only an exponent takes a number out of range; its sign says which way.
+  const size_t e = text.find_first_of("eE");
+  if (ec == std::errc::result_out_of_range || std::isinf(value)) {
+    return e != std::string_view::npos && e + 1 < text.size() && text[e + 1] == '-'
+               ? NumberRead::too_small
+               : NumberRead::too_large;
+  }
+  if (value == 0 && text.substr(0, e).find_first_of("123456789") != std::string_view::npos) {
+    return NumberRead::too_small; // rounded to 0
+  }
+  return NumberRead::ok;
+}
+
+namespace {
+
+std::string check_number(const Question& q, double value) {
   if (q.min && value < *q.min) {
     return fmt::format("must be at least {}", *q.min);
   }
@@ -86,7 +136,48 @@ std::string check_text(std::string_view text) {
   return fmt::format("is longer than {} characters", k_text_limit);
 }
 
-static std::string values_list(const std::vector<ChoiceValue>& values) {
+// The offending value in a message, as given: a plain scalar in single quotes, a string in
+// double quotes (so `"true"` shows why it is not a bool), cut short and with control
+// characters shown as \xNN.
+std::string shown(const AnswerValue& value) {
+  switch (value.kind) {
+  case ValueKind::null: return "nothing";
+  case ValueKind::list: return "a list";
+  case ValueKind::object: return "a mapping";
+  default: break;
+  }
+  constexpr size_t k_shown = 60;
+  const char quote = value.kind == ValueKind::string ? '"' : '\'';
+  std::string out(1, quote);
+  size_t characters = 0;
+  for (const char c : value.text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) != 0x80 && ++characters > k_shown) {
+      out += "...";
+      break;
+    }
+    if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  out += quote;
+  return out;
+}
+
+template <typename Codes>
+std::string not_allowed(const Codes& values, std::string_view got) {
+  std::vector<std::string> codes;
+  codes.reserve(values.size());
+  for (const ChoiceValue& v : values) {
+    codes.push_back(v.code);
+  }
+  return fmt::format("'{}' is not allowed{} (allowed: {})", got, did_you_mean(got, codes),
+                     join(codes, ", "));
+}
+
+std::string allowed_list(const std::vector<ChoiceValue>& values) {
   std::vector<std::string> codes;
   for (const ChoiceValue& v : values) {
     codes.push_back(v.code);
@@ -94,132 +185,189 @@ static std::string values_list(const std::vector<ChoiceValue>& values) {
   return join(codes, ", ");
 }
 
-static std::string choice_problem(const std::vector<ChoiceValue>& values, const std::string& got) {
-  std::vector<std::string> codes;
-  for (const ChoiceValue& v : values) {
-    codes.push_back(v.code);
+std::string assign_bool(const AnswerValue& value, Slot& slot) {
+  const std::string_view t = value.text;
+  if (value.kind == ValueKind::boolean || value.kind == ValueKind::plain) {
+    const bool yes = t == "true" || (value.kind == ValueKind::plain && t == "yes");
+    if (yes || t == "false" || (value.kind == ValueKind::plain && t == "no")) {
+      slot.x = yes ? 1 : 0;
+      slot.present = true;
+      return {};
+    }
   }
-  return fmt::format("'{}' is not allowed{} (allowed: {})", got, did_you_mean(got, codes),
-                     values_list(values));
+  return fmt::format("must be true or false, not {}", shown(value));
+}
+
+std::string assign_choice(const Question& question, const AnswerValue& value, Slot& slot) {
+  if (!value.is_scalar()) {
+    return fmt::format("must be one of: {}, not {}", allowed_list(question.values), shown(value));
+  }
+  const int i = question.value_index(value.text);
+  if (i < 0) {
+    return not_allowed(question.values, value.text);
+  }
+  slot.x = i;
+  slot.present = true;
+  return {};
+}
+
+std::string assign_number(const Question& question, const AnswerValue& value, Slot& slot) {
+  const bool integer = question.type == QuestionType::integer;
+  const char* what = integer ? "a whole number" : "a number";
+  if (value.kind != ValueKind::number && value.kind != ValueKind::plain) {
+    return fmt::format("must be {}, not {}", what, shown(value));
+  }
+  double x = 0;
+  switch (parse_decimal(value.text, integer, x)) {
+  case NumberRead::ok: break;
+  case NumberRead::not_a_number: return fmt::format("must be {}, not {}", what, shown(value));
+  case NumberRead::too_large:
+    return fmt::format("must be {}, not {} (too large to hold)", what, shown(value));
+  case NumberRead::too_small:
+    return fmt::format("must be {}, not {} (too small to hold: it would be read as 0)", what,
+                       shown(value));
+  }
+  if (std::string problem = check_number(question, x); !problem.empty()) {
+    return fmt::format("{} ({} given)", problem, value.text);
+  }
+  slot.x = x;
+  slot.present = true;
+  return {};
+}
+
+std::string assign_date(const AnswerValue& value, Slot& slot) {
+  const auto d = value.is_scalar() ? parse_date(value.text) : std::nullopt;
+  if (!d) {
+    return fmt::format("must be a calendar date YYYY-MM-DD, not {}", shown(value));
+  }
+  slot.x = *d;
+  slot.present = true;
+  return {};
+}
+
+std::string assign_convictions(const Question& question, const AnswerValue& value,
+                               const AnswerParts& parts, Slot& slot) {
+  if (value.kind != ValueKind::list) {
+    return fmt::format("must be a list of {{category: ..., date: YYYY-MM-DD}} ([] for none), "
+                       "not {}",
+                       shown(value));
+  }
+  for (size_t n = 1; n <= value.count; ++n) {
+    const AnswerValue& item = parts.items[value.first + n - 1];
+    if (item.kind != ValueKind::object) {
+      return fmt::format("item {} must be {{category: ..., date: YYYY-MM-DD}}, not {}", n,
+                         shown(item));
+    }
+    ConvictionItem c;
+    bool have_category = false;
+    bool have_date = false;
+    for (size_t f = item.first; f < item.first + item.count; ++f) {
+      const AnswerField& field = parts.fields[f];
+      if (field.key == "category") {
+        if (have_category) {
+          return fmt::format("item {}: duplicate key 'category'", n);
+        }
+        if (!field.value.is_scalar()) {
+          return fmt::format("item {}: category must be one of: {}, not {}", n,
+                             allowed_list(question.categories), shown(field.value));
+        }
+        c.category = question.category_index(field.value.text);
+        if (c.category < 0) {
+          return fmt::format("item {}: category {}", n,
+                             not_allowed(question.categories, field.value.text));
+        }
+        have_category = true;
+      } else if (field.key == "date") {
+        if (have_date) {
+          return fmt::format("item {}: duplicate key 'date'", n);
+        }
+        const auto d = field.value.is_scalar() ? parse_date(field.value.text) : std::nullopt;
+        if (!d) {
+          return fmt::format("item {}: date must be a calendar date YYYY-MM-DD, not {}", n,
+                             shown(field.value));
+        }
+        c.date = *d;
+        have_date = true;
+      } else {
+        return fmt::format("item {}: unknown key '{}' (a conviction has category and date)", n,
+                           field.key);
+      }
+    }
+    if (!have_category || !have_date) {
+      return fmt::format("item {} needs both category and date", n);
+    }
+    slot.items.push_back(c);
+  }
+  slot.present = true;
+  return {};
+}
+
+std::string assign_text(const AnswerValue& value, Slot& slot) {
+  if (!value.is_scalar()) {
+    return fmt::format("must be text, not {}", shown(value));
+  }
+  if (std::string problem = check_text(value.text); !problem.empty()) {
+    return problem;
+  }
+  slot.text.assign(value.text);
+  slot.present = true;
+  return {};
+}
+
+// A YAML node as a plain value; a list's items and their fields go to `parts`.
+AnswerValue decode_yaml(const YamlNode& node, AnswerParts& parts, int depth) {
+  AnswerValue value;
+  if (node.is_scalar()) {
+    if (!node.scalar.empty()) {
+      value.kind = node.quoted ? ValueKind::string : ValueKind::plain;
+      value.text = node.scalar;
+    }
+  } else if (node.is_sequence()) {
+    value.kind = ValueKind::list;
+    if (depth == 0) {
+      value.first = static_cast<std::uint32_t>(parts.items.size());
+      value.count = static_cast<std::uint32_t>(node.items.size());
+      for (const YamlNode& item : node.items) {
+        parts.items.push_back(decode_yaml(item, parts, depth + 1));
+      }
+    }
+  } else if (node.is_mapping()) {
+    value.kind = ValueKind::object;
+    if (depth == 1) {
+      value.first = static_cast<std::uint32_t>(parts.fields.size());
+      value.count = static_cast<std::uint32_t>(node.entries.size());
+      for (const auto& entry : node.entries) {
+        parts.fields.push_back({entry.first.scalar, decode_yaml(entry.second, parts, depth + 1)});
+      }
+    }
+  }
+  return value;
+}
+
+} // namespace
+
+std::string assign_answer(const Question& question, const AnswerValue& value,
+                          const AnswerParts& parts, Slot& slot) {
+  switch (question.type) {
+  case QuestionType::boolean: return value.kind == ValueKind::null ? "" : assign_bool(value, slot);
+  case QuestionType::choice:
+    return value.kind == ValueKind::null ? "" : assign_choice(question, value, slot);
+  case QuestionType::number:
+  case QuestionType::integer:
+    return value.kind == ValueKind::null ? "" : assign_number(question, value, slot);
+  case QuestionType::date: return value.kind == ValueKind::null ? "" : assign_date(value, slot);
+  case QuestionType::convictions:
+    return value.kind == ValueKind::null ? "" : assign_convictions(question, value, parts, slot);
+  case QuestionType::text: return value.kind == ValueKind::null ? "" : assign_text(value, slot);
+  }
+  return "unsupported question type";
 }
 
 std::string assign_yaml_value(const Policy& policy, size_t q, const YamlNode& value,
                               Answers& answers) {
-  const Question& question = policy.questions[q];
   answers.clear(q);
-  if (value.is_null() || (value.is_scalar() && value.scalar.empty())) {
-    return {};
-  }
-  Slot& slot = answers.slots[q];
-  switch (question.type) {
-  case QuestionType::boolean:
-    if (value.is_scalar() && !value.quoted) {
-      if (value.scalar == "true" || value.scalar == "yes") {
-        slot.x = 1;
-        slot.present = true;
-        return {};
-      }
-      if (value.scalar == "false" || value.scalar == "no") {
-        slot.x = 0;
-        slot.present = true;
-        return {};
-      }
-    }
-    return fmt::format("must be true or false (yes/no), not {}",
-                       value.is_scalar() ? fmt::format("'{}'", value.scalar) : value.kind_name());
-  case QuestionType::choice: {
-    if (!value.is_scalar()) {
-      return fmt::format("must be one of: {}", values_list(question.values));
-    }
-    const int i = question.value_index(value.scalar);
-    if (i < 0) {
-      return choice_problem(question.values, value.scalar);
-    }
-    slot.x = i;
-    slot.present = true;
-    return {};
-  }
-  case QuestionType::number:
-  case QuestionType::integer: {
-    const bool integer = question.type == QuestionType::integer;
-    std::optional<double> number;
-    if (value.is_scalar() && !value.quoted) {
-      number = parse_decimal(value.scalar, integer);
-    }
-    if (!number) {
-      return fmt::format("must be {}, not {}", integer ? "a whole number" : "a number",
-                         value.is_scalar() ? fmt::format("'{}'", value.scalar) : value.kind_name());
-    }
-    if (std::string problem = check_number(question, *number); !problem.empty()) {
-      return fmt::format("{} ({} given)", problem, value.scalar);
-    }
-    slot.x = *number;
-    slot.present = true;
-    return {};
-  }
-  case QuestionType::date: {
-    const auto d = value.is_scalar() ? parse_date(value.scalar) : std::nullopt;
-    if (!d) {
-      return fmt::format("must be a calendar date YYYY-MM-DD, not {}",
-                         value.is_scalar() ? fmt::format("'{}'", value.scalar) : value.kind_name());
-    }
-    slot.x = *d;
-    slot.present = true;
-    return {};
-  }
-  case QuestionType::convictions: {
-    if (!value.is_sequence()) {
-      return "must be a list of {category: ..., date: YYYY-MM-DD} ([] for none)";
-    }
-    for (size_t i = 0; i < value.items.size(); ++i) {
-      const YamlNode& item = value.items[i];
-      if (!item.is_mapping()) {
-        return fmt::format("item {} must be {{category: ..., date: YYYY-MM-DD}}", i + 1);
-      }
-      ConvictionItem c;
-      bool have_category = false;
-      bool have_date = false;
-      for (const auto& [k, v] : item.entries) {
-        if (k.scalar == "category") {
-          const int ci = v.is_scalar() ? question.category_index(v.scalar) : -1;
-          if (ci < 0) {
-            return fmt::format("item {}: category {}", i + 1,
-                               choice_problem(question.categories, v.is_scalar() ? v.scalar : "?"));
-          }
-          c.category = ci;
-          have_category = true;
-        } else if (k.scalar == "date") {
-          const auto d = v.is_scalar() ? parse_date(v.scalar) : std::nullopt;
-          if (!d) {
-            return fmt::format("item {}: date must be a calendar date YYYY-MM-DD", i + 1);
-          }
-          c.date = *d;
-          have_date = true;
-        } else {
-          return fmt::format("item {}: unknown key '{}' (a conviction has category and date)",
-                             i + 1, k.scalar);
-        }
-      }
-      if (!have_category || !have_date) {
-        return fmt::format("item {} needs both category and date", i + 1);
-      }
-      slot.items.push_back(c);
-    }
-    slot.present = true;
-    return {};
-  }
-  case QuestionType::text:
-    if (!value.is_scalar()) {
-      return "must be text";
-    }
-    if (std::string problem = check_text(value.scalar); !problem.empty()) {
-      return problem;
-    }
-    slot.text = value.scalar;
-    slot.present = true;
-    return {};
-  }
-  return "unsupported question type";
+  AnswerParts parts;
+  return assign_answer(policy.questions[q], decode_yaml(value, parts, 0), parts, answers.slots[q]);
 }
 
 static std::vector<std::string> known_ids(const Policy& policy) {

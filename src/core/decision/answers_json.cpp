@@ -51,165 +51,122 @@ private:
   std::vector<std::string> m_ids;
 };
 
+// Whether `t` is a number as JSON writes it (on demand leaves a number's syntax to the reader).
+static bool is_json_number(std::string_view t) {
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t start = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < t.size() && t[i] == '.' && (++i, !digits())) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == t.size();
+}
+
 struct JsonCaseReader::Impl {
   const Policy& policy;
   sj::parser parser;
   IdIndex index;
   std::vector<unsigned char> seen;
+  AnswerParts parts;
 
   explicit Impl(const Policy& p) : policy(p), index(p), seen(p.questions.size()) {}
 
-  static int find_code(const std::vector<ChoiceValue>& values, std::string_view code) {
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (values[i].code == code) {
-        return static_cast<int>(i);
-      }
-    }
-    return -1;
-  }
-
-  static std::string allowed(const std::vector<ChoiceValue>& values, std::string_view got) {
-    std::vector<std::string> codes;
-    for (const ChoiceValue& v : values) codes.push_back(v.code);
-    return fmt::format("'{}' is not allowed{} (allowed: {})", got,
-                       did_you_mean(got, codes), join(codes, ", "));
-  }
-
-  // Returns "" when accepted.
-  std::string assign(size_t q, sj::value value, Answers& answers) {
-    const Question& question = policy.questions[q];
-    Slot& slot = answers.slots[q];
+  // Decodes one JSON value into a plain value (see AnswerValue: a top-level list's items and
+  // their fields only). On demand, a string may be read only once: its unescaped copy goes to
+  // the parser's string buffer, sized for one copy of each string of the line (a second read
+  // of a long string overran it).
+  simdjson::error_code decode(sj::value value, AnswerValue& out, int depth) {
+    out = {};
     sj::json_type type;
-    if (value.type().get(type) != simdjson::SUCCESS) {
-      return "is not valid JSON";
+    if (auto error = value.type().get(type); error != simdjson::SUCCESS) return error;
+    switch (type) {
+    case sj::json_type::null: {
+      bool null = false;
+      if (auto error = value.is_null().get(null); error != simdjson::SUCCESS) return error;
+      return null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
     }
-    if (type == sj::json_type::null) {
-      return {};
-    }
-    // On demand, a string may be read only once: its unescaped copy goes to the parser's string
-    // buffer, which is sized for one copy of each string of the line (a second read of a long
-    // string overran it). So it is read here, once, and used below.
-    std::string_view s;
-    if (type == sj::json_type::string) {
-      if (value.get_string().get(s) != simdjson::SUCCESS) {
-        return "is not valid JSON";
-      }
-      // An empty value means "not answered", whatever the question's type (as in YAML).
-      if (s.empty()) {
-        return {};
-      }
-    }
-    switch (question.type) {
-    case QuestionType::boolean: {
+    case sj::json_type::boolean: {
       bool b = false;
-      if (type != sj::json_type::boolean || value.get_bool().get(b) != simdjson::SUCCESS) {
-        return "must be true or false";
-      }
-      slot.x = b ? 1 : 0;
-      slot.present = true;
-      return {};
+      if (auto error = value.get_bool().get(b); error != simdjson::SUCCESS) return error;
+      out.kind = ValueKind::boolean;
+      out.text = b ? "true" : "false";
+      return simdjson::SUCCESS;
     }
-    case QuestionType::choice: {
-      if (type != sj::json_type::string) {
-        return "must be a string naming one of the allowed values";
+    case sj::json_type::number: {
+      std::string_view raw = value.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
+                              raw.back() == '\r')) {
+        raw.remove_suffix(1);
       }
-      const int i = find_code(question.values, s);
-      if (i < 0) return allowed(question.values, s);
-      slot.x = i;
-      slot.present = true;
-      return {};
+      if (!is_json_number(raw)) return simdjson::NUMBER_ERROR;
+      out.kind = ValueKind::number;
+      out.text = raw;
+      return simdjson::SUCCESS;
     }
-    case QuestionType::number:
-    case QuestionType::integer: {
-      if (type != sj::json_type::number) {
-        return question.type == QuestionType::integer ? "must be a whole number" : "must be a number";
+    case sj::json_type::string: {
+      std::string_view s;
+      if (auto error = value.get_string().get(s); error != simdjson::SUCCESS) return error;
+      // An empty value means "not answered", whatever the question's type (as in YAML).
+      if (!s.empty()) {
+        out.kind = ValueKind::string;
+        out.text = s;
       }
-      const std::string_view raw = value.raw_json_token();
-      double x = 0;
-      if (value.get_double().get(x) != simdjson::SUCCESS || !std::isfinite(x)) {
-        return "is not a usable number";
-      }
-      if (question.type == QuestionType::integer &&
-          raw.find_first_of(".eE") != std::string_view::npos) {
-        return "must be a whole number, without a fraction or exponent";
-      }
-      if (std::string problem = check_number(question, x); !problem.empty()) {
-        return problem;
-      }
-      slot.x = x;
-      slot.present = true;
-      return {};
+      return simdjson::SUCCESS;
     }
-    case QuestionType::date: {
-      if (type != sj::json_type::string) {
-        return "must be a date string YYYY-MM-DD";
-      }
-      const auto d = parse_date(s);
-      if (!d) return fmt::format("'{}' is not a calendar date YYYY-MM-DD", s);
-      slot.x = *d;
-      slot.present = true;
-      return {};
-    }
-    case QuestionType::convictions: {
+    case sj::json_type::array: {
+      out.kind = ValueKind::list;
+      if (depth > 0) return simdjson::SUCCESS; // skipped by the parser
       sj::array array;
-      if (type != sj::json_type::array || value.get_array().get(array) != simdjson::SUCCESS) {
-        return "must be a list of {\"category\": ..., \"date\": ...} ([] for none)";
-      }
-      size_t n = 0;
+      if (auto error = value.get_array().get(array); error != simdjson::SUCCESS) return error;
+      out.first = static_cast<std::uint32_t>(parts.items.size());
       for (auto element : array) {
-        ++n;
-        sj::object item;
-        if (element.get_object().get(item) != simdjson::SUCCESS) {
-          return fmt::format("item {} must be an object with category and date", n);
+        sj::value item_value;
+        if (auto error = element.get(item_value); error != simdjson::SUCCESS) return error;
+        AnswerValue item;
+        if (auto error = decode(item_value, item, depth + 1); error != simdjson::SUCCESS) {
+          return error;
         }
-        ConvictionItem c;
-        bool have_category = false;
-        bool have_date = false;
-        for (auto field : item) {
-          std::string_view key;
-          if (field.unescaped_key().get(key) != simdjson::SUCCESS) {
-            return "is not valid JSON";
-          }
-          std::string_view item_text;
-          if (field.value().get_string().get(item_text) != simdjson::SUCCESS) {
-            return fmt::format("item {}: '{}' must be a string", n, key);
-          }
-          if (key == "category") {
-            if (have_category) return fmt::format("item {}: duplicate key 'category'", n);
-            c.category = find_code(question.categories, item_text);
-            if (c.category < 0) return fmt::format("item {}: category {}", n, allowed(question.categories, item_text));
-            have_category = true;
-          } else if (key == "date") {
-            if (have_date) return fmt::format("item {}: duplicate key 'date'", n);
-            const auto d = parse_date(item_text);
-            if (!d) return fmt::format("item {}: date '{}' is not a calendar date YYYY-MM-DD", n, item_text);
-            c.date = *d;
-            have_date = true;
-          } else {
-            return fmt::format("item {}: unknown key '{}' (a conviction has category and date)", n, key);
-          }
-        }
-        if (!have_category || !have_date) {
-          return fmt::format("item {} needs both category and date", n);
-        }
-        slot.items.push_back(c);
+        parts.items.push_back(item);
+        ++out.count;
       }
-      slot.present = true;
-      return {};
+      return simdjson::SUCCESS;
     }
-    case QuestionType::text: {
-      if (type != sj::json_type::string) {
-        return "must be a string";
+    case sj::json_type::object: {
+      out.kind = ValueKind::object;
+      if (depth != 1) return simdjson::SUCCESS;
+      sj::object object;
+      if (auto error = value.get_object().get(object); error != simdjson::SUCCESS) return error;
+      out.first = static_cast<std::uint32_t>(parts.fields.size());
+      for (auto field : object) {
+        AnswerField decoded;
+        sj::value field_value;
+        if (auto error = field.unescaped_key().get(decoded.key); error != simdjson::SUCCESS) {
+          return error;
+        }
+        if (auto error = field.value().get(field_value); error != simdjson::SUCCESS) return error;
+        if (auto error = decode(field_value, decoded.value, depth + 1);
+            error != simdjson::SUCCESS) {
+          return error;
+        }
+        parts.fields.push_back(decoded);
+        ++out.count;
       }
-      if (std::string problem = check_text(s); !problem.empty()) {
-        return problem;
-      }
-      slot.text.assign(s);
-      slot.present = true;
-      return {};
+      return simdjson::SUCCESS;
     }
     }
-    return "unsupported question type";
+    return simdjson::INCORRECT_TYPE;
   }
 };
 
@@ -235,6 +192,12 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
     impl.seen[q] = 0;
   }
   answers.case_id.reset();
+  if (line.size() > k_max_line) {
+    // Not parsed: its case_id may lie beyond the part of the line that was kept.
+    return refuse("line-too-long",
+                  fmt::format("the line is longer than {} bytes (1 MiB), the most a case may take",
+                              k_max_line));
+  }
 
   sj::document doc;
   const simdjson::padded_string_view view(line.data(), line.size(), line.size() + padding());
@@ -295,7 +258,15 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
       break;
     }
     impl.seen[q] = 1;
-    if (std::string p = impl.assign(q, value, answers); !p.empty()) {
+    impl.parts.clear();
+    AnswerValue decoded;
+    if (auto error = impl.decode(value, decoded, 0); error != simdjson::SUCCESS) {
+      problem = refuse("bad-json", fmt::format("invalid JSON: {}", simdjson::error_message(error)));
+      break;
+    }
+    if (std::string p = assign_answer(impl.policy.questions[q], decoded, impl.parts,
+                                      answers.slots[q]);
+        !p.empty()) {
       problem = refuse("bad-value", fmt::format("answer '{}' {}", key, p));
       m_question = std::string(key);
       break;

@@ -30,6 +30,9 @@ public:
   const std::string& problem_code() const { return m_code; }
   const std::string& problem_question() const { return m_question; }
 
+  // The longest line read, in bytes (without its newline); a longer line is refused whole.
+  static constexpr size_t k_max_line = size_t{1} << 20;
+
 private:
   // After an error: the line's case_id, when it can still be found, for the error object.
   void find_case_id(std::string_view line, std::string& case_id_json);

@@ -229,7 +229,7 @@ TEST_SUITE("answers") {
     CHECK(error_of("amenible: true\n") ==
           "answers.yaml:1:1: error: unknown question 'amenible', did you mean 'amenable'?");
     CHECK(error_of("consents: y\n") ==
-          "answers.yaml:1:11: error: answer 'consents' must be true or false (yes/no), not 'y'");
+          "answers.yaml:1:11: error: answer 'consents' must be true or false, not 'y'");
     CHECK(error_of("consents: \"true\"\n").find("must be true or false") != std::string::npos);
     CHECK(error_of("drug_grams: 10001\n") ==
           "answers.yaml:1:13: error: answer 'drug_grams' must be at most 10000 (10001 given)");
