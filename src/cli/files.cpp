@@ -122,14 +122,19 @@ static std::vector<std::string> search_dirs() {
       start = colon + 1;
     }
   }
-#ifdef DIVERT_POLICY_DIR
-  dirs.emplace_back(DIVERT_POLICY_DIR);
-#endif
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  // The installed policies, found from the binary (DIVERT_POLICY_DIR is relative to its
+  // directory, e.g. ../share/divert/policies), so that any install prefix works.
+  const fs::path installed = DIVERT_POLICY_DIR;
+  if (installed.is_absolute()) {
+    dirs.push_back(installed.string());
+  } else if (!ec) {
+    dirs.push_back((self.parent_path() / installed).lexically_normal().string());
+  }
   dirs.emplace_back("policies");
   // Last, the policies of the source tree a build directory sits in (build/divert ->
   // policies/), so a freshly built divert works from any directory.
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     dirs.push_back((self.parent_path().parent_path() / "policies").string());
   }

@@ -2,11 +2,13 @@
 #include "core/base/yaml_doc.hpp"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <optional>
 #include <cstdint>
 #include <sstream>
 #include <unordered_map>
@@ -313,6 +315,133 @@ private:
   bool m_has_root = false;
 };
 
+// JSON is YAML 1.2, but yaml-cpp refuses JSON's escapes for a character beyond U+FFFF (the
+// surrogate pair "\ud83d\ude00", as Python's json.dump writes an emoji): a valid JSON answers
+// file was refused. A document that is JSON is therefore read by simdjson and fed, as events,
+// to the same tree builder: one tree, one set of checks (duplicates, depth, key counts).
+class JsonEvents {
+public:
+  JsonEvents(const simdjson::padded_string& json, TreeBuilder& builder)
+      : m_base(json.data()), m_builder(builder) {
+    m_line_starts.push_back(0);
+    for (size_t i = 0; i < json.size(); ++i) {
+      if (json.data()[i] == '\n') m_line_starts.push_back(i + 1);
+    }
+  }
+
+  // False when the text is not one JSON value (a YAML flow mapping, say): read it as YAML.
+  bool read(simdjson::ondemand::document& doc) {
+    simdjson::ondemand::value root;
+    if (doc.get_value().get(root) != simdjson::SUCCESS || !walk(root)) return false;
+    const char* rest = nullptr;
+    return doc.current_location().get(rest) != simdjson::SUCCESS; // nothing after the value
+  }
+
+private:
+  YAML::Mark mark_at(const char* at) const {
+    const auto offset = static_cast<size_t>(at - m_base);
+    const auto line = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) - 1;
+    YAML::Mark mark;
+    mark.pos = static_cast<int>(offset);
+    mark.line = static_cast<int>(line - m_line_starts.begin());
+    mark.column = static_cast<int>(offset - *line);
+    return mark;
+  }
+
+  bool walk(simdjson::ondemand::value value) {
+    namespace sj = simdjson::ondemand;
+    const YAML::Mark mark = mark_at(value.raw_json_token().data());
+    sj::json_type type;
+    if (value.type().get(type) != simdjson::SUCCESS) return false;
+    switch (type) {
+    case sj::json_type::object: {
+      sj::object object;
+      if (value.get_object().get(object) != simdjson::SUCCESS) return false;
+      m_builder.OnMapStart(mark, "?", YAML::NullAnchor, YAML::EmitterStyle::Flow);
+      for (auto field : object) {
+        sj::raw_json_string raw_key;
+        std::string_view key;
+        sj::value item;
+        if (field.key().get(raw_key) != simdjson::SUCCESS ||
+            field.unescaped_key().get(key) != simdjson::SUCCESS ||
+            field.value().get(item) != simdjson::SUCCESS) {
+          return false;
+        }
+        m_builder.OnScalar(mark_at(raw_key.raw() - 1), "!", YAML::NullAnchor, std::string(key));
+        if (!walk(item)) return false;
+      }
+      m_builder.OnMapEnd();
+      return true;
+    }
+    case sj::json_type::array: {
+      sj::array array;
+      if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+      m_builder.OnSequenceStart(mark, "?", YAML::NullAnchor, YAML::EmitterStyle::Flow);
+      for (auto element : array) {
+        sj::value item;
+        if (element.get(item) != simdjson::SUCCESS || !walk(item)) return false;
+      }
+      m_builder.OnSequenceEnd();
+      return true;
+    }
+    case sj::json_type::string: {
+      std::string_view text;
+      if (value.get_string().get(text) != simdjson::SUCCESS) return false;
+      m_builder.OnScalar(mark, "!", YAML::NullAnchor, std::string(text));
+      return true;
+    }
+    case sj::json_type::number: {
+      // The number as written (a plain scalar, as YAML reads it); simdjson checks its syntax.
+      std::string_view text = value.raw_json_token();
+      double ignored = 0;
+      if (const auto error = value.get_double().get(ignored);
+          error != simdjson::SUCCESS && error != simdjson::NUMBER_OUT_OF_RANGE) {
+        return false; // out of range is the validators' to say, as for YAML
+      }
+      while (!text.empty() && (text.back() == ' ' || text.back() == '\t' ||
+                               text.back() == '\n' || text.back() == '\r')) {
+        text.remove_suffix(1);
+      }
+      m_builder.OnScalar(mark, "?", YAML::NullAnchor, std::string(text));
+      return true;
+    }
+    case sj::json_type::boolean: {
+      bool b = false;
+      if (value.get_bool().get(b) != simdjson::SUCCESS) return false;
+      m_builder.OnScalar(mark, "?", YAML::NullAnchor, b ? "true" : "false");
+      return true;
+    }
+    case sj::json_type::null: {
+      bool is_null = false;
+      if (value.is_null().get(is_null) != simdjson::SUCCESS || !is_null) return false;
+      m_builder.OnNull(mark, YAML::NullAnchor);
+      return true;
+    }
+    }
+    return false;
+  }
+
+  const char* m_base;
+  std::vector<size_t> m_line_starts;
+  TreeBuilder& m_builder;
+};
+
+// The tree of `text` when it is one JSON object or array, else nullopt.
+std::optional<YamlNode> read_json_document(const std::string& text, const std::string& file) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || (text[first] != '{' && text[first] != '[')) {
+    return std::nullopt;
+  }
+  const simdjson::padded_string json(text);
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc;
+  if (parser.iterate(json).get(doc) != simdjson::SUCCESS) return std::nullopt;
+  TreeBuilder builder(file);
+  JsonEvents events(json, builder);
+  if (!events.read(doc) || !builder.has_root()) return std::nullopt;
+  return builder.take_root();
+}
+
 } // namespace
 
 YamlNode::YamlNode() = default;
@@ -357,6 +486,10 @@ YamlDocument parse_yaml(std::string text, const std::string& display_name) {
   YamlDocument doc;
   doc.file = std::make_shared<const std::string>(display_name);
   doc.text = std::make_shared<const std::string>(std::move(text));
+  if (std::optional<YamlNode> json = read_json_document(*doc.text, *doc.file)) {
+    doc.root = std::move(*json);
+    return doc;
+  }
   std::istringstream in(*doc.text);
   TreeBuilder builder(*doc.file);
   try {

@@ -60,3 +60,43 @@ TEST_CASE("yaml: more than 10000 keys in one mapping are refused, quickly") {
         }()) == "big.yaml:10002:3: error: more than 10000 keys in one mapping");
   CHECK(seconds_since(start) < 5.0);
 }
+
+TEST_CASE("json: a JSON document reads as the YAML reader would, with JSON's surrogate pairs") {
+  // yaml-cpp refuses "\ud83d\ude00" (what Python's json.dump writes for an emoji); JSON reads
+  // it as one character.
+  const YamlDocument doc = parse_yaml(
+      "{\n  \"narrative\": \"x \\ud83d\\ude00 y\",\n  \"n\": 2.50, \"b\": true, \"z\": null,\n"
+      "  \"l\": [{\"category\": \"felony\"}]\n}\n",
+      "answers.json");
+  REQUIRE(doc.root.is_mapping());
+  REQUIRE(doc.root.entries.size() == 5);
+  const auto& [key, narrative] = doc.root.entries[0];
+  CHECK(key.scalar == "narrative");
+  CHECK((key.line == 2 && key.column == 3));
+  CHECK(narrative.scalar == "x \xF0\x9F\x98\x80 y");
+  CHECK(narrative.quoted);
+  CHECK((narrative.line == 2 && narrative.column == 16));
+  const YamlNode* n = doc.root.find("n");
+  REQUIRE(n != nullptr);
+  CHECK((n->scalar == "2.50" && !n->quoted && n->line == 3 && n->column == 8));
+  CHECK((doc.root.find("b")->scalar == "true" && !doc.root.find("b")->quoted));
+  CHECK(doc.root.find("z")->is_null());
+  const YamlNode* l = doc.root.find("l");
+  REQUIRE((l != nullptr && l->is_sequence() && l->items.size() == 1));
+  CHECK(l->items[0].find("category")->scalar == "felony");
+  CHECK(l->items[0].line == 4);
+  CHECK(l->items[0].column == 9);
+  CHECK(l->column == 8);
+}
+
+TEST_CASE("json: the JSON reader keeps the YAML reader's checks and positions") {
+  CHECK(parse_error("{\"a\": 1,\n \"a\": 2}") == "big.yaml:2:2: error: duplicate key 'a' (first at line 1)");
+  std::string deep(70, '[');
+  deep += std::string(70, ']');
+  CHECK(parse_error(deep).find("nesting deeper than 64 levels") != std::string::npos);
+  // Not JSON: YAML flow style and a lone surrogate go to yaml-cpp as before.
+  const YamlDocument flow = parse_yaml("{a: 1, 'b': x}", "flow.yaml");
+  CHECK(flow.root.find("a")->scalar == "1");
+  CHECK(parse_error("{\"a\": \"\\ud83d\"}").find("invalid unicode") != std::string::npos);
+  CHECK(parse_error("{\"a\": 1} {\"b\": 2}") != "");
+}
