@@ -48,7 +48,7 @@ _divert() {
   --format | -f) COMPREPLY=($(compgen -W "text markdown dot json" -- "$cur")); return ;;
   --tests | --out | --records | --policies) COMPREPLY=($(compgen -d -- "$cur")); return ;;
   --key | --passphrase-file | --trust | --import) _divert_files '*'; return ;;
-  --today | --min-coverage | --set | --officer | --agency | --from) return ;;
+  --today | --min-coverage | --set | --officer | --agency | --from | --program) return ;;
   esac
 
   if [[ -z $cmd ]]; then
@@ -72,7 +72,7 @@ _divert() {
     ;;
   policy)
     if [[ -z $sub ]]; then
-      COMPREPLY=($(compgen -W "lint test diff show schema list --help" -- "$cur"))
+      COMPREPLY=($(compgen -W "lint test diff show sign schema list --help" -- "$cur"))
       return
     fi
     case $sub in
@@ -80,6 +80,7 @@ _divert() {
     test) opts="--tests --coverage --min-coverage --update --help" ;;
     diff) opts="--cases --json --help" ;;
     show) opts="--format --help" ;;
+    sign) opts="--key --passphrase-file --program --help" ;;
     schema) opts="--help" ;;
     list) opts="--ids --help" ;;
     esac
@@ -92,7 +93,7 @@ _divert() {
   fi
   # Operands.
   case "$cmd $sub" in
-  "policy lint" | "policy test" | "policy diff" | "policy show")
+  "policy lint" | "policy test" | "policy diff" | "policy show" | "policy sign")
     _divert_policy_ids
     _divert_files '*.yaml' '*.yml'
     ;;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/app.hpp"
 #include "cli/files.hpp"
+#include "cli/policy_trust.hpp"
 #include "cli/line_reader.hpp"
 #include "cli/render.hpp"
 
@@ -267,7 +268,7 @@ unsigned available_cores() {
 }
 
 int run_batch(const BatchOptions& opts, Io& io) {
-  const Policy policy = load_policy_arg(opts.policy, false);
+  const Policy policy = load_policy_arg(opts.policy, false, laptop_policy_trust());
   note_policy_status(io.err, policy);
   std::unique_ptr<std::istream> file;
   std::istream* in = &open_input(opts.cases, io.in, file);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/app.hpp"
 #include "cli/files.hpp"
+#include "cli/policy_trust.hpp"
 #include "cli/render.hpp"
 
 #include "core/decision/answers.hpp"
@@ -24,7 +25,7 @@ struct DecideOptions {
 };
 
 int run_decide(const DecideOptions& opts, Io& io) {
-  const Policy policy = load_policy_arg(opts.policy, false);
+  const Policy policy = load_policy_arg(opts.policy, false, laptop_policy_trust());
   const Answers answers = read_case_answers(policy, opts.answers, opts.sets);
   check_answers(policy, answers);
   const Decision decision = evaluate(policy, answers, today());

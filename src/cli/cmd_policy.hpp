@@ -12,5 +12,6 @@ namespace divert::cli {
 void register_policy_test(CLI::App& policy, CommandState& state);
 void register_policy_diff(CLI::App& policy, CommandState& state);
 void register_policy_show(CLI::App& policy, CommandState& state);
+void register_policy_sign(CLI::App& policy, CommandState& state);
 
 } // namespace divert::cli

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/app.hpp"
 #include "cli/files.hpp"
+#include "cli/policy_trust.hpp"
 #include "cli/record_files.hpp"
 
 #include "core/base/error.hpp"
@@ -14,7 +15,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -58,7 +58,9 @@ ChainStarts chain_starts(const std::vector<std::string>& values) {
 
 // The id and version a policy file declares; empty when it is not a policy divert can read.
 KnownPolicyFile known_policy_file(const std::string& path, const std::string& text) {
-  KnownPolicyFile file{path, sha256_hex(text), {}, {}};
+  KnownPolicyFile file{path, sha256_hex(text), {}, {}, text, std::nullopt};
+  std::string unreadable; // a signature that cannot be read is no signature: reported as missing
+  file.signature = read_signature_file(path + ".sshsig", unreadable);
   try {
     const YamlDocument doc = parse_yaml(text, path);
     const YamlNode* id = doc.root.is_mapping() ? doc.root.find("id") : nullptr;
@@ -89,23 +91,6 @@ std::vector<KnownPolicyFile> policy_files(const std::string& dir) {
     throw MissingInputError(fmt::format("{}: cannot read: {}", dir, ec.message()));
   }
   return files;
-}
-
-// A trust list's time without 'Z' is local time, converted as OpenSSH converts it (mktime with
-// tm_isdst 0), so that both read a line the same way.
-std::optional<long long> openssh_local_time(int year, int month, int day, int hour, int minute,
-                                            int second) {
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  tm.tm_isdst = 0;
-  const std::time_t t = std::mktime(&tm);
-  if (t == static_cast<std::time_t>(-1)) return std::nullopt;
-  return static_cast<long long>(t);
 }
 
 nlohmann::json findings_json(const std::vector<Finding>& findings) {

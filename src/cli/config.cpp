@@ -34,7 +34,7 @@ std::string state_dir() { return xdg_dir("XDG_STATE_HOME", ".local/state") + "/d
 std::string data_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share") + "/divert"; }
 std::string config_path() { return config_dir() + "/config.yaml"; }
 
-std::optional<Config> read_config(const std::string& path) {
+std::optional<Config> read_config(const std::string& path, bool complete) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {
     return std::nullopt;
@@ -66,17 +66,21 @@ std::optional<Config> read_config(const std::string& path) {
     else if (key.scalar == "key_fpr") config.key_fpr = v;
     else if (key.scalar == "records") config.records = resolve(v);
     else if (key.scalar == "policy") config.policy = v;
+    else if (key.scalar == "program") config.program = v;
+    else if (key.scalar == "policy_trust") config.policy_trust = resolve(v);
     else {
       throw InputError(doc.where(key),
                        fmt::format("unknown configuration key '{}' (known: officer, agency, "
-                                   "agency_name, device, key, key_fpr, records, policy)",
+                                   "agency_name, device, key, key_fpr, records, policy, "
+                                   "program, policy_trust)",
                                    key.scalar));
     }
     if (key.scalar == "key_fpr" && !(v.starts_with("SHA256:") && v.size() == 50)) {
       throw InputError(doc.where(value), "'key_fpr' must be a fingerprint as ssh-keygen -l "
                                          "prints it: SHA256: and 43 characters");
     }
-    if ((key.scalar == "officer" || key.scalar == "agency" || key.scalar == "device") &&
+    if ((key.scalar == "officer" || key.scalar == "agency" || key.scalar == "device" ||
+         key.scalar == "program") &&
         !is_safe_id(v)) {
       throw InputError(doc.where(value),
                        fmt::format("'{}' must be 1 to 64 characters from A-Z a-z 0-9 . _ -",
@@ -88,7 +92,7 @@ std::optional<Config> read_config(const std::string& path) {
                                     {"device", &config.device},
                                     {"key", &config.key},
                                     {"records", &config.records}}) {
-    if (value->empty()) {
+    if (complete && value->empty()) {
       throw KeyError(fmt::format("{} has no '{}'; run 'divert keygen' or add it", path, name));
     }
   }
@@ -132,6 +136,12 @@ std::string config_text(const Config& c) {
   out += fmt::format("records: {}\n", quoted(c.records));
   out += "# The policy 'divert screen' uses when --policy is not given (an id or a path).\n";
   out += c.policy.empty() ? "policy:\n" : fmt::format("policy: {}\n", quoted(c.policy));
+  if (!c.program.empty()) {
+    out += fmt::format("program: {}\n", quoted(c.program));
+  }
+  if (!c.policy_trust.empty()) {
+    out += fmt::format("policy_trust: {}\n", quoted(c.policy_trust));
+  }
   return out;
 }
 

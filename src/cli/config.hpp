@@ -19,6 +19,11 @@ struct Config {
   std::string key_fpr;     // the officer's key's SHA256: fingerprint (optional; keygen writes it)
   std::string records;     // records directory
   std::string policy;      // default policy for screen (id or path), may be empty
+  std::string program;     // the program whose signed policies this laptop uses (optional)
+  std::string policy_trust; // allowed_signers of the policy signers (optional; see divert(1))
+
+  // The program id of policy signatures: `program`, else the agency code.
+  const std::string& program_id() const { return program.empty() ? agency : program; }
 };
 
 // $XDG_CONFIG_HOME/divert (default ~/.config/divert).
@@ -31,8 +36,9 @@ std::string data_dir();
 std::string config_path();
 
 // Reads a configuration file; nullopt when it does not exist. Throws InputError (65) for a
-// malformed file or an unknown key, KeyError (77) when a required key is missing.
-std::optional<Config> read_config(const std::string& path);
+// malformed file or an unknown key, KeyError (77) when a required key is missing (only with
+// `complete`: decide and batch need no officer, key or records, only the policy trust).
+std::optional<Config> read_config(const std::string& path, bool complete = true);
 
 // The configuration screen and records use; KeyError (77) naming `divert keygen` when there is
 // none.

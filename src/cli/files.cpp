@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/files.hpp"
 
+#include "cli/policy_trust.hpp"
 #include "cli/publish.hpp"
 
 #include "core/base/error.hpp"
@@ -288,24 +289,31 @@ std::shared_ptr<const YamlTreeCache> tree_cache() {
 
 } // namespace
 
-static PolicyText text_at(const fs::path& path) {
+// The layer at `path`, shown as `display_name` (the path when empty). A signature required by
+// `trust` is checked here, on the very bytes the loader gets, so no cached tree and no later
+// read can stand in for a file whose signature was not checked.
+static PolicyText text_at(const fs::path& path, const PolicyTrust* trust,
+                          const std::string& display_name = {}) {
   PolicyText text;
   text.text = read_file(path.string());
-  text.display_name = path.string();
+  text.display_name = display_name.empty() ? path.string() : display_name;
   text.directory = path.parent_path().string();
   text.cache = tree_cache();
+  if (trust != nullptr) {
+    text.signed_by = check_policy_layer(*trust, path.string(), text.display_name, text.text);
+  }
   return text;
 }
 
-PolicyText find_policy(const std::string& reference) {
+PolicyText find_policy(const std::string& reference, const PolicyTrust* trust) {
   if (is_path(reference)) {
-    return text_at(reference);
+    return text_at(reference, trust);
   }
   for (const std::string& dir : search_dirs()) {
     const fs::path candidate = fs::path(dir) / (reference + ".yaml");
     std::error_code ec;
     if (fs::is_regular_file(candidate, ec)) {
-      return text_at(candidate);
+      return text_at(candidate, trust);
     }
   }
   throw MissingInputError(fmt::format(
@@ -314,28 +322,24 @@ PolicyText find_policy(const std::string& reference) {
       reference), "no-policy");
 }
 
-PolicyResolver policy_resolver() {
-  return [](const std::string& reference,
-            const std::string& from_directory) -> std::optional<PolicyText> {
+PolicyResolver policy_resolver(std::shared_ptr<const PolicyTrust> trust) {
+  return [trust = std::move(trust)](const std::string& reference,
+                                    const std::string& from_directory) -> std::optional<PolicyText> {
     std::error_code ec;
     if (is_path(reference)) {
       const fs::path p = fs::path(from_directory) / reference;
       if (fs::is_regular_file(p, ec)) {
-        return text_at(p);
+        return text_at(p, trust.get());
       }
       return std::nullopt;
     }
     const fs::path beside = fs::path(from_directory.empty() ? "." : from_directory) /
                             (reference + ".yaml");
     if (fs::is_regular_file(beside, ec)) {
-      PolicyText t = text_at(beside);
-      if (from_directory.empty()) {
-        t.display_name = reference + ".yaml";
-      }
-      return t;
+      return text_at(beside, trust.get(), from_directory.empty() ? reference + ".yaml" : "");
     }
     try {
-      return find_policy(reference);
+      return find_policy(reference, trust.get());
     } catch (const MissingInputError&) {
       return std::nullopt;
     }
@@ -355,9 +359,10 @@ Answers read_case_answers(const Policy& policy, const std::string& answers_path,
   return answers;
 }
 
-Policy load_policy_arg(const std::string& reference, bool allow_abstract) {
-  const PolicyText text = find_policy(reference);
-  Policy policy = load_policy(text, policy_resolver());
+Policy load_policy_arg(const std::string& reference, bool allow_abstract,
+                       const std::shared_ptr<const PolicyTrust>& trust) {
+  const PolicyText text = find_policy(reference, trust.get());
+  Policy policy = load_policy(text, policy_resolver(trust));
   if (policy.is_abstract && !allow_abstract) {
     throw InputError(SourceLocation{text.display_name, 0, 0},
                      fmt::format("policy '{}' is abstract (a base for other policies); it cannot "

@@ -52,15 +52,22 @@ std::string read_stdin();
 std::istream& open_input(const std::string& path, std::istream& standard_input,
                          std::unique_ptr<std::istream>& holder);
 
+struct PolicyTrust;
+
 // Finds a policy named on the command line: a path when it contains '/' or ends in .yaml,
 // otherwise an id looked up in $DIVERT_POLICY_PATH, the installed policies, then ./policies.
-PolicyText find_policy(const std::string& reference);
+// With `trust`, the file's signature is checked on the bytes read, before anything (the parsed
+// -policy cache included) uses them: KeyError (77) naming the layer (check_policy_layer).
+PolicyText find_policy(const std::string& reference, const PolicyTrust* trust = nullptr);
 
-// Resolves `extends`: beside the extending file first, then as find_policy does.
-PolicyResolver policy_resolver();
+// Resolves `extends`: beside the extending file first, then as find_policy does; each layer
+// checked against `trust` when there is one.
+PolicyResolver policy_resolver(std::shared_ptr<const PolicyTrust> trust = nullptr);
 
-// Loads a policy named on the command line; abstract ones only when `allow_abstract`.
-Policy load_policy_arg(const std::string& reference, bool allow_abstract);
+// Loads a policy named on the command line; abstract ones only when `allow_abstract`; every
+// layer signed as `trust` requires when there is one.
+Policy load_policy_arg(const std::string& reference, bool allow_abstract,
+                       const std::shared_ptr<const PolicyTrust>& trust = nullptr);
 
 // The answers of one case from the command line: `answers_path` (a YAML or JSON file, "-" for
 // standard input, "" for none), then each `--set` over it. InputError (65) for any bad answer.

@@ -55,11 +55,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string format_number(double x) {
-  std::string s = fmt::format("{}", x);
-  return s;
-}
-
 bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }

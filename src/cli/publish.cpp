@@ -207,13 +207,14 @@ void publish_files(const std::string& dir, const std::vector<NewFile>& files,
   }
 }
 
-void replace_file(const std::string& path, const std::string& content, const std::string& owner) {
+void replace_file(const std::string& path, const std::string& content, const std::string& owner,
+                  unsigned mode) {
   const size_t slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
   const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
   make_private_dir(dir);
   Fd dir_fd(open_dir(dir));
-  const std::string tmp = write_temporary(dir_fd.get(), dir, name, content, 0600, owner);
+  const std::string tmp = write_temporary(dir_fd.get(), dir, name, content, mode, owner);
   if (::renameat(dir_fd.get(), tmp.c_str(), dir_fd.get(), name.c_str()) != 0) {
     const int err = errno;
     ::unlinkat(dir_fd.get(), tmp.c_str(), 0);

@@ -35,7 +35,7 @@ void publish_files(const std::string& dir, const std::vector<NewFile>& files,
 // Replaces `path` atomically (temporary file, fsync, rename, directory fsync): for state that
 // is meant to be overwritten, never for records or keys. `owner` as for publish_files.
 void replace_file(const std::string& path, const std::string& content,
-                  const std::string& owner = {});
+                  const std::string& owner = {}, unsigned mode = 0600);
 
 // A signed record ready to publish.
 struct SignedRecord {

@@ -95,6 +95,15 @@ static FileRead read_regular(const std::string& path, bool follow) {
   return out;
 }
 
+std::optional<std::string> read_signature_file(const std::string& path, std::string& problem) {
+  FileRead read = read_regular(path, true);
+  problem = read.problem;
+  if (!read.exists || !read.problem.empty()) {
+    return std::nullopt;
+  }
+  return std::move(read.bytes);
+}
+
 // Record files already taken, by device and inode: a file named twice (itself and its
 // folder) is one record.
 using Seen = std::set<std::pair<dev_t, ino_t>>;

@@ -3,6 +3,7 @@
 
 #include "core/record/verify.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,10 @@ struct FoundRecords {
 // comes back with RecordFile::unreadable saying why. A file named twice is taken once.
 // `with_signatures` false skips reading the .sshsig files.
 FoundRecords find_records(const std::vector<std::string>& paths, bool with_signatures);
+
+// The text of a detached signature `path` (a policy's FILE.sshsig), read as records are: a
+// regular file of at most k_max_record_file_bytes, never waited on. nullopt when there is
+// none, or when one is there but cannot be read (`problem` then says why).
+std::optional<std::string> read_signature_file(const std::string& path, std::string& problem);
 
 } // namespace divert::cli

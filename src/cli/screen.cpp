@@ -3,6 +3,7 @@
 
 #include "cli/entropy.hpp"
 #include "cli/files.hpp"
+#include "cli/policy_trust.hpp"
 #include "cli/keys.hpp"
 #include "cli/passphrase.hpp"
 #include "cli/render.hpp"
@@ -80,7 +81,7 @@ ScreenSession open_screen_session(const ScreenOptions& opts) {
     throw UsageError(fmt::format("no policy: give --policy P, or set 'policy' in {}",
                                  session.config.path), "no-policy");
   }
-  session.policy = load_policy_arg(policy, false);
+  session.policy = load_policy_arg(policy, false, policy_trust_of(session.config));
   return session;
 }
 

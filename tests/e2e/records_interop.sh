@@ -3,6 +3,7 @@
 # - our .sshsig is byte-identical to `ssh-keygen -Y sign` for the same key and bytes;
 # - `ssh-keygen -Y verify` accepts our records and rejects tampered ones;
 # - `divert verify` accepts signatures made by `ssh-keygen -Y sign` (sha512 and sha256);
+# - `ssh-keygen -Y verify` accepts signed policies (`divert policy sign`);
 # - both verifiers give the same verdict on odd encodings (padding bits, whitespace, NUL bytes,
 #   quoted principals, local times);
 # - `openssl pkeyutl -verify -rawin` accepts the rebuilt SSHSIG blob, rejects a changed byte.
@@ -59,6 +60,31 @@ expect 0 "$DIVERT" verify theirs --trust "$TRUST" && pass "divert verify accepts
 cp changed.json "theirs/$(basename "$R")"
 expect 1 "$DIVERT" verify "theirs/$(basename "$R")" --trust "$TRUST" \
   && pass "divert verify rejects a changed byte under an ssh-keygen signature"
+
+# 3b. Signed policies (divert policy sign): ssh-keygen -Y verify accepts them under the
+#     program's principal and namespace, and they are byte-identical to ssh-keygen -Y sign.
+PNS=divert-policy-v1@TEST-LEAD
+mkdir signed-policies
+cp "$POLICIES"/*.yaml signed-policies/
+cd signed-policies
+mv wa-king-county-2011.yaml policy.yaml
+"$DIVERT" policy sign policy.yaml --key "$WORK/key/test.key.pem" --program TEST-LEAD > sign.out \
+  2>&1 || fail "policy sign: $(cat sign.out)"
+tail -1 sign.out > policy-signers
+ssh-keygen -Y verify -f policy-signers -I TEST-LEAD -n "$PNS" -s policy.yaml.sshsig < policy.yaml \
+  > /dev/null 2>&1 && pass "ssh-keygen -Y verify accepts our policy signature" \
+  || fail "ssh-keygen rejects our policy signature"
+ssh-keygen -q -Y sign -f "$WORK/id" -n "$PNS" < policy.yaml > policy-by-ssh.sshsig
+cmp -s policy-by-ssh.sshsig policy.yaml.sshsig && pass "policy SSHSIG byte-identical to ssh-keygen's" \
+  || fail "our policy SSHSIG differs from ssh-keygen's"
+ssh-keygen -Y verify -f policy-signers -I TEST-LEAD -n divert-policy-v1@OTHER -s policy.yaml.sshsig \
+  < policy.yaml > /dev/null 2>&1 && fail "ssh-keygen accepts another program's namespace" \
+  || pass "ssh-keygen rejects another program's namespace, as divert does"
+printf ' ' >> policy.yaml
+ssh-keygen -Y verify -f policy-signers -I TEST-LEAD -n "$PNS" -s policy.yaml.sshsig < policy.yaml \
+  > /dev/null 2>&1 && fail "ssh-keygen accepts an edited policy" \
+  || pass "ssh-keygen rejects an edited policy"
+cd "$WORK"
 
 # 4. The same verdict as ssh-keygen -Y verify on odd but possible encodings: padding bits,
 #    whitespace in the armor, NUL bytes, signature version 0, quoted principals, local times and

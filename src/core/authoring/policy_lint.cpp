@@ -104,8 +104,6 @@ struct Range {
   std::string why; // "is at most 10000", for messages
 };
 
-std::string number(double x) { return fmt::format("{}", x); }
-
 Range range_of(const Policy& policy, const std::vector<ExprNode>& nodes, int index) {
   const ExprNode& n = nodes[static_cast<size_t>(index)];
   Range r;
@@ -119,9 +117,14 @@ Range range_of(const Policy& policy, const std::vector<ExprNode>& nodes, int ind
     r.lo = q.min.value_or(-k_inf);
     r.hi = q.max.value_or(k_inf);
     r.whole = q.type == QuestionType::integer;
-    if (q.min && q.max) r.why = fmt::format("'{}' is from {} to {}", q.id, number(*q.min), number(*q.max));
-    else if (q.min) r.why = fmt::format("'{}' is at least {}", q.id, number(*q.min));
-    else if (q.max) r.why = fmt::format("'{}' is at most {}", q.id, number(*q.max));
+    if (q.min && q.max) {
+      r.why = fmt::format("'{}' is from {} to {}", q.id, format_number(*q.min),
+                          format_number(*q.max));
+    } else if (q.min) {
+      r.why = fmt::format("'{}' is at least {}", q.id, format_number(*q.min));
+    } else if (q.max) {
+      r.why = fmt::format("'{}' is at most {}", q.id, format_number(*q.max));
+    }
     if (r.whole) r.why += r.why.empty() ? fmt::format("'{}' is a whole number", q.id) : ", a whole number";
     break;
   }
@@ -337,7 +340,6 @@ public:
     check_policy_fields();
     check_pathways();
     check_questions();
-    check_derived();
     check_rules();
     check_unquoted_dates();
     return std::move(m_out);
@@ -434,30 +436,6 @@ private:
         if (const YamlNode* node = m_sources.question_field(q.where.file, q.id, "asked_when")) {
           check_comparisons(q.ask, q.asked_when, q.where.file, *node,
                             fmt::format("question '{}'", q.id));
-        }
-      }
-    }
-  }
-
-  // Derived values are compiled where rules use them; one no rule uses yet is checked here, so
-  // that a misspelt question in it is found before a rule starts using it.
-  void check_derived() {
-    for (const Derived& d : m_policy.derived) {
-      if (!own(d.layer)) {
-        continue;
-      }
-      const std::string probe = "(" + d.expression + ") == (" + d.expression + ")";
-      try {
-        (void)Expr::compile(probe, m_policy, SourceLocation{d.where.file, 1, 1});
-      } catch (const InputError& e) {
-        for (const Diagnostic& found : e.diagnostics()) {
-          const std::string check = load_error_check(found);
-          if (check == "load") continue; // the probe's own comparison, not the author's text
-          size_t offset = static_cast<size_t>(std::max(found.where.column - 1, 0));
-          offset = offset > d.expression.size() + 1 ? offset - d.expression.size() - 6 : offset - 1;
-          const YamlNode* node = m_sources.item_field(d.where.file, "derived", d.id, "value");
-          add(node != nullptr ? m_sources.where_in_scalar(d.where.file, *node, offset) : d.where,
-              check.c_str(), fmt::format("{} (derived value '{}')", found.message, d.id));
         }
       }
     }
@@ -794,58 +772,6 @@ std::vector<Diagnostic> lint_policy(const Policy& policy, const PolicySources& s
   return Linter(policy, sources, today).run();
 }
 
-// The loader places an error inside a condition at the condition's first line plus the byte
-// offset, which is right for one-line conditions but not for folded (`>-`) ones spanning
-// several lines. Redo the mapping from the condition's own text.
-static SourceLocation relocate(const PolicySources& sources, const SourceLocation& at) {
-  const YamlDocument* doc = sources.document(at.file);
-  if (doc == nullptr || at.line <= 0) {
-    return at;
-  }
-  const std::string& text = *doc->text;
-  auto line_start = [&](int line) {
-    size_t pos = 0;
-    for (int l = 1; l < line && pos < text.size(); ++pos) {
-      if (text[pos] == '\n') ++l;
-    }
-    return pos;
-  };
-  auto try_node = [&](const YamlNode* node) -> std::optional<SourceLocation> {
-    if (node == nullptr || !node->is_scalar() || node->line <= 0) {
-      return std::nullopt;
-    }
-    // Where the loader takes the condition to start (see expression_start in the loader).
-    const size_t at_node = line_start(node->line) + static_cast<size_t>(std::max(node->column - 1, 0));
-    int start_line = node->line;
-    int start_column = node->column;
-    if (at_node < text.size() && (text[at_node] == '\'' || text[at_node] == '"')) {
-      start_column += 1;
-    } else if (at_node < text.size() && (text[at_node] == '>' || text[at_node] == '|')) {
-      start_line += 1;
-      const size_t next = line_start(start_line);
-      size_t indent = 0;
-      while (next + indent < text.size() && text[next + indent] == ' ') ++indent;
-      start_column = static_cast<int>(indent) + 1;
-    }
-    if (at.line != start_line || at.column < start_column ||
-        node->scalar.find('\n') != std::string::npos) {
-      return std::nullopt;
-    }
-    return sources.where_in_scalar(at.file, *node, static_cast<size_t>(at.column - start_column));
-  };
-  for (const char* list : {"rules", "questions", "derived"}) {
-    const YamlNode* items = sources.top(at.file, list);
-    if (items == nullptr || !items->is_sequence()) continue;
-    for (const YamlNode& item : items->items) {
-      if (!item.is_mapping()) continue;
-      for (const char* field : {"condition", "asked_when", "value"}) {
-        if (auto moved = try_node(item.find(field))) return *moved;
-      }
-    }
-  }
-  return at;
-}
-
 std::vector<Diagnostic> lint_policy_file(const PolicyText& top, const PolicyResolver& resolve,
                                          Days today) {
   std::vector<Diagnostic> findings;
@@ -873,12 +799,10 @@ std::vector<Diagnostic> lint_policy_file(const PolicyText& top, const PolicyReso
   try {
     policy = load_policy(top, keeping, notes);
   } catch (const InputError& e) {
-    const PolicySources sources(texts);
     for (Diagnostic d : e.diagnostics()) {
       if (d.check.empty()) {
         d.check = load_error_check(d);
       }
-      d.where = relocate(sources, d.where);
       findings.push_back(std::move(d));
     }
     return findings;

@@ -15,8 +15,6 @@ namespace {
 
 using Op = ExprNode::Op;
 
-std::string number(double x) { return fmt::format("{}", x); }
-
 // Word-wraps `text` to `width` columns, every line starting with `indent` (the first with
 // `first` when given).
 std::string wrap(std::string_view text, const std::string& indent, size_t width = 79,
@@ -60,9 +58,9 @@ std::string type_text(const Question& q) {
   std::string t = question_type_name(q.type);
   if (q.type == QuestionType::boolean) t = "yes/no";
   if (q.type == QuestionType::convictions) t = "list of convictions (category, date)";
-  if (q.min && q.max) t += fmt::format(", {} to {}", number(*q.min), number(*q.max));
-  else if (q.min) t += fmt::format(", at least {}", number(*q.min));
-  else if (q.max) t += fmt::format(", at most {}", number(*q.max));
+  if (q.min && q.max) t += fmt::format(", {} to {}", format_number(*q.min), format_number(*q.max));
+  else if (q.min) t += fmt::format(", at least {}", format_number(*q.min));
+  else if (q.max) t += fmt::format(", at most {}", format_number(*q.max));
   if (!q.unit.empty()) t += fmt::format(" ({})", q.unit);
   return t;
 }
@@ -136,9 +134,9 @@ private:
     case ValueType::choice: {
       const auto i = static_cast<size_t>(n.x);
       return values != nullptr && i < values->size() ? "'" + value_label((*values)[i]) + "'"
-                                                     : number(n.x);
+                                                     : format_number(n.x);
     }
-    default: return number(n.x);
+    default: return format_number(n.x);
     }
   }
 

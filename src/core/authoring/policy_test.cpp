@@ -157,7 +157,7 @@ static std::string answer_text(const Policy& policy, const Answers& answers,
     break;
   }
   case QuestionType::text: v = s.text; break;
-  default: v = fmt::format("{}", s.x); break;
+  default: v = format_number(s.x); break;
   }
   if (d.visible[q] != Tri::yes) {
     v += " (not asked, so not read)";

@@ -83,6 +83,8 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   return {};
 }
 
+std::string format_number(double x) { return fmt::format("{}", x); }
+
 namespace {
 
 // The length of the valid UTF-8 sequence at the start of `s`, or 0.

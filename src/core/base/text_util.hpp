@@ -19,6 +19,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string word_wrap(std::string_view text, std::string_view first, std::string_view rest,
                       std::size_t width = 79);
 
+// The shortest text that reads back as `x` ("10", "0.5", "1e+21"): how numbers from a policy
+// or an answer are shown to people.
+std::string format_number(double x);
+
 // `text` safe to print on a terminal: every control character (C0, DEL, C1) and every byte
 // that is not part of valid UTF-8 becomes \xNN (C1 as its two UTF-8 bytes), so that a string
 // read from a file cannot move the cursor, erase lines or set the window title.

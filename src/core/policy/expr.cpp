@@ -2,6 +2,7 @@
 #include "core/policy/expr.hpp"
 
 #include "core/policy/policy.hpp"
+#include "core/base/source_text.hpp"
 #include "core/base/text_util.hpp"
 
 #include <fmt/format.h>
@@ -45,9 +46,7 @@ using AstPtr = std::unique_ptr<Ast>;
 
 class Parser {
 public:
-  explicit Parser(std::string_view text) : m_text(text) {
-    tokenize();
-  }
+  explicit Parser(std::string_view text) : m_text(text) { tokenize(); }
 
   AstPtr parse() {
     AstPtr root = parse_or(0);
@@ -430,7 +429,7 @@ public:
                                    type_name(inner.type)));
       }
       Typed t = emit(ExprNode::Op::add_months, ValueType::date, a.offset, inner.node);
-      // Days are carried as a negative-encoded month count would be ambiguous: store days in x.
+      // A shift of days keeps its count in x, one of months (or years, as months) in `months`.
       if (a.text == "days") {
         m_out.m_nodes[static_cast<size_t>(t.node)].x = a.months;
       } else {
@@ -456,8 +455,7 @@ public:
     throw TypeError{offset, message};
   }
 
-  void finish(int root) {
-    (void)root;
+  void finish() {
     std::sort(m_out.m_reads.begin(), m_out.m_reads.end());
     m_out.m_reads.erase(std::unique(m_out.m_reads.begin(), m_out.m_reads.end()),
                         m_out.m_reads.end());
@@ -727,26 +725,14 @@ private:
   int m_derived_depth = 0;
 };
 
-Expr Expr::compile(std::string_view text, const Policy& policy, SourceLocation where,
-                   int where_shift) {
-  // Exact for one-line scalars; for text with line breaks, the line and column within it.
+Expr Expr::compile(std::string_view text, const Policy& policy, SourceLocation where) {
+  const SourceText source(text);
   return compile(text, policy, [&](int offset) {
     SourceLocation at = where;
-    int line_offset = 0;
-    int line_breaks = 0;
-    for (int i = 0; i < offset && i < static_cast<int>(text.size()); ++i) {
-      if (text[static_cast<size_t>(i)] == '\n') {
-        ++line_breaks;
-        line_offset = i + 1;
-      }
-    }
     if (at.line > 0) {
-      if (line_breaks == 0) {
-        at.column += where_shift + offset;
-      } else {
-        at.line += line_breaks;
-        at.column = offset - line_offset + 1;
-      }
+      const TextPosition in_text = source.locate(static_cast<size_t>(std::max(offset, 0)));
+      at.line += in_text.line - 1;
+      at.column = in_text.line == 1 ? at.column + in_text.column - 1 : in_text.column;
     }
     return at;
   });
@@ -764,7 +750,7 @@ Expr Expr::compile(std::string_view text, const Policy& policy,
       compiler.fail(ast->offset, fmt::format("a condition must be yes/no, but this is a {}",
                                              type_name(root.type)));
     }
-    compiler.finish(root.node);
+    compiler.finish();
   } catch (const Parser::ExprSyntaxError& e) {
     throw InputError(locate(e.offset), e.message);
   } catch (const ExprCompiler::TypeError& e) {

@@ -95,10 +95,9 @@ public:
   bool is_constant_true() const;
   const std::vector<ExprNode>& nodes() const { return m_nodes; }
 
-  // Compiles `text` against the questions of `policy`; `expected` is the type the result must
-  // have (boolean for conditions). Throws InputError at `where` + the offending column.
-  static Expr compile(std::string_view text, const Policy& policy, SourceLocation where,
-                      int where_shift = 0);
+  // Compiles `text` against the questions of `policy`; the result must be yes/no. Throws
+  // InputError at the offending byte, counted from `where` (the text's first byte).
+  static Expr compile(std::string_view text, const Policy& policy, SourceLocation where);
   // The same, with `locate` mapping a byte offset in `text` to its place in the file (for
   // conditions folded over several lines).
   static Expr compile(std::string_view text, const Policy& policy,

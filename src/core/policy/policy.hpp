@@ -104,6 +104,9 @@ struct PolicyLayer {
   std::string version;
   std::string file;
   std::string sha256;
+  // The `SHA256:` fingerprint of the key whose signature over the file was checked before the
+  // file was used (a laptop with a policy trust list); empty when none was required.
+  std::string signed_by;
 };
 
 struct Policy {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/policy/policy_loader.hpp"
 
+#include "core/base/source_text.hpp"
 #include "core/base/text_util.hpp"
 #include "core/base/yaml_doc.hpp"
 
@@ -135,65 +136,22 @@ public:
 
 private:
   // Maps a byte offset in a condition's text to its place in the file, so that type errors
-  // point at the exact line and column, also in conditions folded over several lines (each
-  // line break in the file is one character, a space or a newline, in the text).
+  // point at the exact line and column, also in conditions folded over several lines.
   using Locator = std::function<SourceLocation(int)>;
 
   Locator expression_locator(const YamlDocument& doc, const YamlNode& node) {
-    const std::shared_ptr<const std::string> text = doc.text;
-    const std::string file = *doc.file;
-    if (m_line_starts_of != text.get()) {
-      m_line_starts_of = text.get();
-      m_line_starts.assign(1, 0);
-      for (size_t i = 0; i < text->size(); ++i) {
-        if ((*text)[i] == '\n') m_line_starts.push_back(i + 1);
-      }
+    if (m_source_of != doc.text) {
+      m_source_of = doc.text;
+      m_source = std::make_shared<const SourceText>(*doc.text);
     }
-    const SourceLocation at = doc.where(node);
-    if (node.line < 1 || static_cast<size_t>(node.line) > m_line_starts.size()) {
-      return [at](int) { return at; };
-    }
-    size_t pos = m_line_starts[static_cast<size_t>(node.line - 1)] +
-                 static_cast<size_t>(std::max(node.column - 1, 0));
-    int line = node.line;
-    int column = node.column;
-    if (pos < text->size() && ((*text)[pos] == '\'' || (*text)[pos] == '"')) {
-      ++pos;
-      ++column;
-    } else if (pos < text->size() && ((*text)[pos] == '>' || (*text)[pos] == '|')) {
-      const size_t next = text->find('\n', pos);
-      if (next == std::string::npos) {
-        return [at](int) { return at; };
+    return [text = doc.text, source = m_source, file = *doc.file,
+            start = TextPosition{node.line, node.column}, value = node.scalar](int offset) {
+      if (start.line < 1) {
+        return SourceLocation{file, start.line, start.column};
       }
-      pos = next + 1;
-      ++line;
-      column = 1;
-      while (pos < text->size() && (*text)[pos] == ' ') {
-        ++pos;
-        ++column;
-      }
-    }
-    return [text, file, pos, line, column](int offset) {
-      size_t i = pos;
-      int remaining = offset;
-      int l = line;
-      int c = column;
-      while (i < text->size() && remaining > 0) {
-        if ((*text)[i] == '\n') {
-          ++l;
-          ++i;
-          c = 1;
-          while (i < text->size() && ((*text)[i] == ' ' || (*text)[i] == '\t')) {
-            ++i;
-            ++c;
-          }
-        } else {
-          ++i;
-          ++c;
-        }
-        --remaining;
-      }
-      return SourceLocation{file, l, c};
+      const TextPosition at =
+          source->locate_in_scalar(start, value, static_cast<size_t>(std::max(offset, 0)));
+      return SourceLocation{file, at.line, at.column};
     };
   }
 
@@ -321,7 +279,6 @@ private:
         text.cache->store(sha, doc.root);
       }
     }
-    m_docs.push_back(doc);
     const YamlNode& root = doc.root;
     static const std::vector<std::string> k_top_keys = {
         "format", "id", "title", "version", "status", "abstract", "extends", "effective",
@@ -376,6 +333,7 @@ private:
       }
     }
     apply_layer(doc, id, sha, policy);
+    policy.layers.back().signed_by = text.signed_by;
   }
 
   void apply_layer(const YamlDocument& doc, const std::string& id, const std::string& sha,
@@ -986,13 +944,14 @@ private:
   LoadNotes& m_notes;
   std::vector<Diagnostic> m_errors;
   std::vector<std::string> m_chain;
-  std::vector<YamlDocument> m_docs;
   std::vector<std::pair<size_t, Locator>> m_pending_asks;
   std::vector<std::pair<size_t, Locator>> m_pending_derived;
   std::vector<PendingRule> m_pending_rules;
   std::map<std::string, SourceLocation> m_rule_pathways_where;
-  const std::string* m_line_starts_of = nullptr;
-  std::vector<size_t> m_line_starts;
+  // The line index of the file whose conditions are being located (the text it views is kept
+  // alive by m_source_of and by each locator).
+  std::shared_ptr<const std::string> m_source_of;
+  std::shared_ptr<const SourceText> m_source;
   SourceLocation m_pathways_where;
 };
 

@@ -17,6 +17,9 @@ struct PolicyText {
   std::string display_name; // as shown in messages, e.g. "policies/wa-whatcom.yaml"
   std::string directory;    // where `extends` looks first
   std::shared_ptr<const YamlTreeCache> cache = nullptr; // optional: parsed trees by text hash
+  // The fingerprint of the key whose signature over `text` the front-end checked, or empty;
+  // kept in the layer (PolicyLayer::signed_by).
+  std::string signed_by = {};
 };
 
 // Finds the text of a base layer named by `extends` (an id or a path), searching

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/policy/policy_source.hpp"
 
+#include "core/base/source_text.hpp"
+
 #include <algorithm>
 
 namespace divert {
@@ -67,57 +69,9 @@ SourceLocation PolicySources::where_in_scalar(const std::string& file, const Yam
   if (doc == nullptr || node.line <= 0) {
     return where(file, node);
   }
-  const std::string& text = *doc->text;
-  // The byte where the node starts.
-  size_t pos = 0;
-  for (int line = 1; line < node.line && pos < text.size(); ++pos) {
-    if (text[pos] == '\n') {
-      ++line;
-    }
-  }
-  pos += static_cast<size_t>(std::max(node.column - 1, 0));
-  if (pos >= text.size()) {
-    return where(file, node);
-  }
-  if (text[pos] == '\'' || text[pos] == '"') {
-    ++pos;
-  } else if (text[pos] == '>' || text[pos] == '|') {
-    const size_t newline = text.find('\n', pos);
-    if (newline == std::string::npos) {
-      return where(file, node);
-    }
-    pos = newline + 1;
-  }
-  // Folding only changes whitespace, so the n-th non-blank character of the value is the n-th
-  // non-blank character of its source.
-  const std::string& value = node.scalar;
-  size_t wanted = 0;
-  for (size_t i = 0; i < offset && i < value.size(); ++i) {
-    if (value[i] != ' ' && value[i] != '\n' && value[i] != '\t') {
-      ++wanted;
-    }
-  }
-  auto blank = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
-  for (;;) {
-    while (pos < text.size() && blank(text[pos])) {
-      ++pos;
-    }
-    if (wanted == 0 || pos >= text.size()) {
-      break;
-    }
-    ++pos;
-    --wanted;
-  }
-  // Back from the byte offset to line and column.
-  int line = 1;
-  size_t line_start = 0;
-  for (size_t i = 0; i < pos && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return SourceLocation{file, line, static_cast<int>(pos - line_start) + 1};
+  const TextPosition at = SourceText(*doc->text).locate_in_scalar(
+      TextPosition{node.line, node.column}, node.scalar, offset);
+  return SourceLocation{file, at.line, at.column};
 }
 
 } // namespace divert

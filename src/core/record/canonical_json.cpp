@@ -2,6 +2,8 @@
 #include "core/record/canonical_json.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/source_text.hpp"
+#include "core/decision/decision_json.hpp"
 
 #include <fmt/format.h>
 
@@ -90,34 +92,14 @@ std::u16string to_utf16(std::string_view s) {
   return out;
 }
 
+// RFC 8785's string escaping is JSON's minimal one; a signed record must also be valid UTF-8.
 void append_string(std::string& out, std::string_view s) {
-  static constexpr char k_hex[] = "0123456789abcdef";
-  out.push_back('"');
   for (std::size_t i = 0; i < s.size();) {
-    const std::size_t start = i;
-    const auto cp = next_code_point(s, i);
-    if (!cp) {
+    if (!next_code_point(s, i)) {
       throw_bad_utf8(s);
     }
-    switch (*cp) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\b': out += "\\b"; break;
-    case '\f': out += "\\f"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    default:
-      if (*cp < 0x20) {
-        out += "\\u00";
-        out.push_back(k_hex[*cp >> 4]);
-        out.push_back(k_hex[*cp & 0xF]);
-      } else {
-        out.append(s.substr(start, i - start));
-      }
-    }
   }
-  out.push_back('"');
+  append_json_string(out, s);
 }
 
 template <typename Int> std::string jcs_integer(Int value) {
@@ -214,12 +196,8 @@ std::size_t locate_event(std::string_view text, std::size_t ordinal) {
 }
 
 SourceLocation location_of(std::string_view text, std::size_t offset, const std::string& display_name) {
-  offset = std::min(offset, text.size());
-  const std::string_view before = text.substr(0, offset);
-  const auto line = 1 + std::count(before.begin(), before.end(), '\n');
-  const auto last_newline = before.rfind('\n');
-  const std::size_t column = last_newline == std::string_view::npos ? offset + 1 : offset - last_newline;
-  return SourceLocation{display_name, static_cast<int>(line), static_cast<int>(column)};
+  const TextPosition at = SourceText(text).locate(offset);
+  return SourceLocation{display_name, at.line, at.column};
 }
 
 // Messages may quote input; bytes that are not valid UTF-8 are shown as \xNN so that a message

@@ -155,7 +155,11 @@ json build_record(const Policy& policy, const Answers& answers, const Decision& 
 
   json layers = json::array();
   for (const PolicyLayer& layer : policy.layers) {
-    layers.push_back({{"id", layer.id}, {"version", layer.version}, {"sha256", layer.sha256}});
+    json entry = {{"id", layer.id}, {"version", layer.version}, {"sha256", layer.sha256}};
+    if (!layer.signed_by.empty()) {
+      entry["signed_by"] = layer.signed_by; // only where a policy trust list required it
+    }
+    layers.push_back(std::move(entry));
   }
   record["policy"] = {{"id", policy.id},
                       {"version", policy.version},

@@ -760,7 +760,8 @@ std::string_view c_string(std::string_view s, const std::string& what) {
 
 } // namespace
 
-SshsigInfo sshsig_verify(std::string_view armored, std::string_view message) {
+SshsigInfo sshsig_verify(std::string_view armored, std::string_view message,
+                         std::string_view signed_thing) {
   // Mirrors OpenSSH's sshsig_dearmor, so that both accept the same files: the header line with LF
   // first, then everything up to "\n" + footer; what follows the footer is ignored.
   const std::string begin_line = std::string(k_armor_begin) + "\n";
@@ -822,7 +823,7 @@ SshsigInfo sshsig_verify(std::string_view armored, std::string_view message) {
     throw InputError(what + ": an Ed25519 signature has 64 bytes");
   }
   if (!info.key.verify(signed_data(info.ns, info.hash_alg, digest(md, message)), signature)) {
-    throw InputError("signature does not match the record");
+    throw InputError("signature does not match " + std::string(signed_thing));
   }
   return info;
 }

@@ -113,7 +113,8 @@ struct SshsigInfo {
 
 // Parses an armored SSHSIG and checks its Ed25519 signature over `message`. Trust (is this key
 // allowed?) and the namespace are the caller's to check against the returned info.
-// Throws InputError for malformed input or "signature does not match the record".
-SshsigInfo sshsig_verify(std::string_view armored, std::string_view message);
+// Throws InputError for malformed input or "signature does not match <signed>".
+SshsigInfo sshsig_verify(std::string_view armored, std::string_view message,
+                         std::string_view signed_thing = "the record");
 
 } // namespace divert

@@ -4,6 +4,7 @@
 #include "core/record/canonical_json.hpp"
 #include "core/base/error.hpp"
 #include "core/record/jcs_check.hpp"
+#include "core/record/policy_signature.hpp"
 #include "core/record/record.hpp"
 #include "core/base/text_util.hpp"
 #include "core/record/ulid.hpp"
@@ -118,6 +119,13 @@ void read_fields(const json& root, RecordReport& r) {
         h.id = layer.value("id", std::string());
         h.version = layer.value("version", std::string());
         h.sha256 = layer.value("sha256", std::string());
+        if (const auto by = layer.find("signed_by"); by != layer.end()) {
+          if (by->is_string() && by->get<std::string>().starts_with("SHA256:")) {
+            h.signed_by = by->get<std::string>();
+          } else {
+            f.missing("policy.layers[].signed_by", "a SHA256: key fingerprint");
+          }
+        }
       }
       if (!is_hex64(h.sha256)) {
         f.missing("policy.layers[].sha256", "a lower-case hex sha256");
@@ -272,17 +280,34 @@ void check_policy_layers(RecordReport& report, const std::vector<KnownPolicyFile
                          const std::string& policies_dir) {
   for (const RecordLayerHash& layer : report.policy_layers) {
     const KnownPolicyFile* same_bytes = nullptr;
+    const KnownPolicyFile* same_policy = nullptr;
+    PolicySignatureVerdict unsigned_because;
     bool matched = false;
     for (const KnownPolicyFile& file : known) {
       if (file.sha256 != layer.sha256) continue;
       same_bytes = &file;
       if (file.id == layer.id && file.version == layer.version) {
-        matched = true;
-        break;
+        same_policy = &file;
+        if (layer.signed_by.empty()) {
+          matched = true;
+          break;
+        }
+        const PolicySignatureVerdict verdict =
+            check_policy_signed_by(file.bytes, file.signature, layer.signed_by);
+        if (verdict.good) {
+          matched = true;
+          break;
+        }
+        unsigned_because = verdict;
       }
     }
     if (matched) continue;
-    if (same_bytes == nullptr) {
+    if (same_policy != nullptr) {
+      report.failures.push_back(
+          {"policy_signature",
+           fmt::format("policy {} {}: {}.sshsig: {}", layer.id, layer.version,
+                       same_policy->path, unsigned_because.problem)});
+    } else if (same_bytes == nullptr) {
       report.failures.push_back(
           {"policy", fmt::format("policy {} {}: no *.yaml under {} has sha256 {}", layer.id,
                                  layer.version, policies_dir, layer.sha256)});

@@ -14,7 +14,8 @@ namespace divert {
 
 // One thing wrong (or worth a warning) about a record. `check` is a stable id for scripts:
 // file, json, canonical, schema, file_name, signature_file, signature, namespace, principal, trust,
-// validity, key_fpr, policy, chain_start, chain_gap, chain_fork, chain_prev, created_at.
+// validity, key_fpr, policy, policy_signature, chain_start, chain_gap, chain_fork, chain_prev,
+// created_at.
 struct Finding {
   std::string check;
   std::string message;
@@ -40,6 +41,7 @@ struct RecordLayerHash {
   std::string id;
   std::string version;
   std::string sha256;
+  std::string signed_by; // the policy signing key's fingerprint, empty when the record names none
 };
 
 // What verify found about one record, and what the chain analysis needs from it.
@@ -80,11 +82,14 @@ struct KnownPolicyFile {
   std::string sha256;
   std::string id;
   std::string version;
+  std::string bytes = {};                    // the file's content, for its signature
+  std::optional<std::string> signature = {}; // PATH.sshsig; nullopt when there is none
 };
 
 // Adds a failure for every recorded policy layer that no file of `known` (the policy files under
 // `policies_dir`, named in the message) matches in id, version and sha256 together: a record
-// names the policy it used, not just any file with those bytes.
+// names the policy it used, not just any file with those bytes. Where the layer names the key
+// that signed it (`signed_by`), the file must also carry a good .sshsig by that key.
 void check_policy_layers(RecordReport& report, const std::vector<KnownPolicyFile>& known,
                          const std::string& policies_dir);
 

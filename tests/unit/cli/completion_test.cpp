@@ -47,7 +47,8 @@ TEST_SUITE("completion") {
 TEST_CASE("bash completes commands, subcommands, options, values and policy ids" * DIVERT_NEEDS("bash")) {
   CHECK(complete_bash("divert \"\"") == "screen decide batch verify keygen records policy --help --version ");
   CHECK(complete_bash("divert po") == "policy ");
-  CHECK(complete_bash("divert policy \"\"") == "lint test diff show schema list --help ");
+  CHECK(complete_bash("divert policy \"\"") == "lint test diff show sign schema list --help ");
+  CHECK(complete_bash("divert policy sign --") == "--key --passphrase-file --program --help ");
   CHECK(complete_bash("divert policy test --") == "--tests --coverage --min-coverage --update --help ");
   CHECK(complete_bash("divert policy show --format \"\"") == "text markdown dot json ");
   CHECK(complete_bash("divert records e") == "export ");

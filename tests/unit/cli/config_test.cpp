@@ -50,6 +50,38 @@ TEST_SUITE("config") {
     CHECK_FALSE(read_config((dir.path / "none.yaml").string()));
   }
 
+  TEST_CASE("the policy trust keys: program, policy_trust, and decide's partial reading") {
+    TempDir dir;
+    const std::string path = write(dir.path / "config.yaml",
+                                   "program: whatcom-lead\npolicy_trust: policy-signers\n");
+    // decide and batch need only the trust keys; screen needs the officer's too.
+    const std::optional<Config> partial = read_config(path, false);
+    REQUIRE(partial);
+    CHECK(partial->program_id() == "whatcom-lead");
+    CHECK(partial->policy_trust == (dir.path / "policy-signers").string());
+    CHECK_THROWS_AS(read_config(path), KeyError);
+
+    // Without a program, the agency code names the program.
+    write(dir.path / "config.yaml", "agency: WA0340000\npolicy_trust: /etc/t\n");
+    CHECK(read_config(path, false)->program_id() == "WA0340000");
+    write(dir.path / "config.yaml", "program: \"a b\"\n");
+    CHECK_THROWS_AS(read_config(path, false), InputError);
+
+    Config c;
+    c.officer = "B-1";
+    c.agency = "A";
+    c.device = "DEV-1";
+    c.key = "/k.pem";
+    c.records = "/r";
+    c.program = "whatcom-lead";
+    c.policy_trust = "/etc/divert/policy-signers";
+    write(dir.path / "config.yaml", config_text(c));
+    const std::optional<Config> back = read_config(path);
+    REQUIRE(back);
+    CHECK(back->program == c.program);
+    CHECK(back->policy_trust == c.policy_trust);
+  }
+
   TEST_CASE("what keygen writes reads back the same") {
     TempDir dir;
     Config c;

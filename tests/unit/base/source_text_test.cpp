@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/base/source_text.hpp"
+#include "core/base/yaml_doc.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace divert;
+
+namespace {
+
+std::string at(TextPosition p) { return std::to_string(p.line) + ":" + std::to_string(p.column); }
+
+// Where byte `offset` of the value of key `key` (a top-level scalar) lies in `text`.
+std::string in_value(const std::string& text, const char* key, std::size_t offset) {
+  const YamlDocument doc = parse_yaml(text, "t.yaml");
+  const YamlNode* node = doc.root.find(key);
+  REQUIRE(node != nullptr);
+  return at(SourceText(text).locate_in_scalar({node->line, node->column}, node->scalar, offset));
+}
+
+} // namespace
+
+TEST_SUITE("source_text") {
+  TEST_CASE("locate: offsets to line and column, and back") {
+    const SourceText s("ab\ncd\n\nef");
+    CHECK(at(s.locate(0)) == "1:1");
+    CHECK(at(s.locate(2)) == "1:3"); // the line break itself
+    CHECK(at(s.locate(3)) == "2:1");
+    CHECK(at(s.locate(7)) == "4:1");
+    CHECK(at(s.locate(999)) == "4:3"); // clamped to the end
+    CHECK(s.offset({2, 2}) == 4);
+    CHECK(s.offset({9, 1}) == 9);
+    CHECK(s.offset({0, 0}) == 0);
+  }
+
+  TEST_CASE("locate_in_scalar: plain, quoted and folded values") {
+    CHECK(in_value("c: a and b\n", "c", 6) == "1:10");
+    CHECK(in_value("c: 'a and b'\n", "c", 6) == "1:11");
+    // Folded over lines, with a blank line and trailing spaces that folding drops.
+    const std::string folded = "c: >-\n  a and  \n\n  bb < 3\nd: 1\n";
+    const YamlDocument doc = parse_yaml(folded, "t.yaml");
+    const std::string& value = doc.root.find("c")->scalar;
+    CHECK(in_value(folded, "c", value.find("bb")) == "4:3");
+    CHECK(in_value(folded, "c", value.find('<')) == "4:6");
+    // The end of the value stays right after its last byte, not on the next key.
+    CHECK(in_value(folded, "c", value.size()) == "4:9");
+    // A plain scalar continued on the next line.
+    CHECK(in_value("c: a and\n  b\n", "c", 6) == "2:3");
+  }
+}
