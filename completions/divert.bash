@@ -1,19 +1,31 @@
 # bash completion for divert(1): commands, options, option values and policy ids.
 # Installed as share/bash-completion/completions/divert; or source it from ~/.bashrc.
-# Policy ids come from `divert policy list --ids`, so they follow $DIVERT_POLICY_PATH.
+# Policy ids come from `divert policy list --ids`, so they follow $DIVERT_POLICY_PATH; where a
+# case is decided (--policy) only policies that can decide one are offered, not abstract layers.
+# tests/docs/completion_parity.sh checks the options against every command's --help.
 
-_divert_policy_ids() {
+_divert_policy_ids() { # "$@": extra options of `divert policy list`
   local ids
-  ids=$(divert policy list --ids 2>/dev/null)
+  ids=$(divert policy list --ids "$@" 2>/dev/null)
   COMPREPLY+=($(compgen -W "$ids" -- "$cur"))
 }
 
+# Files are the only completions bash should treat as file names (quoting, a / after a
+# directory); `complete -o filenames` would also turn the word `schema` into `schema/` where a
+# directory of that name exists.
 _divert_files() { # "$@": globs of file names to offer besides directories (no extglob needed)
   local IFS=$'\n' glob
+  compopt -o filenames 2>/dev/null
   COMPREPLY+=($(compgen -d -- "$cur"))
   for glob in "$@"; do
     COMPREPLY+=($(compgen -f -X "!$glob" -- "$cur"))
   done
+}
+
+_divert_dirs() {
+  local IFS=$'\n'
+  compopt -o filenames 2>/dev/null
+  COMPREPLY+=($(compgen -d -- "$cur"))
 }
 
 _divert() {
@@ -39,50 +51,55 @@ _divert() {
   # Values of options.
   case $prev in
   --policy | -p)
-    _divert_policy_ids
+    _divert_policy_ids --decidable
     _divert_files '*.yaml' '*.yml'
     return
     ;;
-  --answers) _divert_files '*.yaml' '*.yml' '*.json'; COMPREPLY+=($(compgen -W "-" -- "$cur")); return ;;
+  --answers | -a) _divert_files '*.yaml' '*.yml' '*.json'; COMPREPLY+=($(compgen -W "-" -- "$cur")); return ;;
   --cases) _divert_files '*.jsonl' '*.json'; COMPREPLY+=($(compgen -W "-" -- "$cur")); return ;;
   --format | -f) COMPREPLY=($(compgen -W "text markdown dot json" -- "$cur")); return ;;
-  --tests | --out | --records | --policies) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+  --tests | --out | --records | --policies) _divert_dirs; return ;;
   --key | --passphrase-file | --trust | --import) _divert_files '*'; return ;;
-  --today | --min-coverage | --set | --officer | --agency | --from | --program) return ;;
+  --today | --min-coverage | --set | --officer | --agency | --agency-name | --from | --jobs | -j | \
+    --decline | --exception | --supersedes | --program) return ;;
   esac
 
   if [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W "screen decide batch verify keygen records policy --help --version" -- "$cur"))
+    COMPREPLY=($(compgen -W "screen decide batch records verify keygen policy -h --help --version" -- "$cur"))
     return
   fi
 
   local opts=""
   case $cmd in
-  screen) opts="--policy --answers --set --key --passphrase-file --records --no-input --resume --discard --demo --json --help" ;;
-  decide) opts="--policy --answers --set --json --help" ;;
-  batch) opts="--policy --jobs --help" ;;
-  verify) opts="--trust --policies --from --json --help" ;;
-  keygen) opts="--officer --agency --out --no-passphrase --passphrase-file --import --help" ;;
+  screen)
+    opts="-h --help -p --policy -a --answers --set --key --passphrase-file --records --no-input
+      --resume --discard --demo --json --decline --exception --supersedes"
+    ;;
+  decide) opts="-h --help -p --policy -a --answers --set --json" ;;
+  batch) opts="-h --help -p --policy -j --jobs" ;;
+  verify) opts="-h --help --trust --policies --from --json" ;;
+  keygen)
+    opts="-h --help --officer --agency --agency-name --out --no-passphrase --passphrase-file --import
+      --records --policy"
+    ;;
   records)
-    if [[ -z $sub ]]; then
-      COMPREPLY=($(compgen -W "list export" -- "$cur"))
-      return
-    fi
-    opts="--csv --help"
+    case $sub in
+    "") COMPREPLY=($(compgen -W "list show export -h --help" -- "$cur")); return ;;
+    list) opts="-h --help --csv --json" ;;
+    show) opts="-h --help --records --json" ;;
+    export) opts="-h --help --csv" ;;
+    esac
     ;;
   policy)
-    if [[ -z $sub ]]; then
-      COMPREPLY=($(compgen -W "lint test diff show sign schema list --help" -- "$cur"))
-      return
-    fi
     case $sub in
-    lint) opts="--json --today --list-checks --help" ;;
-    test) opts="--tests --coverage --min-coverage --update --help" ;;
-    diff) opts="--cases --json --help" ;;
-    show) opts="--format --help" ;;
-    sign) opts="--key --passphrase-file --program --help" ;;
-    schema) opts="--help" ;;
-    list) opts="--ids --help" ;;
+    "") COMPREPLY=($(compgen -W "lint test diff show sign schema list -h --help" -- "$cur")); return ;;
+    lint) opts="-h --help --json --today --list-checks" ;;
+    test) opts="-h --help --tests --coverage --min-coverage --update" ;;
+    diff) opts="-h --help --cases --json" ;;
+    show) opts="-h --help -f --format" ;;
+    sign) opts="-h --help --key --passphrase-file --program" ;;
+    schema) opts="-h --help" ;;
+    list) opts="-h --help --ids --decidable" ;;
     esac
     ;;
   esac
@@ -98,8 +115,9 @@ _divert() {
     _divert_files '*.yaml' '*.yml'
     ;;
   "batch ") _divert_files '*.jsonl' '*.json' ;;
-  "verify " | "records list" | "records export") _divert_files '*.json' ;;
+  "verify ") _divert_files '*.json' ;;
+  "records list" | "records export") _divert_dirs ;;
   esac
 }
 
-complete -o filenames -F _divert divert
+complete -F _divert divert

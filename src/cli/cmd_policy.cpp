@@ -129,6 +129,7 @@ int run_schema(Io& io) {
 
 struct ListOptions {
   bool ids_only = false;
+  bool decidable_only = false;
 };
 
 // The policies divert can find by id, for people and for shell completion.
@@ -139,15 +140,25 @@ int run_list(const ListOptions& opts, Io& io) {
     if (!seen.insert(id).second) {
       continue;
     }
-    if (opts.ids_only) {
+    if (opts.ids_only && !opts.decidable_only) {
       io.out << id << '\n';
       continue;
     }
     try {
       const Policy policy = load_policy(find_policy(file), policy_resolver());
+      if (opts.decidable_only && policy.is_abstract) {
+        continue;
+      }
+      if (opts.ids_only) {
+        io.out << id << '\n';
+        continue;
+      }
       io.out << fmt::format("{:<22} {:<8} {}{}\n", id, status_name(policy.status), policy.title,
                             policy.is_abstract ? " (abstract)" : "");
     } catch (const Error& e) {
+      if (opts.decidable_only) {
+        continue;
+      }
       io.out << fmt::format("{:<22} {:<8} (does not load: {})\n", id, "invalid", e.what());
     }
   }
@@ -222,6 +233,9 @@ void register_policy(CLI::App& app, CommandState& state) {
               "policies, ./policies): id, status and title.");
   list_cmd->add_flag("--ids", list->ids_only, "Only the ids, one per line (for scripts and "
                                               "shell completion)");
+  list_cmd->add_flag("--decidable", list->decidable_only,
+                     "Only the policies that can decide a case: no abstract layers, none that "
+                     "fails to load");
   list_cmd->callback([list, &state] {
     state.action = [list](Io& io) { return run_list(*list, io); };
   });

@@ -5,17 +5,11 @@
 # policies, so it can only have found the policies under its own prefix. The same with
 # DESTDIR and prefix /usr, where zsh's completion goes to Debian's vendor-completions.
 # Usage: install_prefix.sh CMAKE BUILD_DIR SOURCE_DIR
-set -u
+. "$(dirname "$0")/../check_lib.sh"
 cmake=${1:?usage: $0 CMAKE BUILD_DIR SOURCE_DIR}
 build=${2:?usage: $0 CMAKE BUILD_DIR SOURCE_DIR}
 src=${3:?usage: $0 CMAKE BUILD_DIR SOURCE_DIR}
-passed=0
-failed=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+case $src in /*) ;; *) src=$(pwd)/$src ;; esac
 mkdir "$tmp/empty"
 answers=$src/examples/wa-whatcom-possession.yaml
 
@@ -75,5 +69,4 @@ expect_files "$tmp/root/usr" share/zsh/vendor-completions/_divert share/man/man1
 [ ! -e "$tmp/root/usr/share/zsh/site-functions" ] && pass \
   || fail "zsh completion in site-functions under /usr (Debian's zsh reads vendor-completions)"
 
-echo "install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish install
