@@ -31,7 +31,8 @@ int run_decide(const DecideOptions& opts, Io& io) {
   const Decision decision = evaluate(policy, answers, today());
   if (opts.json) {
     note_policy_status(io.err, policy);
-    io.out << decision_json(policy, decision) << '\n';
+    // Which file each layer came from: what was decided under is never in doubt.
+    io.out << decision_json(policy, decision, true) << '\n';
   } else {
     render_decision(io.out, policy, decision, io.color);
   }

@@ -60,6 +60,10 @@ program: $PROGRAM
 policy_trust: $WORK/policy-signers
 CONFIG
 decide 0 && pass "signed policy accepted"
+expect 0 "$DIVERT" decide --policy "$TOP" --answers "$CASE" --json \
+  && grep -q "\"file\":\"pol/wa-state.yaml\",\"signed_by\":\"$FPR\"" out \
+  && [ "$(grep -o "\"signed_by\":\"$FPR\"" out | wc -l)" = 3 ] \
+  && pass "decide --json names each layer's file and signing key" || fail "decide --json: $(cat out)"
 # (the examples hold one line with a typo on purpose: 65 after deciding the others)
 expect 65 "$DIVERT" batch --policy "$TOP" "$SRC/examples/cases.jsonl" \
   && [ "$(grep -c '"outcome"' out)" = 4 ] && pass "batch accepts it"

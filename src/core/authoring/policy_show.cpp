@@ -364,6 +364,11 @@ std::string show_policy_text(const Policy& policy) {
     for (const Agency& a : policy.agencies) names.push_back(a.code.empty() ? a.name : a.name + " (" + a.code + ")");
     out += wrap("Agencies: " + join(names, "; "), "  ", 79, std::string());
   }
+  // Paths are not wrapped: they are copied into commands.
+  out += "Loaded from (base layers first):\n";
+  for (const PolicyLayer& layer : policy.layers) {
+    out += fmt::format("  {} {}: {}\n", layer.id, layer.version, layer.file);
+  }
 
   out += "\nTHE CHECKLIST (in the order asked; only what this policy uses)\n";
   size_t number_in_list = 0;
@@ -709,7 +714,10 @@ std::string show_policy_json(const Policy& policy) {
   Describer describer(policy);
   json layers = json::array();
   for (const PolicyLayer& layer : policy.layers) {
-    layers.push_back({{"id", layer.id}, {"version", layer.version}, {"sha256", layer.sha256}});
+    layers.push_back({{"id", layer.id},
+                      {"version", layer.version},
+                      {"sha256", layer.sha256},
+                      {"file", layer.file}});
   }
   auto date = [](const std::optional<Days>& d) { return d ? json(format_date(*d)) : json(); };
   json head = {{"id", policy.id},

@@ -52,7 +52,7 @@ static void append_basis(std::string& out, const Rule& r) {
   }
 }
 
-DecisionWriter::DecisionWriter(const Policy& policy) : m_policy(policy) {
+DecisionWriter::DecisionWriter(const Policy& policy, bool with_layers) : m_policy(policy) {
   for (const Rule& r : policy.rules) {
     std::string reason = "{\"rule\":";
     append_json_string(reason, r.id);
@@ -110,6 +110,28 @@ DecisionWriter::DecisionWriter(const Policy& policy) : m_policy(policy) {
   m_policy_member += "\",\"sha256\":";
   append_json_string(m_policy_member,
                      policy.layers.empty() ? std::string() : policy.layers.back().sha256);
+  if (with_layers) {
+    m_policy_member += ",\"layers\":[";
+    for (const PolicyLayer& layer : policy.layers) {
+      if (&layer != &policy.layers.front()) m_policy_member += ',';
+      m_policy_member += "{\"id\":";
+      append_json_string(m_policy_member, layer.id);
+      m_policy_member += ",\"version\":";
+      append_json_string(m_policy_member, layer.version);
+      m_policy_member += ",\"sha256\":";
+      append_json_string(m_policy_member, layer.sha256);
+      m_policy_member += ",\"file\":";
+      append_json_string(m_policy_member, layer.file);
+      m_policy_member += ",\"signed_by\":";
+      if (layer.signed_by.empty()) {
+        m_policy_member += "null";
+      } else {
+        append_json_string(m_policy_member, layer.signed_by);
+      }
+      m_policy_member += '}';
+    }
+    m_policy_member += ']';
+  }
   m_policy_member += '}';
 }
 
@@ -183,9 +205,9 @@ void DecisionWriter::append_members(std::string& out, const Decision& d) const {
   out += m_policy_member;
 }
 
-std::string decision_json(const Policy& policy, const Decision& decision) {
+std::string decision_json(const Policy& policy, const Decision& decision, bool with_layers) {
   std::string out = "{";
-  DecisionWriter(policy).append_members(out, decision);
+  DecisionWriter(policy, with_layers).append_members(out, decision);
   out += '}';
   return out;
 }

@@ -16,7 +16,11 @@ void append_json_string(std::string& out, std::string_view s);
 // that writing a decision is mostly copying: batch writes one per input line.
 class DecisionWriter {
 public:
-  explicit DecisionWriter(const Policy& policy);
+  // `with_layers`: the policy member also lists every layer, the vocabulary first, as
+  // {"id", "version", "sha256", "file", "signed_by"} (decide --json: which file each layer was
+  // loaded from, and the key that signed it, or null). batch leaves it out: its lines stay as
+  // short as the contract makes them.
+  explicit DecisionWriter(const Policy& policy, bool with_layers = false);
 
   // Appends the members of the decision object (without the braces), in the documented order.
   void append_members(std::string& out, const Decision& decision) const;
@@ -32,7 +36,8 @@ private:
   std::string m_policy_member;         // ,"policy":{...}
 };
 
-// A whole decision object on one line.
-std::string decision_json(const Policy& policy, const Decision& decision);
+// A whole decision object on one line (`with_layers` as for DecisionWriter).
+std::string decision_json(const Policy& policy, const Decision& decision,
+                          bool with_layers = false);
 
 } // namespace divert

@@ -79,6 +79,17 @@ TEST_CASE("every shipped policy shows in every format") {
   }
 }
 
+TEST_CASE("text and JSON name the file each layer was loaded from") {
+  const Policy p = load_shipped("wa-whatcom");
+  const std::string text = show_policy_text(p);
+  CHECK(text.find("Loaded from (base layers first):\n"
+                  "  lead-vocabulary 1.0.0: policies/lead-vocabulary.yaml\n") != std::string::npos);
+  CHECK(text.find("  wa-whatcom " + p.version + ": policies/wa-whatcom.yaml\n") != std::string::npos);
+  const nlohmann::json form = nlohmann::json::parse(show_policy_json(p));
+  REQUIRE(form["policy"]["layers"].size() == 3);
+  CHECK(form["policy"]["layers"][1]["file"] == "policies/wa-state.yaml");
+}
+
 TEST_CASE("the JSON form gives ask-conditions as text and as a tree") {
   const nlohmann::json form = nlohmann::json::parse(show_policy_json(load_shipped("wa-whatcom")));
   const nlohmann::json* offense = nullptr;

@@ -213,6 +213,21 @@ TEST_SUITE("evaluate") {
       at = found == std::string::npos ? at : found;
     }
   }
+
+  TEST_CASE("decide's JSON names each layer's file and signing key; batch's does not") {
+    Policy p = load_text(k_policy);
+    p.layers.back().signed_by = "SHA256:abc";
+    const Decision d = evaluate(p, answers_from(p, k_clear), std::nullopt);
+    CHECK(decision_json(p, d).find("\"layers\"") == std::string::npos);
+    const std::string json = decision_json(p, d, true);
+    const std::string first = "\"layers\":[{\"id\":\"lead-vocabulary\",\"version\":\"" +
+                              p.layers.front().version + "\",\"sha256\":\"" +
+                              p.layers.front().sha256 + "\",\"file\":\"" + p.layers.front().file +
+                              "\",\"signed_by\":null}";
+    CHECK(json.find(first) != std::string::npos);
+    CHECK(json.find("\"file\":\"test.yaml\",\"signed_by\":\"SHA256:abc\"}]}") !=
+          std::string::npos);
+  }
 }
 
 TEST_SUITE("answers") {
