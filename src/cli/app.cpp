@@ -4,14 +4,21 @@
 #include "cli/test_hooks.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/text_util.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <unistd.h>
 
 #ifndef DIVERT_VERSION
@@ -47,24 +54,186 @@ int exit_for_screening(Outcome outcome, const std::optional<OfficerAction>& acti
   return exit_for_outcome(outcome);
 }
 
-static void report(Io& io, bool json, const Diagnostic& d) {
+static void report(Io& io, bool json, const Diagnostic& d, const std::string& kind_code) {
   if (json) {
-    nlohmann::json e = {{"message", d.message},
-                        {"file", d.where.file.empty() ? nlohmann::json() : nlohmann::json(d.where.file)},
+    const auto or_null = [](const std::string& v) { return v.empty() ? nlohmann::json() : nlohmann::json(v); };
+    nlohmann::json e = {{"code", d.code.empty() ? kind_code : d.code},
+                        {"message", d.message},
+                        {"file", or_null(d.where.file)},
                         {"line", d.where.line > 0 ? nlohmann::json(d.where.line) : nlohmann::json()},
                         {"column", d.where.line > 0 ? nlohmann::json(std::max(d.where.column, 1))
-                                                    : nlohmann::json()}};
+                                                    : nlohmann::json()},
+                        {"question", or_null(d.question)}};
     io.out << nlohmann::json{{"error", e}}.dump() << '\n';
   } else {
     io.err << "divert: " << format_diagnostic(d) << '\n';
   }
 }
 
-static void report(Io& io, bool json, const std::string& message) {
+static void report(Io& io, bool json, const Error& e, const std::string& kind_code) {
   // Built member by member: GCC 12 at -O2 warns (wrongly) about the braced form.
   Diagnostic d;
-  d.message = message;
-  report(io, json, d);
+  d.message = e.what();
+  report(io, json, d, e.code().empty() ? kind_code : e.code());
+}
+
+namespace {
+
+// The command path named by `args` ("policy lint"), and the subcommand it leads to.
+CLI::App* command_of(CLI::App& app, const std::vector<std::string>& args, std::string& path) {
+  CLI::App* current = &app;
+  for (const std::string& arg : args) {
+    if (arg == "--") break;
+    if (arg.starts_with("-")) continue;
+    CLI::App* sub = nullptr;
+    for (CLI::App* candidate : current->get_subcommands({})) {
+      if (candidate->get_name() == arg) sub = candidate;
+    }
+    if (sub == nullptr) break;
+    current = sub;
+    path += (path.empty() ? "" : " ") + arg;
+  }
+  return current;
+}
+
+const CLI::Option* find_option(const CLI::App& command, const std::string& name) {
+  for (const CLI::Option* option : command.get_options()) {
+    for (const std::string& n : option->get_lnames()) {
+      if (name == "--" + n) return option;
+    }
+    for (const std::string& n : option->get_snames()) {
+      if (name == "-" + n) return option;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> option_names(const CLI::App& command) {
+  std::vector<std::string> names;
+  for (const CLI::Option* option : command.get_options()) {
+    for (const std::string& n : option->get_lnames()) names.push_back("--" + n);
+    for (const std::string& n : option->get_snames()) names.push_back("-" + n);
+  }
+  return names;
+}
+
+// What is wrong with the options on the line for `command`, or empty: an option it does not
+// have (with the nearest one it has), or an option given no value. Values of known options are
+// skipped, so `--decline -x` or `--min-coverage -5` are not taken for options.
+std::string option_problem(const CLI::App& command, const std::vector<std::string>& args,
+                           const std::string& command_name) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-' || std::isdigit(static_cast<unsigned char>(arg[1]))) {
+      continue;
+    }
+    const bool long_form = arg.starts_with("--");
+    const std::string name = long_form ? arg.substr(0, arg.find('=')) : arg.substr(0, 2);
+    const CLI::Option* option = find_option(command, name);
+    if (option == nullptr) {
+      if (name == "--version" && command.get_parent() == nullptr) continue;
+      // One letter is too little to guess from.
+      return fmt::format("unknown option '{}' for '{}'{}", name, command_name,
+                         long_form ? did_you_mean(name, option_names(command)) : std::string());
+    }
+    const bool value_attached = long_form ? arg.find('=') != std::string::npos : arg.size() > 2;
+    if (option->get_expected_max() == 0 || value_attached) continue;
+    const bool next_is_option = i + 1 < args.size() && args[i + 1].starts_with("-") &&
+                                find_option(command, args[i + 1].substr(0, args[i + 1].find('='))) != nullptr;
+    if (i + 1 == args.size() || next_is_option) {
+      return fmt::format("{} needs a value ({})", name, option->get_type_name());
+    }
+    ++i;
+  }
+  return {};
+}
+
+// A usage error, as JSON under --json (anywhere on the line) or as text pointing to the
+// command's own help.
+int usage_error(Io& io, bool json, const std::string& message, const std::string& path) {
+  const std::string help = path.empty() ? "divert --help" : "divert " + path + " --help";
+  if (json) {
+    Diagnostic d;
+    d.message = message + " (see " + help + ")";
+    report(io, true, d, "usage");
+  } else {
+    io.err << "divert: error: " << message << "\nRun '" << help << "' for usage.\n";
+  }
+  return exit_usage;
+}
+
+// Metavariables in the officer's and author's words instead of CLI11's TEXT, INT, FLOAT, and
+// without the validators' own descriptions ("FLOAT in [0 - 100]"): the help text says the range.
+void name_values(CLI::App& command) {
+  static const std::map<std::string, std::string> k_options = {
+      {"policy", "P"},         {"answers", "FILE"},          {"set", "ID=VALUE"},
+      {"key", "FILE"},         {"passphrase-file", "FILE"},  {"records", "DIR"},
+      {"out", "DIR"},          {"import", "FILE"},           {"tests", "DIR"},
+      {"cases", "FILE"},       {"trust", "FILE"},            {"policies", "DIR"},
+      {"today", "YYYY-MM-DD"}, {"min-coverage", "PERCENT"},  {"format", "FORMAT"},
+      {"decline", "REASON"},   {"exception", "REASON"},      {"supersedes", "RECORD_ID"},
+      {"officer", "ID"},       {"agency", "CODE"},           {"agency-name", "NAME"},
+      {"from", "DEVICE:SEQ"},  {"jobs", "N"}};
+  static const std::map<std::string, std::string> k_positionals = {
+      {"policies", "P"}, {"policy", "P"},     {"old", "P"}, {"new", "P"},
+      {"records", "PATH"}, {"cases", "FILE"}, {"dir", "DIR"}, {"id", "ID"}};
+  for (CLI::Option* option : command.get_options()) {
+    if (option->get_expected_max() == 0) continue; // a flag
+    const bool positional = option->get_lnames().empty() && option->get_snames().empty();
+    const std::string name = positional ? option->get_name() : option->get_lnames().front();
+    const auto& names = positional ? k_positionals : k_options;
+    const auto it = names.find(name);
+    std::string value = it != names.end() ? it->second : name;
+    if (it == names.end()) {
+      std::transform(value.begin(), value.end(), value.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    }
+    option->type_name(value);
+    for (int v = 0;; ++v) {
+      try {
+        option->get_validator(v)->description("");
+      } catch (const CLI::OptionNotFound&) {
+        break;
+      }
+    }
+  }
+  for (CLI::App* sub : command.get_subcommands({})) name_values(*sub);
+}
+
+// CLI11's layout with our words: "Commands", "COMMAND", and no "Excludes:" (the descriptions say
+// which options go together).
+class HelpFormatter : public CLI::Formatter {
+public:
+  HelpFormatter() {
+    label("SUBCOMMAND", "COMMAND");
+    label("Subcommands", "Commands");
+  }
+  std::string make_option_opts(const CLI::Option* option) const override {
+    std::string out;
+    if (option->get_expected_max() == 0) return out;
+    out += " " + option->get_type_name();
+    if (option->get_expected_max() == CLI::detail::expected_max_vector_size) out += " ...";
+    if (option->get_required()) out += " REQUIRED";
+    return out;
+  }
+};
+
+} // namespace
+
+CLI::Validator number_from(double low, double high, bool whole) {
+  const std::string range =
+      fmt::format("{} number from {} to {}", whole ? "a whole" : "a", low, high);
+  return CLI::Validator(
+      [low, high, whole, range](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        const bool is_number = !text.empty() && end == text.c_str() + text.size() &&
+                               std::isfinite(value) && (!whole || value == std::floor(value));
+        if (is_number && value >= low && value <= high) return {};
+        return fmt::format("'{}' is not {}", text, range);
+      },
+      "");
 }
 
 int run(const std::vector<std::string>& args, Io& io) {
@@ -75,21 +244,52 @@ int run(const std::vector<std::string>& args, Io& io) {
   app.set_version_flag("--version", std::string("divert ") + DIVERT_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);
+  app.formatter(std::make_shared<HelpFormatter>());
   CommandState state;
+  // Listed by use: the officer's command first, the authors' last.
+  register_screen(app, state);
   register_decide(app, state);
   register_batch(app, state);
-  register_policy(app, state);
-  register_keygen(app, state);
-  register_screen(app, state);
-  register_verify(app, state);
   register_records(app, state);
+  register_verify(app, state);
+  register_keygen(app, state);
+  register_policy(app, state);
+  name_values(app);
+  const std::function<void(CLI::App&)> group_commands = [&](CLI::App& parent) {
+    for (CLI::App* sub : parent.get_subcommands({})) {
+      sub->group("Commands");
+      group_commands(*sub);
+    }
+  };
+  group_commands(app);
 
-  if (!args.empty() && !args.front().empty() && args.front()[0] != '-') {
-    const auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == args.front(); });
-    if (known.empty()) {
-      io.err << "divert: error: unknown command '" << args.front()
-             << "'\nRun 'divert --help' for the list of commands.\n";
-      return exit_usage;
+  const bool json_asked =
+      std::find(args.begin(), std::find(args.begin(), args.end(), "--"), "--json") != args.end();
+  std::string path;
+  CLI::App* command = command_of(app, args, path);
+  // Unknown commands and options are named as unknown, with the nearest known one, before
+  // CLI11 reports something else (a missing --policy, a missing subcommand).
+  if (std::string problem =
+          option_problem(*command, args, path.empty() ? "divert" : "divert " + path);
+      !problem.empty()) {
+    return usage_error(io, json_asked, problem, path);
+  }
+  const auto subcommand_names = [](CLI::App* parent) {
+    std::vector<std::string> names;
+    for (CLI::App* sub : parent->get_subcommands({})) names.push_back(sub->get_name());
+    return names;
+  };
+  if (!command->get_subcommands({}).empty()) {
+    // The first word after the command path must be one of its subcommands.
+    size_t words = path.empty() ? 0 : static_cast<size_t>(std::count(path.begin(), path.end(), ' ') + 1);
+    for (const std::string& arg : args) {
+      if (arg == "--") break;
+      if (arg.starts_with("-")) continue;
+      if (words-- > 0) continue;
+      return usage_error(io, json_asked,
+                         fmt::format("unknown command '{}'{}", arg,
+                                     did_you_mean(arg, subcommand_names(command))),
+                         path);
     }
   }
   std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -102,54 +302,63 @@ int run(const std::vector<std::string>& args, Io& io) {
   } catch (const CLI::CallForVersion& e) {
     io.out << std::string("divert ") + DIVERT_VERSION << '\n';
     return exit_ok;
+  } catch (const CLI::RequiredError& e) {
+    std::string what = e.what();
+    if (what.find("subcommand") != std::string::npos) {
+      return usage_error(io, json_asked,
+                         fmt::format("'{}' needs a command: {}", path.empty() ? "divert" : "divert " + path,
+                                     join(subcommand_names(command), ", ")),
+                         path);
+    }
+    return usage_error(io, json_asked, what, path);
   } catch (const CLI::ParseError& e) {
-    io.err << "divert: error: " << e.what() << "\nRun 'divert --help' for usage.\n";
-    return exit_usage;
+    return usage_error(io, json_asked, e.what(), path);
   }
   if (!state.action) {
-    io.err << "divert: error: no command given\nRun 'divert --help' for usage.\n";
-    return exit_usage;
+    return usage_error(io, json_asked, "no command given", path);
   }
+  state.json = state.json || json_asked;
 
   try {
     check_test_hooks();
     return state.action(io);
   } catch (const UsageError& e) {
-    report(io, state.json, e.what());
+    report(io, state.json, e, "usage");
     return exit_usage;
   } catch (const InputError& e) {
     if (state.json) {
       if (e.diagnostics().empty()) {
-        report(io, true, std::string(e.what()));
+        report(io, true, e, "bad-input");
       } else {
-        report(io, true, e.diagnostics().front());
+        report(io, true, e.diagnostics().front(), "bad-input");
       }
     } else {
       for (const Diagnostic& d : e.diagnostics()) {
-        report(io, false, d);
+        report(io, false, d, "bad-input");
       }
     }
     return exit_data;
   } catch (const MissingInputError& e) {
-    report(io, state.json, e.what());
+    report(io, state.json, e, "no-input");
     return exit_no_input;
   } catch (const CannotCreateError& e) {
-    report(io, state.json, e.what());
+    report(io, state.json, e, "cannot-create");
     return exit_cannot_create;
   } catch (const IoError& e) {
-    report(io, state.json, e.what());
+    report(io, state.json, e, "io-error");
     return exit_io;
   } catch (const KeyError& e) {
-    report(io, state.json, e.what());
+    report(io, state.json, e, "key");
     return exit_key;
   } catch (const Interrupted& e) {
-    report(io, state.json, e.what());
+    report(io, state.json, e, "interrupted");
     return exit_interrupted;
   } catch (const std::bad_alloc&) {
-    report(io, state.json, "out of memory");
+    report(io, state.json, Error("out of memory"), "out-of-memory");
     return exit_io;
   } catch (const std::exception& e) {
-    report(io, state.json, fmt::format("internal error: {} (please report this bug)", e.what()));
+    report(io, state.json, Error(fmt::format("internal error: {} (please report this bug)", e.what())),
+           "internal");
     return 70;
   }
 }

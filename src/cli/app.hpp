@@ -13,6 +13,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace divert::cli {
@@ -58,6 +59,10 @@ void register_keygen(CLI::App& app, CommandState& state);
 void register_screen(CLI::App& app, CommandState& state);
 void register_verify(CLI::App& app, CommandState& state);
 void register_records(CLI::App& app, CommandState& state);
+
+// An option's value must be a number in [low, high] (whole: an integer), said in our words
+// rather than CLI11's "Value 150 not in range 0.000000 to 100.000000".
+CLI::Validator number_from(double low, double high, bool whole);
 
 int run(const std::vector<std::string>& args, Io& io);
 int run(int argc, char** argv);

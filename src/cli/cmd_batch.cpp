@@ -64,8 +64,14 @@ public:
   // `line` must stay readable for JsonCaseReader::padding() bytes past its end.
   void decide(std::string_view line, size_t line_number, std::string& out, BatchTotals& totals) {
     std::string problem = m_reader.read(line, m_answers, m_case_id);
+    std::string_view code = m_reader.problem_code();
+    std::string_view question = m_reader.problem_question();
     if (problem.empty()) {
-      problem = past_date_problem(m_policy, m_answers);
+      if (const int q = past_date_question(m_policy, m_answers); q >= 0) {
+        problem = past_date_problem(m_policy, m_answers);
+        code = "date-after-incident";
+        question = m_policy.questions[static_cast<size_t>(q)].id;
+      }
     }
     out += "{\"line\":";
     out += std::to_string(line_number);
@@ -73,8 +79,18 @@ public:
     out += m_case_id;
     if (!problem.empty()) {
       ++totals.errors;
-      out += ",\"error\":{\"message\":";
+      // The members every error object has (cli.md), bar file, line and column: the line is
+      // the batch line's own "line".
+      out += ",\"error\":{\"code\":";
+      append_json_string(out, code);
+      out += ",\"message\":";
       append_json_string(out, problem);
+      out += ",\"question\":";
+      if (question.empty()) {
+        out += "null";
+      } else {
+        append_json_string(out, question);
+      }
       out += "}}\n";
       return;
     }
@@ -289,8 +305,7 @@ void register_batch(CLI::App& app, CommandState& state) {
   cmd->add_option("--jobs,-j", opts->jobs,
                   "Decide on N threads (default: every core this process may use); the output "
                   "order is the input order whatever N")
-      ->option_text("N")
-      ->check(CLI::Range(1u, 256u));
+      ->check(number_from(1, 256, true));
   cmd->callback([opts, &state] {
     state.action = [opts](Io& io) { return run_batch(*opts, io); };
   });

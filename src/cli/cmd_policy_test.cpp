@@ -193,8 +193,9 @@ void register_policy_test(CLI::App& policy, CommandState& state) {
                 "Report per policy the rules never fired and never cleared, the questions never "
                 "asked and the choice values never tried, with a percentage");
   cmd->add_option("--min-coverage", opts->min_coverage,
-                  "Fail (exit 1) when a policy's coverage is under N percent (implies --coverage)")
-      ->check(CLI::Range(0.0, 100.0));
+                  "Fail (exit 1) when a policy's coverage is under PERCENT (0 to 100; implies "
+                  "--coverage)")
+      ->check(number_from(0, 100, false));
   cmd->add_flag("--update", opts->update,
                 "Rewrite the expectations of failing cases to what the policy now decides "
                 "(names, answers, comments and passing cases are kept); review with git diff");

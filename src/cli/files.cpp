@@ -319,7 +319,7 @@ PolicyText find_policy(const std::string& reference, const PolicyTrust* trust) {
   throw MissingInputError(fmt::format(
       "no policy '{}' (looked in $DIVERT_POLICY_PATH, the installed policies, ./policies "
       "and the policies beside this build)",
-      reference));
+      reference), "no-policy");
 }
 
 PolicyResolver policy_resolver(std::shared_ptr<const PolicyTrust> trust) {

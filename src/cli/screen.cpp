@@ -79,7 +79,7 @@ ScreenSession open_screen_session(const ScreenOptions& opts) {
   const std::string policy = opts.policy.empty() ? session.config.policy : opts.policy;
   if (policy.empty()) {
     throw UsageError(fmt::format("no policy: give --policy P, or set 'policy' in {}",
-                                 session.config.path));
+                                 session.config.path), "no-policy");
   }
   session.policy = load_policy_arg(policy, false, policy_trust_of(session.config));
   return session;

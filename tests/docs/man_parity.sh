@@ -33,10 +33,10 @@ for f in "$page1" "$page5"; do
   [ -r "$f" ] || { fail "cannot read $f"; finish; }
 done
 
-# The names under "Subcommands:" in CLI11 help: two spaces, then the name; descriptions that
+# The names under "Commands:" in our help: two spaces, then the name; descriptions that
 # wrap are indented much further.
 subcommands() {
-  awk '/^Subcommands:/ { on = 1; next }
+  awk '/^Commands:/ { on = 1; next }
        on && /^  [a-z][a-z0-9-]*( |$)/ { print $1 }' "$1"
 }
 

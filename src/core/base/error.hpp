@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace divert {
@@ -18,19 +19,35 @@ enum class Severity { error, warning, note };
 
 // A finding about an input: a value, never thrown on its own (see InputError).
 struct Diagnostic {
+  // Not an aggregate, so the many {where, severity, message, check} findings need not spell
+  // out the code and question they do not have.
+  Diagnostic(SourceLocation where_ = {}, Severity severity_ = Severity::error,
+             std::string message_ = {}, std::string check_ = {}, std::string code_ = {},
+             std::string question_ = {})
+      : where(std::move(where_)), severity(severity_), message(std::move(message_)),
+        check(std::move(check_)), code(std::move(code_)), question(std::move(question_)) {}
+
   SourceLocation where;
   Severity severity = Severity::error;
   std::string message;
   std::string check; // lint check id, empty for load errors
+  std::string code;     // a stable kebab-case name for scripts ("unknown-question"), or empty
+  std::string question; // the question id the finding is about, or empty
 };
 
 // "file:line:col: error: message [check]" -- the one format every located message uses.
 std::string format_diagnostic(const Diagnostic& d);
 
-// The failures of divert. Each kind maps to one exit code, in one place (cli/app.cpp).
+// The failures of divert. Each kind maps to one exit code, in one place (cli/app.cpp), and
+// may carry a stable kebab-case code for scripts ("no-policy"); empty means the kind's own.
 class Error : public std::runtime_error {
 public:
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& message, std::string code = {})
+      : std::runtime_error(message), m_code(std::move(code)) {}
+  const std::string& code() const { return m_code; }
+
+private:
+  std::string m_code;
 };
 
 // Bad command-line usage (exit 64).

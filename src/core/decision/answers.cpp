@@ -400,13 +400,14 @@ void read_answers(const YamlDocument& doc, const Policy& policy, Answers& answer
       problems.push_back({doc.where(key), Severity::error,
                           fmt::format("unknown question '{}'{}", key.scalar,
                                       did_you_mean(key.scalar, known_ids(policy))),
-                          {}});
+                          {}, "unknown-question", key.scalar});
       continue;
     }
     const auto qi = static_cast<size_t>(q);
     if (std::string problem = assign_yaml_value(policy, qi, value, answers); !problem.empty()) {
       problems.push_back({doc.where(value), Severity::error,
-                          fmt::format("answer '{}' {}", key.scalar, problem), {}});
+                          fmt::format("answer '{}' {}", key.scalar, problem), {}, "bad-value",
+                          key.scalar});
       continue;
     }
     answers.sources[qi] = source;
@@ -427,8 +428,10 @@ void set_answer(const std::string& assignment, const Policy& policy, Answers& an
   const std::string text = assignment.substr(eq + 1);
   const int q = policy.question_index(id);
   if (q < 0) {
-    throw InputError(fmt::format("--set: unknown question '{}'{}", id,
-                                 did_you_mean(id, known_ids(policy))));
+    throw InputError({Diagnostic{{}, Severity::error,
+                                 fmt::format("--set: unknown question '{}'{}", id,
+                                             did_you_mean(id, known_ids(policy))),
+                                 {}, "unknown-question", id}});
   }
   const auto qi = static_cast<size_t>(q);
   YamlNode value;
@@ -440,18 +443,32 @@ void set_answer(const std::string& assignment, const Policy& policy, Answers& an
     try {
       value = parse_yaml_value(text, "--set " + id);
     } catch (const InputError& e) {
-      throw InputError(fmt::format("--set {}: '{}' is not a valid value ({})", id, text,
-                                   e.diagnostics().empty() ? "" : e.diagnostics()[0].message));
+      throw InputError({Diagnostic{{}, Severity::error,
+                                   fmt::format("--set {}: '{}' is not a valid value ({})", id, text,
+                                               e.diagnostics().empty() ? "" : e.diagnostics()[0].message),
+                                   {}, "bad-value", id}});
     }
   }
   if (std::string problem = assign_yaml_value(policy, qi, value, answers); !problem.empty()) {
-    throw InputError(fmt::format("--set {}: answer '{}' {}", id, id, problem));
+    throw InputError({Diagnostic{{}, Severity::error,
+                                 fmt::format("--set {}: answer '{}' {}", id, id, problem), {},
+                                 "bad-value", id}});
   }
   answers.sources[qi] = AnswerSource::set;
   answers.where[qi] = SourceLocation{"--set " + id, 0, 0};
 }
 
-std::string past_date_problem(const Policy& policy, const Answers& answers) {
+namespace {
+
+// Where a past event follows the incident: the question and, for a list, the item (0: none).
+struct PastDateFault {
+  int question = -1;
+  size_t item = 0;
+  Days day = 0;
+  Days incident = 0;
+};
+
+PastDateFault find_past_date_fault(const Policy& policy, const Answers& answers) {
   if (policy.incident_date_question < 0) {
     return {};
   }
@@ -469,33 +486,47 @@ std::string past_date_problem(const Policy& policy, const Answers& answers) {
       continue;
     }
     if (question.type == QuestionType::date && static_cast<Days>(slot.x) > incident_day) {
-      return fmt::format("answer '{}' ({}) is after the incident date {}", question.id,
-                         format_date(static_cast<Days>(slot.x)), format_date(incident_day));
+      return {past, 0, static_cast<Days>(slot.x), incident_day};
     }
     for (size_t i = 0; i < slot.items.size(); ++i) {
       if (slot.items[i].date > incident_day) {
-        return fmt::format("answer '{}' item {} ({}) is dated after the incident date {}",
-                           question.id, i + 1, format_date(slot.items[i].date),
-                           format_date(incident_day));
+        return {past, i + 1, slot.items[i].date, incident_day};
       }
     }
   }
   return {};
 }
 
+} // namespace
+
+int past_date_question(const Policy& policy, const Answers& answers) {
+  return find_past_date_fault(policy, answers).question;
+}
+
+std::string past_date_problem(const Policy& policy, const Answers& answers) {
+  const PastDateFault fault = find_past_date_fault(policy, answers);
+  if (fault.question < 0) {
+    return {};
+  }
+  const std::string& id = policy.questions[static_cast<size_t>(fault.question)].id;
+  if (fault.item == 0) {
+    return fmt::format("answer '{}' ({}) is after the incident date {}", id,
+                       format_date(fault.day), format_date(fault.incident));
+  }
+  return fmt::format("answer '{}' item {} ({}) is dated after the incident date {}", id,
+                     fault.item, format_date(fault.day), format_date(fault.incident));
+}
+
 void check_answers(const Policy& policy, const Answers& answers) {
-  std::string problem = past_date_problem(policy, answers);
-  if (problem.empty()) {
+  const int q = past_date_question(policy, answers);
+  if (q < 0) {
     return;
   }
-  // Locate the offending answer where it was given.
-  for (size_t q = 0; q < policy.questions.size(); ++q) {
-    if (policy.questions[q].past && answers.slots[q].present &&
-        problem.find("'" + policy.questions[q].id + "'") != std::string::npos) {
-      throw InputError(answers.where[q], problem);
-    }
-  }
-  throw InputError(problem);
+  const auto qi = static_cast<size_t>(q);
+  // Located where the offending answer was given.
+  throw InputError({Diagnostic{answers.where[qi], Severity::error,
+                               past_date_problem(policy, answers), {}, "date-after-incident",
+                               policy.questions[qi].id}});
 }
 
 } // namespace divert

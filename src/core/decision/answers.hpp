@@ -97,6 +97,8 @@ std::string assign_yaml_value(const Policy& policy, size_t q, const YamlNode& va
 void check_answers(const Policy& policy, const Answers& answers);
 // The same check returning the message ("" when fine), for batch lines.
 std::string past_date_problem(const Policy& policy, const Answers& answers);
+// The question whose answer is dated after the incident, or -1.
+int past_date_question(const Policy& policy, const Answers& answers);
 
 // A text answer holds at most this many characters (Unicode code points).
 constexpr size_t k_text_limit = 10000;

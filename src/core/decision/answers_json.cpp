@@ -179,6 +179,12 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
                                  std::string& case_id_json) {
   Impl& impl = *m_impl;
   case_id_json = "null";
+  m_code.clear();
+  m_question.clear();
+  const auto refuse = [this](const char* code, std::string message) {
+    m_code = code;
+    return message;
+  };
   for (size_t q = 0; q < answers.slots.size(); ++q) {
     if (answers.slots[q].present) {
       answers.clear(q);
@@ -188,48 +194,51 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
   answers.case_id.reset();
   if (line.size() > k_max_line) {
     // Not parsed: its case_id may lie beyond the part of the line that was kept.
-    return fmt::format("the line is longer than {} bytes (1 MiB), the most a case may take",
-                       k_max_line);
+    return refuse("line-too-long",
+                  fmt::format("the line is longer than {} bytes (1 MiB), the most a case may take",
+                              k_max_line));
   }
 
   sj::document doc;
   const simdjson::padded_string_view view(line.data(), line.size(), line.size() + padding());
   if (auto error = impl.parser.iterate(view).get(doc); error != simdjson::SUCCESS) {
-    return fmt::format("invalid JSON: {}", simdjson::error_message(error));
+    return refuse("bad-json", fmt::format("invalid JSON: {}", simdjson::error_message(error)));
   }
   sj::object object;
   if (auto error = doc.get_object().get(object); error != simdjson::SUCCESS) {
-    return "a case must be a JSON object of question-id: value";
+    return refuse("bad-case", "a case must be a JSON object of question-id: value");
   }
   bool seen_case_id = false;
   std::string problem;
   for (auto field : object) {
     std::string_view key;
     if (auto error = field.unescaped_key().get(key); error != simdjson::SUCCESS) {
-      return fmt::format("invalid JSON: {}", simdjson::error_message(error));
+      return refuse("bad-json", fmt::format("invalid JSON: {}", simdjson::error_message(error)));
     }
     sj::value value;
     if (auto error = field.value().get(value); error != simdjson::SUCCESS) {
-      return fmt::format("invalid JSON: {}", simdjson::error_message(error));
+      return refuse("bad-json", fmt::format("invalid JSON: {}", simdjson::error_message(error)));
     }
     if (key == "case_id") {
-      if (seen_case_id) return "duplicate key 'case_id'";
+      if (seen_case_id) return refuse("bad-case-id", "duplicate key 'case_id'");
       seen_case_id = true;
       sj::json_type type;
-      if (value.type().get(type) != simdjson::SUCCESS) return "invalid JSON";
+      if (value.type().get(type) != simdjson::SUCCESS) return refuse("bad-json", "invalid JSON");
       if (type == sj::json_type::string) {
         std::string_view s;
-        if (value.get_string().get(s) != simdjson::SUCCESS) return "invalid JSON";
+        if (value.get_string().get(s) != simdjson::SUCCESS) return refuse("bad-json", "invalid JSON");
         case_id_json.clear();
         append_json_string(case_id_json, s);
         answers.case_id = std::string(s);
       } else if (type == sj::json_type::number) {
         int64_t n = 0;
-        if (value.get_int64().get(n) != simdjson::SUCCESS) return "case_id must be a string or an integer";
+        if (value.get_int64().get(n) != simdjson::SUCCESS) {
+          return refuse("bad-case-id", "case_id must be a string or an integer");
+        }
         case_id_json = std::to_string(n);
         answers.case_id = case_id_json;
       } else if (type != sj::json_type::null) {
-        return "case_id must be a string or an integer";
+        return refuse("bad-case-id", "case_id must be a string or an integer");
       }
       continue;
     }
@@ -237,25 +246,29 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
     if (found < 0) {
       std::vector<std::string> ids;
       for (const Question& question : impl.policy.questions) ids.push_back(question.id);
-      problem = fmt::format("unknown question '{}'{}", key, did_you_mean(key, ids));
+      problem = refuse("unknown-question",
+                       fmt::format("unknown question '{}'{}", key, did_you_mean(key, ids)));
+      m_question = std::string(key);
       break;
     }
     const auto q = static_cast<size_t>(found);
     if (impl.seen[q] != 0) {
-      problem = fmt::format("duplicate key '{}'", key);
+      problem = refuse("duplicate-answer", fmt::format("duplicate key '{}'", key));
+      m_question = std::string(key);
       break;
     }
     impl.seen[q] = 1;
     impl.parts.clear();
     AnswerValue decoded;
     if (auto error = impl.decode(value, decoded, 0); error != simdjson::SUCCESS) {
-      problem = fmt::format("invalid JSON: {}", simdjson::error_message(error));
+      problem = refuse("bad-json", fmt::format("invalid JSON: {}", simdjson::error_message(error)));
       break;
     }
     if (std::string p = assign_answer(impl.policy.questions[q], decoded, impl.parts,
                                       answers.slots[q]);
         !p.empty()) {
-      problem = fmt::format("answer '{}' {}", key, p);
+      problem = refuse("bad-value", fmt::format("answer '{}' {}", key, p));
+      m_question = std::string(key);
       break;
     }
     answers.sources[q] = AnswerSource::file;
@@ -264,7 +277,7 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
     // Anything after the object (a second value, junk) makes the line invalid.
     const char* rest = nullptr;
     if (doc.current_location().get(rest) == simdjson::SUCCESS) {
-      return "invalid JSON: trailing content after the object";
+      return refuse("bad-json", "invalid JSON: trailing content after the object");
     }
   } else if (!seen_case_id) {
     // The error object still names the case, so a script can tell which one failed.

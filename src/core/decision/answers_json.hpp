@@ -25,6 +25,11 @@ public:
 
   static size_t padding();
 
+  // After a refusal: a stable kebab-case name for it ("bad-value", "unknown-question",
+  // "bad-json") and the question id it is about ("" when none).
+  const std::string& problem_code() const { return m_code; }
+  const std::string& problem_question() const { return m_question; }
+
   // The longest line read, in bytes (without its newline); a longer line is refused whole.
   static constexpr size_t k_max_line = size_t{1} << 20;
 
@@ -34,6 +39,8 @@ private:
 
   struct Impl;
   std::unique_ptr<Impl> m_impl;
+  std::string m_code;
+  std::string m_question;
 };
 
 } // namespace divert
