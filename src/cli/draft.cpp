@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <stdexcept>
 
 #include <sys/stat.h>
 
@@ -50,12 +49,18 @@ void check_drafts_dir(const std::string& dir) {
   }
 }
 
+[[noreturn]] void not_a_draft(const std::string& path, const char* field) {
+  throw InputError(SourceLocation{path, 0, 0},
+                   fmt::format("not a divert screening draft: '{}' is not as screen writes it",
+                               field));
+}
+
 // A field of the draft as the type screen writes it; anything else means the file is not one of
 // ours (nlohmann's value() would throw its own type_error, reported as an internal error).
-std::string string_field(const nlohmann::json& draft, const char* key) {
+std::string string_field(const nlohmann::json& draft, const char* key, const std::string& path) {
   const auto it = draft.find(key);
   if (it == draft.end()) return {};
-  if (!it->is_string()) throw std::invalid_argument(key);
+  if (!it->is_string()) not_a_draft(path, key);
   return it->get<std::string>();
 }
 
@@ -63,18 +68,20 @@ std::string string_field(const nlohmann::json& draft, const char* key) {
 // them, and keeps `now - time` clear of overflow.
 constexpr long long k_latest_draft_time = 1LL << 40;
 
-long long time_field(const nlohmann::json& draft, const char* key, long long fallback) {
+long long time_field(const nlohmann::json& draft, const char* key, long long fallback,
+                     const std::string& path) {
   const auto it = draft.find(key);
   if (it == draft.end()) return fallback;
-  if (!it->is_number_integer()) throw std::invalid_argument(key);
   if (it->is_number_unsigned()) {
     const auto value = it->get<unsigned long long>();
-    if (value > static_cast<unsigned long long>(k_latest_draft_time)) throw std::invalid_argument(key);
-    return static_cast<long long>(value);
+    if (value <= static_cast<unsigned long long>(k_latest_draft_time)) {
+      return static_cast<long long>(value);
+    }
+  } else if (it->is_number_integer()) {
+    const auto value = it->get<long long>();
+    if (value >= 0 && value <= k_latest_draft_time) return value;
   }
-  const auto value = it->get<long long>();
-  if (value < 0 || value > k_latest_draft_time) throw std::invalid_argument(key);
-  return value;
+  not_a_draft(path, key);
 }
 
 } // namespace
@@ -141,16 +148,10 @@ std::optional<Draft> load_draft(const std::string& path, long long now, bool& ex
     throw InputError(SourceLocation{path, 0, 0}, "not a divert screening draft");
   }
   Draft draft;
-  try {
-    draft.policy = string_field(j, "policy");
-    draft.policy_id = string_field(j, "policy_id");
-    draft.saved_at = time_field(j, "saved_at", 0);
-    draft.started_at = time_field(j, "started_at", draft.saved_at);
-  } catch (const std::invalid_argument& field) {
-    throw InputError(SourceLocation{path, 0, 0},
-                     fmt::format("not a divert screening draft: '{}' is not as screen writes it",
-                                 field.what()));
-  }
+  draft.policy = string_field(j, "policy", path);
+  draft.policy_id = string_field(j, "policy_id", path);
+  draft.saved_at = time_field(j, "saved_at", 0, path);
+  draft.started_at = time_field(j, "started_at", draft.saved_at, path);
   draft.answers_json = j["answers"].dump();
   if (j.contains("typed") && j["typed"].is_array()) {
     for (const auto& id : j["typed"]) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/base/text_util.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
@@ -153,6 +155,33 @@ std::string sha256_hex(std::string_view data) {
     out += fmt::format("{:02x}", digest[i]);
   }
   return out;
+}
+
+std::optional<std::string_view> json_number_text(std::string_view token) {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' ||
+                            token.back() == '\n' || token.back() == '\r')) {
+    token.remove_suffix(1);
+  }
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t start = i;
+    while (i < token.size() && token[i] >= '0' && token[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < token.size() && token[i] == '-') ++i;
+  if (i < token.size() && token[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return std::nullopt;
+  }
+  if (i < token.size() && token[i] == '.' && (++i, !digits())) return std::nullopt;
+  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < token.size() && (token[i] == '+' || token[i] == '-')) ++i;
+    if (!digits()) return std::nullopt;
+  }
+  if (i != token.size()) return std::nullopt;
+  return token;
 }
 
 } // namespace divert

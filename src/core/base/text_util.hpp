@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,11 @@ std::string word_wrap(std::string_view text, std::string_view first, std::string
 // The shortest text that reads back as `x` ("10", "0.5", "1e+21"): how numbers from a policy
 // or an answer are shown to people.
 std::string format_number(double x);
+
+// A number token as simdjson's on-demand reader hands it over, without the whitespace that may
+// follow it; nullopt when it is not a number as JSON writes it (on demand leaves a number's
+// syntax to its reader).
+std::optional<std::string_view> json_number_text(std::string_view token);
 
 // `text` safe to print on a terminal: every control character (C0, DEL, C1) and every byte
 // that is not part of valid UTF-8 becomes \xNN (C1 as its two UTF-8 bytes), so that a string

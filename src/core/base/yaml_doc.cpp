@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/base/yaml_doc.hpp"
 
+#include "core/base/source_text.hpp"
+#include "core/base/text_util.hpp"
+
 #include <fmt/format.h>
 #include <simdjson.h>
 #include <yaml-cpp/eventhandler.h>
@@ -132,15 +135,8 @@ size_t find_invalid_utf8(std::string_view s) {
 }
 
 SourceLocation location_of_offset(std::string_view text, size_t offset, const std::string& file) {
-  int line = 1;
-  size_t line_start = 0;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return {file, line, static_cast<int>(offset - line_start) + 1};
+  const TextPosition at = SourceText(text).locate(offset);
+  return {file, at.line, at.column};
 }
 
 class TreeBuilder : public YAML::EventHandler {
@@ -322,12 +318,8 @@ private:
 class JsonEvents {
 public:
   JsonEvents(const simdjson::padded_string& json, TreeBuilder& builder)
-      : m_base(json.data()), m_builder(builder) {
-    m_line_starts.push_back(0);
-    for (size_t i = 0; i < json.size(); ++i) {
-      if (json.data()[i] == '\n') m_line_starts.push_back(i + 1);
-    }
-  }
+      : m_base(json.data()), m_source(std::string_view(json.data(), json.size())),
+        m_builder(builder) {}
 
   // False when the text is not one JSON value (a YAML flow mapping, say): read it as YAML.
   bool read(simdjson::ondemand::document& doc) {
@@ -338,13 +330,14 @@ public:
   }
 
 private:
+  // A position as yaml-cpp gives it (0-based), so the tree builder places nodes alike.
   YAML::Mark mark_at(const char* at) const {
     const auto offset = static_cast<size_t>(at - m_base);
-    const auto line = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset) - 1;
+    const TextPosition position = m_source.locate(offset);
     YAML::Mark mark;
     mark.pos = static_cast<int>(offset);
-    mark.line = static_cast<int>(line - m_line_starts.begin());
-    mark.column = static_cast<int>(offset - *line);
+    mark.line = position.line - 1;
+    mark.column = position.column - 1;
     return mark;
   }
 
@@ -391,18 +384,11 @@ private:
       return true;
     }
     case sj::json_type::number: {
-      // The number as written (a plain scalar, as YAML reads it); simdjson checks its syntax.
-      std::string_view text = value.raw_json_token();
-      double ignored = 0;
-      if (const auto error = value.get_double().get(ignored);
-          error != simdjson::SUCCESS && error != simdjson::NUMBER_OUT_OF_RANGE) {
-        return false; // out of range is the validators' to say, as for YAML
-      }
-      while (!text.empty() && (text.back() == ' ' || text.back() == '\t' ||
-                               text.back() == '\n' || text.back() == '\r')) {
-        text.remove_suffix(1);
-      }
-      m_builder.OnScalar(mark, "?", YAML::NullAnchor, std::string(text));
+      // The number as written (a plain scalar, as YAML reads it): its range is for the
+      // answer validators to judge, as for YAML.
+      const std::optional<std::string_view> number = json_number_text(value.raw_json_token());
+      if (!number) return false;
+      m_builder.OnScalar(mark, "?", YAML::NullAnchor, std::string(*number));
       return true;
     }
     case sj::json_type::boolean: {
@@ -422,7 +408,7 @@ private:
   }
 
   const char* m_base;
-  std::vector<size_t> m_line_starts;
+  SourceText m_source;
   TreeBuilder& m_builder;
 };
 

@@ -51,29 +51,6 @@ private:
   std::vector<std::string> m_ids;
 };
 
-// Whether `t` is a number as JSON writes it (on demand leaves a number's syntax to the reader).
-static bool is_json_number(std::string_view t) {
-  size_t i = 0;
-  const auto digits = [&] {
-    const size_t start = i;
-    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-    return i > start;
-  };
-  if (i < t.size() && t[i] == '-') ++i;
-  if (i < t.size() && t[i] == '0') {
-    ++i;
-  } else if (!digits()) {
-    return false;
-  }
-  if (i < t.size() && t[i] == '.' && (++i, !digits())) return false;
-  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
-    ++i;
-    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
-    if (!digits()) return false;
-  }
-  return i == t.size();
-}
-
 struct JsonCaseReader::Impl {
   const Policy& policy;
   sj::parser parser;
@@ -105,14 +82,10 @@ struct JsonCaseReader::Impl {
       return simdjson::SUCCESS;
     }
     case sj::json_type::number: {
-      std::string_view raw = value.raw_json_token();
-      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
-                              raw.back() == '\r')) {
-        raw.remove_suffix(1);
-      }
-      if (!is_json_number(raw)) return simdjson::NUMBER_ERROR;
+      const std::optional<std::string_view> number = json_number_text(value.raw_json_token());
+      if (!number) return simdjson::NUMBER_ERROR;
       out.kind = ValueKind::number;
-      out.text = raw;
+      out.text = *number;
       return simdjson::SUCCESS;
     }
     case sj::json_type::string: {

@@ -146,3 +146,29 @@ TEST_CASE("draft: expiry is checked whenever a draft is read, from when the scre
   CHECK_FALSE(load_draft(path, k_now, expired));
   CHECK(expired);
 }
+
+TEST_CASE("draft: a field of another type or an impossible time is 'not a draft', named") {
+  TempDir home;
+  const fs::path dir = home.path / "drafts";
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all);
+  const std::string path = (dir / "screen.json").string();
+  const auto refusal = [&](const std::string& fields) {
+    std::ofstream(path) << R"({"schema": "divert.draft/1", "answers": {}, )" << fields << "}";
+    fs::permissions(path, k_0600);
+    bool expired = false;
+    try {
+      load_draft(path, k_now, expired);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no InputError)");
+  };
+  CHECK(refusal(R"("saved_at": "x")") ==
+        path + ": error: not a divert screening draft: 'saved_at' is not as screen writes it");
+  CHECK(refusal(R"("saved_at": -9223372036854775808)").find("'saved_at'") != std::string::npos);
+  CHECK(refusal(R"("saved_at": 1, "started_at": 18446744073709551615)").find("'started_at'") !=
+        std::string::npos);
+  CHECK(refusal(R"("saved_at": 1.5)").find("'saved_at'") != std::string::npos);
+  CHECK(refusal(R"("saved_at": 1, "policy": ["x"])").find("'policy'") != std::string::npos);
+}
