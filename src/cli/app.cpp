@@ -36,7 +36,7 @@ long long now_seconds() {
       .count();
 }
 
-Days today() { return static_cast<Days>(now_seconds() / 86400); }
+Days today() { return split_unix_seconds(now_seconds()).day; }
 
 int exit_for_outcome(Outcome outcome) {
   switch (outcome) {

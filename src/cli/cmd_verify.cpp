@@ -101,6 +101,128 @@ nlohmann::json findings_json(const std::vector<Finding>& findings) {
   return out;
 }
 
+// Records are checked in parallel only where threads pay for themselves: a directory of a
+// few hundred records is checked faster than threads start; beyond 8 cores, reading the files
+// is the limit.
+constexpr size_t k_records_worth_a_thread = 256;
+constexpr size_t k_most_verify_threads = 8;
+
+// Stage 1: each record on its own (check_record is pure), so large directories are spread
+// over the cores; the chain analysis (stage 2) then needs them all.
+std::vector<RecordReport> check_records(const FoundRecords& found, const AllowedSigners& trust,
+                                        const std::vector<KnownPolicyFile>& known,
+                                        const std::string& policies_dir) {
+  std::vector<RecordReport> reports(found.records.size());
+  auto check_range = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      reports[i] = check_record(found.records[i], trust);
+      if (!policies_dir.empty()) {
+        check_policy_layers(reports[i], known, policies_dir);
+      }
+    }
+  };
+  const size_t workers = std::min<size_t>(std::max(1U, std::thread::hardware_concurrency()),
+                                          k_most_verify_threads);
+  if (workers < 2 || reports.size() < k_records_worth_a_thread) {
+    check_range(0, reports.size());
+    return reports;
+  }
+  std::vector<std::thread> threads;
+  std::vector<std::exception_ptr> errors(workers);
+  const size_t chunk = (reports.size() + workers - 1) / workers;
+  for (size_t w = 0, begin = 0; begin < reports.size(); ++w, begin += chunk) {
+    threads.emplace_back([&, w, begin] {
+      try {
+        check_range(begin, std::min(reports.size(), begin + chunk));
+      } catch (...) {
+        errors[w] = std::current_exception(); // rethrown below, on the main thread
+      }
+    });
+  }
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  return reports;
+}
+
+// What the checks found, in one place for both reports.
+struct VerifyResult {
+  std::vector<RecordReport> reports;
+  std::vector<Finding> missing_devices; // chains that do not start where --from says
+  std::vector<std::string> orphan_signatures;
+  size_t failed = 0;
+  bool ok() const { return failed == 0 && missing_devices.empty(); }
+};
+
+void report_json(const VerifyResult& result, Io& io) {
+  auto text_or_null = [](const std::string& s) {
+    return s.empty() ? nlohmann::json() : nlohmann::json(s);
+  };
+  nlohmann::json records = nlohmann::json::array();
+  for (const RecordReport& r : result.reports) {
+    records.push_back({{"path", r.path},
+                       {"record_id", text_or_null(r.record_id)},
+                       {"ok", r.ok()},
+                       {"principal", text_or_null(r.principal)},
+                       {"key_fpr", text_or_null(r.key_fpr)},
+                       {"device", text_or_null(r.device_id)},
+                       {"seq", r.seq ? nlohmann::json(*r.seq) : nlohmann::json()},
+                       {"created_at", text_or_null(r.created_at)},
+                       {"sha256", r.sha256},
+                       {"failures", findings_json(r.failures)},
+                       {"warnings", findings_json(r.warnings)}});
+  }
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const std::string& orphan : result.orphan_signatures) {
+    warnings.push_back({{"path", orphan},
+                        {"check", "orphan_signature"},
+                        {"message", "a signature without its record (an interrupted publish)"}});
+  }
+  for (const Finding& f : result.missing_devices) {
+    warnings.push_back({{"path", nullptr}, {"check", f.check}, {"message", f.message}});
+  }
+  const nlohmann::json out = {{"ok", result.ok()},
+                              {"checked", result.reports.size()},
+                              {"failed", result.failed},
+                              {"records", std::move(records)},
+                              {"warnings", std::move(warnings)}};
+  // A file name need not be UTF-8: shown with U+FFFD rather than failing the report.
+  io.out << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+// Paths, ids and messages carry strings from the files: escaped, never sent raw to a terminal.
+void report_text(const VerifyResult& result, Io& io) {
+  for (const RecordReport& r : result.reports) {
+    if (r.ok()) {
+      io.out << terminal_safe(fmt::format("ok      {}  {}  {} #{}  {}", r.path, r.principal,
+                                          r.device_id, r.seq.value_or(0), r.created_at))
+             << '\n';
+    } else {
+      io.out << "FAILED  " << terminal_safe(r.path) << '\n';
+      for (const Finding& f : r.failures) {
+        io.out << "        " << f.check << ": " << terminal_safe(f.message) << '\n';
+      }
+    }
+    for (const Finding& w : r.warnings) {
+      io.out << "        warning: " << w.check << ": " << terminal_safe(w.message) << '\n';
+    }
+  }
+  for (const std::string& orphan : result.orphan_signatures) {
+    io.out << "warning " << terminal_safe(orphan)
+           << ": a signature without its record (an interrupted publish; the next screening "
+              "removes it)\n";
+  }
+  for (const Finding& f : result.missing_devices) {
+    io.out << "FAILED  " << f.check << ": " << terminal_safe(f.message) << '\n';
+  }
+  const size_t checked = result.reports.size();
+  io.out << fmt::format("{} record{}: {} ok, {} failed\n", checked, checked == 1 ? "" : "s",
+                        checked - result.failed, result.failed);
+}
+
 int run_verify(const VerifyOptions& opts, Io& io) {
   const ChainStarts starts = chain_starts(opts.from);
   const AllowedSigners trust =
@@ -114,109 +236,18 @@ int run_verify(const VerifyOptions& opts, Io& io) {
     throw MissingInputError(fmt::format("no records (REF-*.json) found in {}", join(opts.paths, ", ")));
   }
 
-  // Each record is checked on its own (check_record is pure), so large directories are
-  // spread over the cores; the chain analysis then needs them all.
-  std::vector<RecordReport> reports(found.records.size());
-  auto check_range = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      reports[i] = check_record(found.records[i], trust);
-      if (!opts.policies.empty()) {
-        check_policy_layers(reports[i], known, opts.policies);
-      }
-    }
-  };
-  const size_t workers = std::min<size_t>(std::max(1U, std::thread::hardware_concurrency()), 8);
-  if (workers < 2 || reports.size() < 256) {
-    check_range(0, reports.size());
-  } else {
-    std::vector<std::thread> threads;
-    std::vector<std::exception_ptr> errors(workers);
-    const size_t chunk = (reports.size() + workers - 1) / workers;
-    for (size_t w = 0, begin = 0; begin < reports.size(); ++w, begin += chunk) {
-      threads.emplace_back([&, w, begin] {
-        try {
-          check_range(begin, std::min(reports.size(), begin + chunk));
-        } catch (...) {
-          errors[w] = std::current_exception(); // rethrown below, on the main thread
-        }
-      });
-    }
-    for (std::thread& t : threads) {
-      t.join();
-    }
-    for (const std::exception_ptr& e : errors) {
-      if (e) std::rethrow_exception(e);
-    }
-  }
-  const std::vector<Finding> missing_devices = check_chains(reports, starts);
-
-  size_t failed = 0;
-  for (const RecordReport& r : reports) {
-    failed += r.ok() ? 0 : 1;
-  }
-  const bool all_ok = failed == 0 && missing_devices.empty();
+  VerifyResult result;
+  result.reports = check_records(found, trust, known, opts.policies);
+  result.missing_devices = check_chains(result.reports, starts);
+  result.orphan_signatures = found.orphan_signatures;
+  result.failed = static_cast<size_t>(std::count_if(
+      result.reports.begin(), result.reports.end(), [](const RecordReport& r) { return !r.ok(); }));
   if (opts.json) {
-    nlohmann::json records = nlohmann::json::array();
-    for (const RecordReport& r : reports) {
-      auto text_or_null = [](const std::string& s) { return s.empty() ? nlohmann::json() : nlohmann::json(s); };
-      records.push_back({{"path", r.path},
-                         {"record_id", text_or_null(r.record_id)},
-                         {"ok", r.ok()},
-                         {"principal", text_or_null(r.principal)},
-                         {"key_fpr", text_or_null(r.key_fpr)},
-                         {"device", text_or_null(r.device_id)},
-                         {"seq", r.seq ? nlohmann::json(*r.seq) : nlohmann::json()},
-                         {"created_at", text_or_null(r.created_at)},
-                         {"sha256", r.sha256},
-                         {"failures", findings_json(r.failures)},
-                         {"warnings", findings_json(r.warnings)}});
-    }
-    nlohmann::json warnings = nlohmann::json::array();
-    for (const std::string& orphan : found.orphan_signatures) {
-      warnings.push_back({{"path", orphan},
-                          {"check", "orphan_signature"},
-                          {"message", "a signature without its record (an interrupted publish)"}});
-    }
-    for (const Finding& f : missing_devices) {
-      warnings.push_back({{"path", nullptr}, {"check", f.check}, {"message", f.message}});
-    }
-    const nlohmann::json out = {{"ok", all_ok},
-                                {"checked", reports.size()},
-                                {"failed", failed},
-                                {"records", std::move(records)},
-                                {"warnings", std::move(warnings)}};
-    // A file name need not be UTF-8: shown with U+FFFD rather than failing the report.
-    io.out << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    report_json(result, io);
   } else {
-    // Paths, ids and messages carry strings from the files: escaped, never sent raw to a
-    // terminal.
-    for (const RecordReport& r : reports) {
-      if (r.ok()) {
-        io.out << terminal_safe(fmt::format("ok      {}  {}  {} #{}  {}", r.path, r.principal,
-                                            r.device_id, r.seq.value_or(0), r.created_at))
-               << '\n';
-      } else {
-        io.out << "FAILED  " << terminal_safe(r.path) << '\n';
-        for (const Finding& f : r.failures) {
-          io.out << "        " << f.check << ": " << terminal_safe(f.message) << '\n';
-        }
-      }
-      for (const Finding& w : r.warnings) {
-        io.out << "        warning: " << w.check << ": " << terminal_safe(w.message) << '\n';
-      }
-    }
-    for (const std::string& orphan : found.orphan_signatures) {
-      io.out << "warning " << terminal_safe(orphan)
-             << ": a signature without its record (an interrupted publish; the next screening "
-                "removes it)\n";
-    }
-    for (const Finding& f : missing_devices) {
-      io.out << "FAILED  " << f.check << ": " << terminal_safe(f.message) << '\n';
-    }
-    io.out << fmt::format("{} record{}: {} ok, {} failed\n", reports.size(),
-                          reports.size() == 1 ? "" : "s", reports.size() - failed, failed);
+    report_text(result, io);
   }
-  return all_ok ? exit_ok : exit_no;
+  return result.ok() ? exit_ok : exit_no;
 }
 
 } // namespace

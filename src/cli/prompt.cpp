@@ -630,11 +630,11 @@ private:
     if (pq < 0) return text;
     const Slot& pathway = m_answers.slots[static_cast<size_t>(pq)];
     const Question& question = m_policy.questions[static_cast<size_t>(pq)];
-    const int social = question.value_index("social_contact");
+    const int social = question.value_index(vocabulary::social_contact);
     const bool offered = social >= 0 &&
                          (m_policy.pathways.empty() ||
                           std::find(m_policy.pathways.begin(), m_policy.pathways.end(),
-                                    "social_contact") != m_policy.pathways.end());
+                                    vocabulary::social_contact) != m_policy.pathways.end());
     if (offered && pathway.present && static_cast<int>(pathway.x) != social) {
       const ChoiceValue& v = question.values[static_cast<size_t>(social)];
       text += fmt::format(" This policy also has a social-contact pathway (\"{}\"): without an "

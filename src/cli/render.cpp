@@ -44,8 +44,10 @@ size_t screen_columns() {
         n = static_cast<size_t>(std::strtoul(env, nullptr, 10));
       }
     }
-    if (n == 0) n = 80;
-    return std::clamp<size_t>(n, 40, 80);
+    if (n == 0) n = k_terminal_columns;
+    // Below 40 columns a question and its choices no longer read as one.
+    constexpr size_t k_narrowest = 40;
+    return std::clamp<size_t>(n, k_narrowest, k_terminal_columns);
   }();
   return columns;
 }

@@ -35,6 +35,77 @@ inline std::string read_source_file(const std::string& relative) {
   return buffer.str();
 }
 
+// A policy text for unit tests: the preamble every concrete test policy needs (format, id,
+// title, version, status, extends, effective, one provider) written once, so that a test
+// states only what it is about. The preamble is always eight lines, so line numbers in
+// expected messages count from line 9 (`head`, then `rules:`).
+class TestPolicy {
+public:
+  // Setters that chain: TestPolicy().status("draft").rules(test_rule(...)).yaml(). (Not an
+  // aggregate with designated initializers: GCC 12 warns about every member left out.)
+  TestPolicy& id(std::string value) {
+    m_id = std::move(value);
+    return *this;
+  }
+  TestPolicy& title(std::string value) {
+    m_title = std::move(value);
+    return *this;
+  }
+  TestPolicy& version(std::string value) {
+    m_version = std::move(value);
+    return *this;
+  }
+  TestPolicy& status(std::string value) {
+    m_status = std::move(value);
+    return *this;
+  }
+  TestPolicy& extends(std::string value) {
+    m_extends = std::move(value);
+    return *this;
+  }
+  TestPolicy& effective(std::string value) {
+    m_effective = std::move(value);
+    return *this;
+  }
+  TestPolicy& provider(std::string value) {
+    m_provider = std::move(value);
+    return *this;
+  }
+  TestPolicy& head(std::string value) {
+    m_head = std::move(value);
+    return *this;
+  }
+  TestPolicy& rules(std::string value) {
+    m_rules = std::move(value);
+    return *this;
+  }
+
+  std::string yaml() const {
+    return "format: 1\nid: " + m_id + "\ntitle: " + m_title + "\nversion: \"" + m_version +
+           "\"\nstatus: " + m_status + "\nextends: " + m_extends + "\neffective: \"" + m_effective +
+           "\"\nproviders: [" + m_provider + "]\n" + m_head +
+           (m_rules.empty() ? "" : "rules:\n" + m_rules);
+  }
+
+private:
+  std::string m_id = "p";
+  std::string m_title = "P";
+  std::string m_version = "1";
+  std::string m_status = "adopted";
+  std::string m_extends = "lead-vocabulary";
+  std::string m_effective = "2024-01-01";
+  std::string m_provider = "{name: Provider, contact: Call.}";
+  std::string m_head;  // top-level keys between the preamble and the rules (intake, derived...)
+  std::string m_rules; // the items of `rules:`, as YAML list items
+};
+
+// One rule as list items under `rules:`, with placeholder explanation and citation.
+inline std::string test_rule(const std::string& id, const std::string& effect,
+                             const std::string& condition, const std::string& extra = "") {
+  return "  - id: " + id + "\n    effect: " + effect + "\n" + extra +
+         "    condition: " + condition + "\n    explain: e\n    citation: c\n";
+}
+
 // Resolves `extends` against the shipped policies directory only.
 inline PolicyResolver shipped_resolver() {
   return [](const std::string& reference, const std::string&) -> std::optional<PolicyText> {

@@ -66,10 +66,10 @@ const std::vector<LintCheck>& lint_checks() {
 }
 
 std::string load_error_check(const Diagnostic& d) {
-  if (d.message.starts_with("unknown question '")) return "unknown-question";
-  if (d.message.find("' is not a value of '") != std::string::npos) return "unknown-value";
-  if (d.message.starts_with("unknown pathway '")) return "unknown-pathway";
-  return "load";
+  const auto& checks = lint_checks();
+  const bool is_check = std::any_of(checks.begin(), checks.end(),
+                                    [&](const LintCheck& c) { return c.id == d.code; });
+  return is_check ? d.code : "load";
 }
 
 namespace {

@@ -17,7 +17,7 @@ using Op = ExprNode::Op;
 
 // Word-wraps `text` to `width` columns, every line starting with `indent` (the first with
 // `first` when given).
-std::string wrap(std::string_view text, const std::string& indent, size_t width = 79,
+std::string wrap(std::string_view text, const std::string& indent, size_t width = k_text_columns,
                  std::optional<std::string> first = std::nullopt) {
   return word_wrap(text, first.value_or(indent), indent, width);
 }
@@ -300,13 +300,15 @@ std::string describe_condition(const Policy& policy, const Expr& expr) {
 
 // ---- text -----------------------------------------------------------------------------------
 
-std::string show_policy_text(const Policy& policy) {
-  Describer describer(policy);
+namespace {
+
+// The text form, one function a section: header, checklist, rules, sources.
+std::string text_header(const Policy& policy) {
   std::string out;
   out += wrap(fmt::format("{}: {}", policy.id, policy.title), "");
   out += wrap(header_line(policy), "");
   if (const std::string status = status_sentence(policy.status); !status.empty()) {
-    out += "\n" + wrap(status, "  ", 79, std::string("! "));
+    out += "\n" + wrap(status, "  ", k_text_columns, std::string("! "));
   }
   if (!policy.summary.empty()) out += "\n" + wrap(policy.summary, "");
   const Question* pathway = policy.pathway_question >= 0
@@ -320,81 +322,102 @@ std::string show_policy_text(const Policy& policy) {
         offered.push_back(v.code);
       }
     }
-    out += "\n" + wrap("Pathways offered: " + join(offered, ", "), "  ", 79, std::string());
+    out += "\n" + wrap("Pathways offered: " + join(offered, ", "), "  ", k_text_columns, std::string());
   }
   for (const Provider& p : policy.providers) {
     out += wrap(fmt::format("Referral to: {}{}. {}", p.name,
                             p.pathways.empty() ? "" : " (" + join(p.pathways, ", ") + ")", p.contact),
-                "  ", 79, std::string());
+                "  ", k_text_columns, std::string());
   }
   if (policy.intake_days) {
     out += wrap(fmt::format("Intake: within {} days of the incident ({})", *policy.intake_days,
                             join(policy.intake_pathways, ", ")),
-                "  ", 79, std::string());
+                "  ", k_text_columns, std::string());
   }
   if (!policy.agencies.empty()) {
     std::vector<std::string> names;
     for (const Agency& a : policy.agencies) names.push_back(a.code.empty() ? a.name : a.name + " (" + a.code + ")");
-    out += wrap("Agencies: " + join(names, "; "), "  ", 79, std::string());
+    out += wrap("Agencies: " + join(names, "; "), "  ", k_text_columns, std::string());
   }
   // Paths are not wrapped: they are copied into commands.
   out += "Loaded from (base layers first):\n";
   for (const PolicyLayer& layer : policy.layers) {
     out += fmt::format("  {} {}: {}\n", layer.id, layer.version, layer.file);
   }
+  return out;
+}
 
-  out += "\nTHE CHECKLIST (in the order asked; only what this policy uses)\n";
+std::string text_checklist(const Policy& policy) {
+  std::string out = "\nTHE CHECKLIST (in the order asked; only what this policy uses)\n";
   size_t number_in_list = 0;
   for (size_t q : checklist(policy)) {
     const Question& question = policy.questions[q];
     ++number_in_list;
     const std::string pad = "     ";
-    out += "\n" + wrap(question.label, pad, 79, fmt::format("{:>3}. ", number_in_list));
+    out += "\n" + wrap(question.label, pad, k_text_columns, fmt::format("{:>3}. ", number_in_list));
     out += wrap(fmt::format("[{}] {}; asked {}", question.id, type_text(question),
                             asked_text(policy, q)),
-                pad + "  ", 79, pad);
+                pad + "  ", k_text_columns, pad);
     if (question.type == QuestionType::choice) {
       for (const ChoiceValue& v : question.values) {
-        out += wrap(fmt::format("{}: {}", v.code, value_label(v)), pad + "    ", 79, pad + "- ");
+        out += wrap(fmt::format("{}: {}", v.code, value_label(v)), pad + "    ", k_text_columns, pad + "- ");
       }
     }
     if (!question.help.empty()) {
-      out += wrap("Help: " + question.help, pad + "  ", 79, pad);
+      out += wrap("Help: " + question.help, pad + "  ", k_text_columns, pad);
     }
   }
+  return out;
+}
 
-  out += "\nTHE RULES (a case is ineligible if any require or exclude rule fails it)\n";
+std::string text_rules(const Policy& policy) {
+  Describer describer(policy);
+  std::string out = "\nTHE RULES (a case is ineligible if any require or exclude rule fails it)\n";
+  const std::string indent = "      ";
+  const std::string detail = "    ";
   for (Effect effect : {Effect::require, Effect::exclude, Effect::approval, Effect::notice}) {
     bool any = false;
     for (const Rule& rule : policy.rules) {
       if (rule.effect != effect) continue;
       if (!any) out += "\n" + std::string(effect_heading(effect)) + ":\n";
       any = true;
-      out += wrap(fmt::format("{} ({}): {}", rule.id, pathways_text(rule), rule.explain), "      ",
-                  79, std::string("  - "));
-      out += wrap("In plain words: " + describer.describe(rule.expr), "      ", 79,
-                  std::string("    "));
-      out += wrap("Condition: " + rule.condition, "      ", 79, std::string("    "));
-      if (!rule.approver.empty()) out += wrap("Approved by: " + rule.approver, "      ", 79, std::string("    "));
-      out += wrap("Source: " + rule.citation, "      ", 79, std::string("    "));
+      out += wrap(fmt::format("{} ({}): {}", rule.id, pathways_text(rule), rule.explain), indent,
+                  k_text_columns, std::string("  - "));
+      out += wrap("In plain words: " + describer.describe(rule.expr), indent, k_text_columns, detail);
+      out += wrap("Condition: " + rule.condition, indent, k_text_columns, detail);
+      if (!rule.approver.empty()) {
+        out += wrap("Approved by: " + rule.approver, indent, k_text_columns, detail);
+      }
+      out += wrap("Source: " + rule.citation, indent, k_text_columns, detail);
       if (const std::string basis = basis_text(rule, false); !basis.empty()) {
-        out += wrap(basis, "      ", 79, std::string("    "));
+        out += wrap(basis, indent, k_text_columns, detail);
       }
     }
   }
+  return out;
+}
+
+std::string text_sources(const Policy& policy) {
+  std::string out;
   if (!policy.record_questions.empty()) {
     std::vector<std::string> ids;
     for (int q : policy.record_questions) ids.push_back(policy.questions[static_cast<size_t>(q)].id);
-    out += "\n" + wrap("Kept in the record: " + join(ids, ", "), "  ", 79, std::string());
+    out += "\n" + wrap("Kept in the record: " + join(ids, ", "), "  ", k_text_columns, std::string());
   }
   if (!policy.sources.empty()) {
     out += "\nSOURCES\n";
     for (const Source& s : policy.sources) {
       out += wrap(s.title.empty() ? s.url : (s.url.empty() ? s.title : s.title + " <" + s.url + ">"),
-                  "    ", 79, std::string("  - "));
+                  "    ", k_text_columns, std::string("  - "));
     }
   }
   return out;
+}
+
+} // namespace
+
+std::string show_policy_text(const Policy& policy) {
+  return text_header(policy) + text_checklist(policy) + text_rules(policy) + text_sources(policy);
 }
 
 // ---- markdown ---------------------------------------------------------------------------
@@ -499,7 +522,7 @@ std::string show_policy_dot(const Policy& policy) {
   out += "  graph [rankdir=LR, fontname=\"Helvetica\", label=" +
          dot_string(short_lines(policy.title + " (" + policy.version + ", " +
                                     status_name(policy.status) + ")",
-                                80)) +
+                                k_terminal_columns)) +
          ", labelloc=t];\n";
   out += "  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n";
   out += "  subgraph cluster_checklist {\n    label=\"Checklist\"; style=rounded; color=gray;\n";
@@ -732,7 +755,7 @@ std::string show_policy_json(const Policy& policy) {
                                                           static_cast<int>(question.ask.nodes().size()) - 1,
                                                           nullptr)},
                  {"read_by", readers(policy, q)}};
-    if (question.type == QuestionType::choice) item["values"] = values_json(question.values, question.id == "offense");
+    if (question.type == QuestionType::choice) item["values"] = values_json(question.values, question.id == vocabulary::offense);
     if (question.type == QuestionType::convictions) item["categories"] = values_json(question.categories, false);
     if (question.type == QuestionType::number || question.type == QuestionType::integer) {
       item["min"] = question.min ? json(*question.min) : json();

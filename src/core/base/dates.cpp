@@ -67,6 +67,46 @@ std::string format_date(Days days) {
   return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
 }
 
+DayAndTime split_unix_seconds(long long seconds) {
+  long long day = seconds / k_seconds_per_day;
+  long long rest = seconds % k_seconds_per_day;
+  if (rest < 0) {
+    rest += k_seconds_per_day;
+    --day;
+  }
+  return {static_cast<Days>(day), static_cast<int>(rest)};
+}
+
+std::string format_rfc3339(long long seconds) {
+  const DayAndTime t = split_unix_seconds(seconds);
+  return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(t.day), t.second_of_day / 3600,
+                     t.second_of_day / 60 % 60, t.second_of_day % 60);
+}
+
+std::optional<long long> parse_rfc3339(std::string_view text) {
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+      text[19] != 'Z') {
+    return std::nullopt;
+  }
+  const auto day = parse_date(text.substr(0, 10));
+  if (!day) {
+    return std::nullopt;
+  }
+  int parts[3] = {0, 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    const char a = text[static_cast<size_t>(11 + 3 * i)];
+    const char b = text[static_cast<size_t>(12 + 3 * i)];
+    if (a < '0' || a > '9' || b < '0' || b > '9') {
+      return std::nullopt;
+    }
+    parts[i] = (a - '0') * 10 + (b - '0');
+  }
+  if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) {
+    return std::nullopt;
+  }
+  return static_cast<long long>(*day) * k_seconds_per_day + parts[0] * 3600 + parts[1] * 60 + parts[2];
+}
+
 Days add_months(Days date, int months) {
   const CivilDate c = civil_from_days(date);
   const int total = c.year * 12 + static_cast<int>(c.month) - 1 + months;

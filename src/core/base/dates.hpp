@@ -7,6 +7,8 @@
 
 namespace divert {
 
+inline constexpr long long k_seconds_per_day = 86400;
+
 // A calendar date as days since 1970-01-01 (proleptic Gregorian). Plain int so that the
 // evaluator compares dates as fast as numbers.
 using Days = int;
@@ -27,6 +29,19 @@ CivilDate civil_from_days(Days days);
 // Adds whole months; an anniversary on a day the month lacks falls on that month's last day
 // (2024-02-29 + 12 months = 2025-02-28; 2024-05-31 - 3 months = 2024-02-29).
 Days add_months(Days date, int months);
+
+// A moment (Unix seconds) as its UTC day and the seconds since that day's midnight. Floor
+// division, so a moment before 1970 falls on its own day, not the next one.
+struct DayAndTime {
+  Days day;
+  int second_of_day; // 0..86399
+};
+DayAndTime split_unix_seconds(long long seconds);
+
+// RFC 3339 UTC with seconds and 'Z' ("2026-11-26T12:00:00Z").
+std::string format_rfc3339(long long seconds);
+// Parses exactly "YYYY-MM-DDTHH:MM:SSZ"; nullopt for anything else.
+std::optional<long long> parse_rfc3339(std::string_view text);
 
 // Whole years from `from` to `to`, the anniversary itself counting (the age rule).
 int years_between(Days from, Days to);

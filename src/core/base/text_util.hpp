@@ -8,6 +8,11 @@
 
 namespace divert {
 
+// The widest line divert lays out for people: a terminal's classic 80 columns. Text is wrapped
+// one column short, so that a terminal which wraps at its last column shows no empty line.
+inline constexpr std::size_t k_terminal_columns = 80;
+inline constexpr std::size_t k_text_columns = k_terminal_columns - 1;
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
 // ", did you mean 'x'?" when a known word is close to `word` (edit distance), else "".
@@ -18,7 +23,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // Word-wraps `text` to `width` columns: the first line starts with `first`, the others with
 // `rest`. A word longer than a line stands alone on its line.
 std::string word_wrap(std::string_view text, std::string_view first, std::string_view rest,
-                      std::size_t width = 79);
+                      std::size_t width = k_text_columns);
 
 // The shortest text that reads back as `x` ("10", "0.5", "1e+21"): how numbers from a policy
 // or an answer are shown to people.

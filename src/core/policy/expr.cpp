@@ -400,6 +400,7 @@ public:
   struct TypeError {
     int offset;
     std::string message;
+    std::string code; // the lint check this is ("unknown-question"), or empty
   };
 
   // The choice table a choice-typed node draws its values from.
@@ -465,8 +466,8 @@ public:
     return t;
   }
 
-  [[noreturn]] void fail(int offset, const std::string& message) const {
-    throw TypeError{offset, message};
+  [[noreturn]] void fail(int offset, const std::string& message, std::string code = {}) const {
+    throw TypeError{offset, message, std::move(code)};
   }
 
   void finish() {
@@ -564,7 +565,8 @@ private:
     for (const Derived& d : m_policy.derived) {
       known.push_back(d.id);
     }
-    fail(a.offset, fmt::format("unknown question '{}'{}", a.text, did_you_mean(a.text, known)));
+    fail(a.offset, fmt::format("unknown question '{}'{}", a.text, did_you_mean(a.text, known)),
+         "unknown-question");
   }
 
   Typed call(const Ast& a, int depth) {
@@ -597,7 +599,7 @@ private:
       }
       Typed arg = compile(*a.args[0], depth + 1);
       if (arg.type != ValueType::choice || arg.values == nullptr ||
-          arg.values_of != "offense") {
+          arg.values_of != vocabulary::offense) {
         fail(a.args[0]->offset, "is_drug() takes the offense question");
       }
       m_out.m_drug.clear();
@@ -652,9 +654,10 @@ private:
     for (const ChoiceValue& v : *choice.values) {
       codes.push_back(v.code);
     }
-    fail(a.offset, fmt::format("'{}' is not a value of '{}'{} (values: {})", a.text,
-                               choice.values_of, did_you_mean(a.text, codes),
-                               join(codes, ", ")));
+    fail(a.offset,
+         fmt::format("'{}' is not a value of '{}'{} (values: {})", a.text, choice.values_of,
+                     did_you_mean(a.text, codes), join(codes, ", ")),
+         "unknown-value");
   }
 
   Typed binary(const Ast& a, int depth) {
@@ -779,7 +782,7 @@ Expr Expr::compile(std::string_view text, const Policy& policy,
   } catch (const Parser::ExprSyntaxError& e) {
     throw InputError(locate(e.offset), e.message);
   } catch (const ExprCompiler::TypeError& e) {
-    throw InputError(locate(e.offset), e.message);
+    throw InputError({Diagnostic{locate(e.offset), Severity::error, e.message, {}, e.code}});
   }
   return out;
 }

@@ -11,6 +11,18 @@
 
 namespace divert {
 
+// The standard vocabulary's ids that divert itself acts on (policies/lead-vocabulary.yaml and
+// the checklist contract): the pathway decides which rules apply, the incident date is the day
+// law and intake deadlines are reckoned from, offense values know which are drug offenses, and
+// arrest diversion is the pathway an intake period applies to unless a policy says otherwise.
+namespace vocabulary {
+inline constexpr const char* pathway = "pathway";
+inline constexpr const char* incident_date = "incident_date";
+inline constexpr const char* offense = "offense";
+inline constexpr const char* arrest_diversion = "arrest_diversion";
+inline constexpr const char* social_contact = "social_contact";
+} // namespace vocabulary
+
 enum class QuestionType { boolean, choice, number, integer, date, convictions, text };
 const char* question_type_name(QuestionType type);
 

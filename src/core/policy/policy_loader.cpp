@@ -93,9 +93,11 @@ const Question* Policy::question(std::string_view wanted) const {
 namespace {
 
 constexpr int k_max_layers = 16;
+// Ids go into file names, record fields and messages; beyond this they are a mistake.
+constexpr size_t k_max_id_length = 80;
 
 bool is_kebab_id(std::string_view s) {
-  if (s.empty() || s.size() > 80 || !(s[0] >= 'a' && s[0] <= 'z')) {
+  if (s.empty() || s.size() > k_max_id_length || !(s[0] >= 'a' && s[0] <= 'z')) {
     return false;
   }
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -104,7 +106,7 @@ bool is_kebab_id(std::string_view s) {
 }
 
 bool is_snake_id(std::string_view s) {
-  if (s.empty() || s.size() > 80 || !(s[0] >= 'a' && s[0] <= 'z')) {
+  if (s.empty() || s.size() > k_max_id_length || !(s[0] >= 'a' && s[0] <= 'z')) {
     return false;
   }
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -157,9 +159,9 @@ private:
 
   // ---- diagnostics ----
 
-  void error(const SourceLocation& where, std::string message) {
+  void error(const SourceLocation& where, std::string message, std::string code = {}) {
     if (m_errors.size() < 200) {
-      m_errors.push_back(Diagnostic{where, Severity::error, std::move(message), {}});
+      m_errors.push_back(Diagnostic{where, Severity::error, std::move(message), {}, std::move(code)});
     }
   }
   void error(const YamlDocument& doc, const YamlNode& node, std::string message) {
@@ -380,7 +382,7 @@ private:
     policy.providers.clear();
     if (const YamlNode* n = root.find("providers")) read_providers(doc, *n, policy);
     policy.intake_days.reset();
-    policy.intake_pathways = {"arrest_diversion"};
+    policy.intake_pathways = {vocabulary::arrest_diversion};
     if (const YamlNode* n = root.find("intake")) read_intake(doc, *n, policy);
     if (const YamlNode* n = root.find("pathways")) {
       policy.pathways = list_of_text(doc, *n, "pathways");
@@ -522,6 +524,8 @@ private:
     return v;
   }
 
+  // A question in four steps: its id (a clash with an earlier one drops it), its type, its
+  // fields, then the checks that need several fields together.
   void read_questions(const YamlDocument& doc, const YamlNode& node, const std::string& layer,
                       Policy& policy) {
     if (!node.is_sequence()) {
@@ -536,71 +540,10 @@ private:
       Question q;
       q.layer = layer;
       q.where = doc.where(item);
-      if (const YamlNode* n = required(doc, item, "id", "a question")) {
-        q.id = text_of(doc, *n, "id").value_or("");
-        q.where = doc.where(*n);
-        if (!is_snake_id(q.id)) {
-          error(doc, *n, fmt::format("question id '{}' must be lower-case snake_case", q.id));
-        }
-        if (q.id == "case_id") {
-          error(doc, *n, "'case_id' is reserved for batch input; it cannot be a question");
-        }
-        if (const Question* existing = policy.question(q.id)) {
-          error(doc, *n, fmt::format("question '{}' is already defined by '{}' at {}:{}; a policy "
-                                     "may not redefine it", q.id, existing->layer,
-                                     existing->where.file, existing->where.line));
-          continue;
-        }
-        if (std::any_of(policy.derived.begin(), policy.derived.end(),
-                        [&](const Derived& d) { return d.id == q.id; })) {
-          error(doc, *n, fmt::format("'{}' is already a derived value", q.id));
-          continue;
-        }
-      }
-      if (const YamlNode* n = required(doc, item, "type", "a question")) {
-        const std::string t = text_of(doc, *n, "type").value_or("");
-        static const std::vector<std::string> k_types = {"bool", "choice", "number", "integer",
-                                                         "date", "convictions", "text"};
-        if (t == "bool") q.type = QuestionType::boolean;
-        else if (t == "choice") q.type = QuestionType::choice;
-        else if (t == "number") q.type = QuestionType::number;
-        else if (t == "integer") q.type = QuestionType::integer;
-        else if (t == "date") q.type = QuestionType::date;
-        else if (t == "convictions") q.type = QuestionType::convictions;
-        else if (t == "text") q.type = QuestionType::text;
-        else error(doc, *n, fmt::format("unknown question type '{}'{} (types: {})", t,
-                                        did_you_mean(t, k_types), join(k_types, ", ")));
-      }
-      if (const YamlNode* n = required(doc, item, "label", "a question")) q.label = text_of(doc, *n, "label").value_or("");
-      if (const YamlNode* n = item.find("help")) q.help = text_of(doc, *n, "help").value_or("");
-      if (const YamlNode* n = item.find("unit")) q.unit = text_of(doc, *n, "unit").value_or("");
-      if (const YamlNode* n = item.find("past")) q.past = bool_of(doc, *n, "past").value_or(false);
-      if (const YamlNode* n = item.find("record_only")) q.record_only = bool_of(doc, *n, "record_only").value_or(false);
-      if (const YamlNode* n = item.find("min")) q.min = number_of(doc, *n, "min");
-      if (const YamlNode* n = item.find("max")) q.max = number_of(doc, *n, "max");
-      if (const YamlNode* n = item.find("values")) {
-        if (q.type != QuestionType::choice) error(doc, *n, "'values' belong to choice questions");
-        q.values = read_values(doc, *n, "values");
-      }
-      if (const YamlNode* n = item.find("categories")) {
-        if (q.type != QuestionType::convictions) error(doc, *n, "'categories' belong to convictions questions");
-        q.categories = read_values(doc, *n, "categories");
-      }
-      if (q.type == QuestionType::choice && q.values.empty()) {
-        error(doc, item, fmt::format("choice question '{}' needs 'values'", q.id));
-      }
-      if (q.type == QuestionType::convictions && q.categories.empty()) {
-        error(doc, item, fmt::format("convictions question '{}' needs 'categories'", q.id));
-      }
-      if ((q.min || q.max) && q.type != QuestionType::number && q.type != QuestionType::integer) {
-        error(doc, item, "'min' and 'max' belong to number and integer questions");
-      }
-      if (q.min && q.max && *q.min > *q.max) {
-        error(doc, *item.find("min"), "'min' is greater than 'max'");
-      }
-      if (q.past && q.type != QuestionType::date && q.type != QuestionType::convictions) {
-        error(doc, *item.find("past"), "'past' belongs to date and convictions questions");
-      }
+      if (!read_question_id(doc, item, policy, q)) continue;
+      read_question_type(doc, item, q);
+      read_question_fields(doc, item, q);
+      check_question(doc, item, q);
       if (const YamlNode* n = item.find("asked_when")) {
         if (auto s = text_of(doc, *n, "asked_when")) {
           q.asked_when = *s;
@@ -608,6 +551,86 @@ private:
         }
       }
       policy.questions.push_back(std::move(q));
+    }
+  }
+
+  // False when the id is taken (by a question of an earlier layer or a derived value).
+  bool read_question_id(const YamlDocument& doc, const YamlNode& item, const Policy& policy,
+                        Question& q) {
+    const YamlNode* n = required(doc, item, "id", "a question");
+    if (n == nullptr) return true;
+    q.id = text_of(doc, *n, "id").value_or("");
+    q.where = doc.where(*n);
+    if (!is_snake_id(q.id)) {
+      error(doc, *n, fmt::format("question id '{}' must be lower-case snake_case", q.id));
+    }
+    if (q.id == "case_id") {
+      error(doc, *n, "'case_id' is reserved for batch input; it cannot be a question");
+    }
+    if (const Question* existing = policy.question(q.id)) {
+      error(doc, *n, fmt::format("question '{}' is already defined by '{}' at {}:{}; a policy "
+                                 "may not redefine it", q.id, existing->layer,
+                                 existing->where.file, existing->where.line));
+      return false;
+    }
+    if (std::any_of(policy.derived.begin(), policy.derived.end(),
+                    [&](const Derived& d) { return d.id == q.id; })) {
+      error(doc, *n, fmt::format("'{}' is already a derived value", q.id));
+      return false;
+    }
+    return true;
+  }
+
+  void read_question_type(const YamlDocument& doc, const YamlNode& item, Question& q) {
+    const YamlNode* n = required(doc, item, "type", "a question");
+    if (n == nullptr) return;
+    const std::string t = text_of(doc, *n, "type").value_or("");
+    static const std::vector<std::string> k_types = {"bool", "choice", "number", "integer",
+                                                     "date", "convictions", "text"};
+    if (t == "bool") q.type = QuestionType::boolean;
+    else if (t == "choice") q.type = QuestionType::choice;
+    else if (t == "number") q.type = QuestionType::number;
+    else if (t == "integer") q.type = QuestionType::integer;
+    else if (t == "date") q.type = QuestionType::date;
+    else if (t == "convictions") q.type = QuestionType::convictions;
+    else if (t == "text") q.type = QuestionType::text;
+    else error(doc, *n, fmt::format("unknown question type '{}'{} (types: {})", t,
+                                    did_you_mean(t, k_types), join(k_types, ", ")));
+  }
+
+  void read_question_fields(const YamlDocument& doc, const YamlNode& item, Question& q) {
+    if (const YamlNode* n = required(doc, item, "label", "a question")) q.label = text_of(doc, *n, "label").value_or("");
+    if (const YamlNode* n = item.find("help")) q.help = text_of(doc, *n, "help").value_or("");
+    if (const YamlNode* n = item.find("unit")) q.unit = text_of(doc, *n, "unit").value_or("");
+    if (const YamlNode* n = item.find("past")) q.past = bool_of(doc, *n, "past").value_or(false);
+    if (const YamlNode* n = item.find("record_only")) q.record_only = bool_of(doc, *n, "record_only").value_or(false);
+    if (const YamlNode* n = item.find("min")) q.min = number_of(doc, *n, "min");
+    if (const YamlNode* n = item.find("max")) q.max = number_of(doc, *n, "max");
+    if (const YamlNode* n = item.find("values")) {
+      if (q.type != QuestionType::choice) error(doc, *n, "'values' belong to choice questions");
+      q.values = read_values(doc, *n, "values");
+    }
+    if (const YamlNode* n = item.find("categories")) {
+      if (q.type != QuestionType::convictions) error(doc, *n, "'categories' belong to convictions questions");
+      q.categories = read_values(doc, *n, "categories");
+    }
+  }
+
+  void check_question(const YamlDocument& doc, const YamlNode& item, const Question& q) {
+    if (q.type == QuestionType::choice && q.values.empty()) {
+      error(doc, item, fmt::format("choice question '{}' needs 'values'", q.id));
+    }
+    if (q.type == QuestionType::convictions && q.categories.empty()) {
+      error(doc, item, fmt::format("convictions question '{}' needs 'categories'", q.id));
+    }
+    if ((q.min || q.max) && q.type != QuestionType::number && q.type != QuestionType::integer) {
+      error(doc, item, "'min' and 'max' belong to number and integer questions");
+    }
+    if (q.min && q.max && *q.min > *q.max) {
+      error(doc, *item.find("min"), "'min' is greater than 'max'");
+    }
+    if (q.past && q.type != QuestionType::date && q.type != QuestionType::convictions) {
+      error(doc, *item.find("past"), "'past' belongs to date and convictions questions");
     }
   }
 
@@ -631,7 +654,7 @@ private:
         ChoiceValue v = read_value(doc, code, detail);
         const int existing = q.value_index(v.code);
         if (existing < 0) {
-          if (q.id == "offense" && !(detail.is_mapping() && detail.find("drug"))) {
+          if (q.id == vocabulary::offense && !(detail.is_mapping() && detail.find("drug"))) {
             error(doc, code, fmt::format("a new offense '{}' must declare 'drug: true' or "
                                          "'drug: false'", v.code));
           }
@@ -789,8 +812,8 @@ private:
   // ---- whole-policy checks once every layer is in ----
 
   void finish(Policy& policy) {
-    policy.pathway_question = policy.question_index("pathway");
-    policy.incident_date_question = policy.question_index("incident_date");
+    policy.pathway_question = policy.question_index(vocabulary::pathway);
+    policy.incident_date_question = policy.question_index(vocabulary::incident_date);
     const Question* pathway = policy.pathway_question >= 0
                                   ? &policy.questions[static_cast<size_t>(policy.pathway_question)]
                                   : nullptr;
@@ -799,7 +822,8 @@ private:
         if (pathway == nullptr || pathway->value_index(name) < 0) {
           std::vector<std::string> codes;
           if (pathway) for (const auto& v : pathway->values) codes.push_back(v.code);
-          error(where, fmt::format("unknown pathway '{}'{}", name, did_you_mean(name, codes)));
+          error(where, fmt::format("unknown pathway '{}'{}", name, did_you_mean(name, codes)),
+                "unknown-pathway");
         }
       }
     };
@@ -817,7 +841,7 @@ private:
         (void)Expr::compile_value(d.expression, policy, locate);
       } catch (const InputError& e) {
         for (const Diagnostic& diag : e.diagnostics()) {
-          error(diag.where, fmt::format("{} (derived value '{}')", diag.message, d.id));
+          error(diag.where, fmt::format("{} (derived value '{}')", diag.message, d.id), diag.code);
         }
       }
     }
@@ -826,7 +850,7 @@ private:
       try {
         q.ask = Expr::compile(q.asked_when, policy, start);
       } catch (const InputError& e) {
-        for (const Diagnostic& d : e.diagnostics()) error(d.where, d.message);
+        for (const Diagnostic& d : e.diagnostics()) error(d.where, d.message, d.code);
       }
     }
     for (const auto& pending : m_pending_rules) {
@@ -839,7 +863,7 @@ private:
       try {
         rule->expr = Expr::compile(rule->condition, policy, pending.start);
       } catch (const InputError& e) {
-        for (const Diagnostic& d : e.diagnostics()) error(d.where, d.message);
+        for (const Diagnostic& d : e.diagnostics()) error(d.where, d.message, d.code);
       }
       const auto where = m_rule_pathways_where.find(rule->id + "@" + rule->layer);
       check_pathways(rule->pathways, where != m_rule_pathways_where.end() ? where->second : rule->where);

@@ -118,7 +118,7 @@ std::optional<long long> parse_openssh_time(std::string_view text, std::string* 
   if (utc) {
     const auto first = parse_date(fmt::format("{:04}-{:02}-01", year, month));
     if (first) {
-      t = (static_cast<long long>(*first) + day - 1) * 86400 + h * 3600 + m * 60 + s;
+      t = (static_cast<long long>(*first) + day - 1) * k_seconds_per_day + h * 3600 + m * 60 + s;
     }
   } else {
     t = local(year, month, day, h, m, s);
@@ -130,15 +130,10 @@ std::optional<long long> parse_openssh_time(std::string_view text, std::string* 
 }
 
 std::string format_openssh_time(long long seconds) {
-  long long days = seconds / 86400;
-  long long rest = seconds % 86400;
-  if (rest < 0) {
-    rest += 86400;
-    --days;
-  }
-  const CivilDate d = civil_from_days(static_cast<Days>(days));
-  return fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}Z", d.year, d.month, d.day, rest / 3600,
-                     rest / 60 % 60, rest % 60);
+  const DayAndTime t = split_unix_seconds(seconds);
+  const CivilDate d = civil_from_days(t.day);
+  return fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}Z", d.year, d.month, d.day,
+                     t.second_of_day / 3600, t.second_of_day / 60 % 60, t.second_of_day % 60);
 }
 
 namespace {

@@ -39,41 +39,6 @@ bool is_safe_id(std::string_view id) {
   });
 }
 
-std::string format_rfc3339(long long seconds) {
-  long long days = seconds / 86400;
-  long long rest = seconds % 86400;
-  if (rest < 0) {
-    rest += 86400;
-    --days;
-  }
-  return fmt::format("{}T{:02}:{:02}:{:02}Z", format_date(static_cast<Days>(days)), rest / 3600,
-                     rest / 60 % 60, rest % 60);
-}
-
-std::optional<long long> parse_rfc3339(std::string_view text) {
-  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
-      text[19] != 'Z') {
-    return std::nullopt;
-  }
-  const auto day = parse_date(text.substr(0, 10));
-  if (!day) {
-    return std::nullopt;
-  }
-  int parts[3] = {0, 0, 0};
-  for (int i = 0; i < 3; ++i) {
-    const char a = text[static_cast<size_t>(11 + 3 * i)];
-    const char b = text[static_cast<size_t>(12 + 3 * i)];
-    if (a < '0' || a > '9' || b < '0' || b > '9') {
-      return std::nullopt;
-    }
-    parts[i] = (a - '0') * 10 + (b - '0');
-  }
-  if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) {
-    return std::nullopt;
-  }
-  return static_cast<long long>(*day) * 86400 + parts[0] * 3600 + parts[1] * 60 + parts[2];
-}
-
 // Whole numbers print as integers; anything else as the double it is (JCS formats it).
 static json number_json(double x) {
   if (std::floor(x) == x && std::abs(x) < 9007199254740992.0) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "core/base/dates.hpp"
 #include "core/decision/answers.hpp"
 #include "core/decision/evaluate.hpp"
 
@@ -66,10 +67,5 @@ std::vector<int> recorded_questions(const Policy& policy, const Answers& answers
 // An answer as a JSON value: true/false, a choice code, a number, "YYYY-MM-DD", a list of
 // {category, date}, or text.
 nlohmann::json answer_value_json(const Question& question, const Slot& slot);
-
-// RFC 3339 UTC with seconds and 'Z' ("2026-11-26T12:00:00Z").
-std::string format_rfc3339(long long seconds);
-// Parses exactly "YYYY-MM-DDTHH:MM:SSZ"; nullopt for anything else.
-std::optional<long long> parse_rfc3339(std::string_view text);
 
 } // namespace divert

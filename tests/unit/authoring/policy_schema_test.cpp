@@ -108,24 +108,30 @@ private:
       const json& e = schema["enum"];
       if (std::find(e.begin(), e.end(), value) == e.end()) fail(path, "not one of " + e.dump());
     }
-    if (schema.contains("const") && value != schema["const"]) fail(path, "must be " + schema["const"].dump());
+    if (schema.contains("const") && value != schema["const"])
+      fail(path, "must be " + schema["const"].dump());
     if (value.is_string()) {
       if (schema.contains("pattern") &&
-          !std::regex_search(value.get<std::string>(), std::regex(schema["pattern"].get<std::string>()))) {
+          !std::regex_search(value.get<std::string>(),
+                             std::regex(schema["pattern"].get<std::string>()))) {
         fail(path, "does not match " + schema["pattern"].get<std::string>());
       }
     }
     if (value.is_number()) {
-      if (schema.contains("minimum") && value.get<double>() < schema["minimum"].get<double>()) fail(path, "below minimum");
-      if (schema.contains("maximum") && value.get<double>() > schema["maximum"].get<double>()) fail(path, "above maximum");
+      if (schema.contains("minimum") && value.get<double>() < schema["minimum"].get<double>())
+        fail(path, "below minimum");
+      if (schema.contains("maximum") && value.get<double>() > schema["maximum"].get<double>())
+        fail(path, "above maximum");
     }
     if (value.is_object()) {
       for (const auto& key : schema.value("required", json::array())) {
-        if (!value.contains(key.get<std::string>())) fail(path, "missing " + key.get<std::string>());
+        if (!value.contains(key.get<std::string>()))
+          fail(path, "missing " + key.get<std::string>());
       }
       const json properties = schema.value("properties", json::object());
       for (const auto& [key, item] : value.items()) {
-        if (schema.contains("propertyNames")) check(schema["propertyNames"], key, path + "." + key + "(name)");
+        if (schema.contains("propertyNames"))
+          check(schema["propertyNames"], key, path + "." + key + "(name)");
         if (properties.contains(key)) {
           check(properties[key], item, path + "." + key);
         } else if (schema.contains("additionalProperties")) {
@@ -134,9 +140,11 @@ private:
       }
     }
     if (value.is_array()) {
-      if (schema.contains("minItems") && value.size() < schema["minItems"].get<size_t>()) fail(path, "too few items");
+      if (schema.contains("minItems") && value.size() < schema["minItems"].get<size_t>())
+        fail(path, "too few items");
       if (schema.contains("items")) {
-        for (size_t i = 0; i < value.size(); ++i) check(schema["items"], value[i], path + "[" + std::to_string(i) + "]");
+        for (size_t i = 0; i < value.size(); ++i)
+          check(schema["items"], value[i], path + "[" + std::to_string(i) + "]");
       }
     }
     if (schema.contains("allOf")) {
@@ -172,91 +180,91 @@ std::string joined(const std::vector<std::string>& errors) {
   return out;
 }
 
-const char* const k_shipped[] = {"lead-vocabulary", "wa-state", "wa-king-county-2011", "wa-whatcom",
-                                 "wa-burien", "nm-santa-fe", "co-pueblo", "ca-lead-pilot"};
+const char* const k_shipped[] = {"lead-vocabulary", "wa-state",     "wa-king-county-2011",
+                                 "wa-whatcom",      "wa-burien",    "nm-santa-fe",
+                                 "co-pueblo",       "ca-lead-pilot"};
 
-const std::string k_valid = "format: 1\n"
-                            "id: p\n"
-                            "title: P\n"
-                            "version: \"1\"\n"
-                            "status: adopted\n"
-                            "extends: lead-vocabulary\n"
-                            "effective: 2024-01-01\n"
-                            "providers: [{name: Provider, contact: Call.}]\n"
-                            "questions:\n"
-                            "  - {id: my_choice, type: choice, label: L, values: {a: A, b: {label: B}}}\n"
-                            "  - {id: my_count, type: integer, label: N, min: 0, max: 9}\n"
-                            "rules:\n"
-                            "  - {id: no-consent, effect: require, condition: consents, explain: x, citation: y}\n"
-                            "  - {id: ok, effect: approval, condition: true, approver: z, holds_by_design: true}\n";
+const std::string k_valid =
+    TestPolicy()
+        .head("questions:\n"
+              "  - {id: my_choice, type: choice, label: L, values: {a: A, b: {label: B}}}\n"
+              "  - {id: my_count, type: integer, label: N, min: 0, max: 9}\n")
+        .rules("  - {id: no-consent, effect: require, condition: consents, explain: x, "
+               "citation: y}\n"
+               "  - {id: ok, effect: approval, condition: true, approver: z, "
+               "holds_by_design: true}\n")
+        .yaml();
 
 } // namespace
 
 TEST_SUITE("policy_schema") {
 
-TEST_CASE("the committed schema file is exactly what 'divert policy schema' prints") {
-  CHECK(read_source_file("schema/divert-policy.schema.json") == policy_schema_json());
-  const json schema = json::parse(policy_schema_json());
-  CHECK(schema["$schema"] == "http://json-schema.org/draft-07/schema#");
-}
-
-TEST_CASE("every shipped policy names the schema and validates against it") {
-  for (const char* id : k_shipped) {
-    CAPTURE(id);
-    const std::string text = read_source_file(std::string("policies/") + id + ".yaml");
-    CHECK(text.starts_with("# yaml-language-server: $schema=../schema/divert-policy.schema.json\n"));
-    CHECK(joined(validate_yaml(text)) == "");
+  TEST_CASE("the committed schema file is exactly what 'divert policy schema' prints") {
+    CHECK(read_source_file("schema/divert-policy.schema.json") == policy_schema_json());
+    const json schema = json::parse(policy_schema_json());
+    CHECK(schema["$schema"] == "http://json-schema.org/draft-07/schema#");
   }
-}
 
-TEST_CASE("the sample policies that load also validate") {
-  for (const char* file : {"show-sample", "wa-whatcom-changed", "unreachable-rule",
-                           "impossible-comparison", "assorted-findings"}) {
-    CAPTURE(file);
-    CHECK(joined(validate_yaml(read_source_file(std::string("tests/data/policies/") + file + ".yaml"))) == "");
+  TEST_CASE("every shipped policy names the schema and validates against it") {
+    for (const char* id : k_shipped) {
+      CAPTURE(id);
+      const std::string text = read_source_file(std::string("policies/") + id + ".yaml");
+      CHECK(text.starts_with(
+          "# yaml-language-server: $schema=../schema/divert-policy.schema.json\n"));
+      CHECK(joined(validate_yaml(text)) == "");
+    }
   }
-  CHECK(joined(validate_yaml(k_valid)) == "");
-}
 
-TEST_CASE("broken policies are rejected") {
-  struct Broken {
-    const char* what;
-    std::string from;
-    std::string to;
-  };
-  const std::vector<Broken> cases = {
-      {"unknown top-level key", "status: adopted\n", "status: adopted\nstatuss: x\n"},
-      {"status outside the enum", "status: adopted", "status: final"},
-      {"format 2", "format: 1", "format: 2"},
-      {"policy id not kebab-case", "id: p\n", "id: P_1\n"},
-      {"a date that is not YYYY-MM-DD", "effective: 2024-01-01", "effective: 1/1/2024"},
-      {"missing title", "title: P\n", ""},
-      {"an effect typo", "effect: require", "effect: requires"},
-      {"a rule without condition", ", condition: consents", ""},
-      {"an approver on a require rule", "condition: consents,", "condition: consents, approver: z,"},
-      {"an unknown key in a rule", "explain: x,", "explian: x,"},
-      {"a choice question without values", ", values: {a: A, b: {label: B}}", ""},
-      {"min on a choice question", "type: choice, label: L,", "type: choice, label: L, min: 1,"},
-      {"a question type typo", "type: integer", "type: int"},
-      {"case_id as a question id", "id: my_count", "id: case_id"},
-      {"a value detail with an unknown key", "{label: B}", "{lable: B}"},
-      {"an empty pathway list on a rule", "{id: ok,", "{id: ok, pathways: [],"},
-      {"a provider without contact", ", contact: Call.", ""},
-      {"intake days as text", "providers:", "intake: {days: soon}\nproviders:"},
-  };
-  for (const Broken& b : cases) {
-    CAPTURE(b.what);
-    std::string text = k_valid;
-    const size_t at = text.find(b.from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, b.from.size(), b.to);
-    CHECK_FALSE(validate_yaml(text).empty());
+  TEST_CASE("the sample policies that load also validate") {
+    for (const char* file : {"show-sample", "wa-whatcom-changed", "unreachable-rule",
+                             "impossible-comparison", "assorted-findings"}) {
+      CAPTURE(file);
+      CHECK(joined(validate_yaml(
+                read_source_file(std::string("tests/data/policies/") + file + ".yaml"))) == "");
+    }
+    CHECK(joined(validate_yaml(k_valid)) == "");
   }
-}
 
-TEST_CASE("YAML scalars are typed as a language server types them") {
-  CHECK(to_json(parse_yaml("a: 1\nb: 1.5\nc: true\nd: '1'\ne: 2024-01-01\nf:\n", "x").root) ==
-        json::parse(R"({"a":1,"b":1.5,"c":true,"d":"1","e":"2024-01-01","f":null})"));
-}
+  TEST_CASE("broken policies are rejected") {
+    struct Broken {
+      const char* what;
+      std::string from;
+      std::string to;
+    };
+    const std::vector<Broken> cases = {
+        {"unknown top-level key", "status: adopted\n", "status: adopted\nstatuss: x\n"},
+        {"status outside the enum", "status: adopted", "status: final"},
+        {"format 2", "format: 1", "format: 2"},
+        {"policy id not kebab-case", "id: p\n", "id: P_1\n"},
+        {"a date that is not YYYY-MM-DD", "effective: \"2024-01-01\"", "effective: 1/1/2024"},
+        {"missing title", "title: P\n", ""},
+        {"an effect typo", "effect: require", "effect: requires"},
+        {"a rule without condition", ", condition: consents", ""},
+        {"an approver on a require rule", "condition: consents,",
+         "condition: consents, approver: z,"},
+        {"an unknown key in a rule", "explain: x,", "explian: x,"},
+        {"a choice question without values", ", values: {a: A, b: {label: B}}", ""},
+        {"min on a choice question", "type: choice, label: L,", "type: choice, label: L, min: 1,"},
+        {"a question type typo", "type: integer", "type: int"},
+        {"case_id as a question id", "id: my_count", "id: case_id"},
+        {"a value detail with an unknown key", "{label: B}", "{lable: B}"},
+        {"an empty pathway list on a rule", "{id: ok,", "{id: ok, pathways: [],"},
+        {"a provider without contact", ", contact: Call.", ""},
+        {"intake days as text", "providers:", "intake: {days: soon}\nproviders:"},
+    };
+    for (const Broken& b : cases) {
+      CAPTURE(b.what);
+      std::string text = k_valid;
+      const size_t at = text.find(b.from);
+      REQUIRE(at != std::string::npos);
+      text.replace(at, b.from.size(), b.to);
+      CHECK_FALSE(validate_yaml(text).empty());
+    }
+  }
+
+  TEST_CASE("YAML scalars are typed as a language server types them") {
+    CHECK(to_json(parse_yaml("a: 1\nb: 1.5\nc: true\nd: '1'\ne: 2024-01-01\nf:\n", "x").root) ==
+          json::parse(R"({"a":1,"b":1.5,"c":true,"d":"1","e":"2024-01-01","f":null})"));
+  }
 
 } // TEST_SUITE

@@ -37,4 +37,14 @@ TEST_SUITE("dates") {
     CHECK(months_between(d("2022-01-31"), d("2022-02-28")) == 1);
     CHECK(months_between(d("2022-01-31"), d("2022-02-27")) == 0);
   }
+
+  TEST_CASE("a moment before 1970 falls on its own day") {
+    CHECK(split_unix_seconds(0).day == 0);
+    CHECK(split_unix_seconds(k_seconds_per_day - 1).second_of_day == 86399);
+    CHECK(split_unix_seconds(-1).day == -1);
+    CHECK(split_unix_seconds(-1).second_of_day == 86399);
+    CHECK(format_rfc3339(-1) == "1969-12-31T23:59:59Z");
+    CHECK(parse_rfc3339("1969-12-31T23:59:59Z") == -1);
+    CHECK_FALSE(parse_rfc3339("1969-12-31T24:00:00Z"));
+  }
 }

@@ -11,17 +11,15 @@ using namespace divert::testing;
 
 namespace {
 
-const char* const k_policy = R"(format: 1
-id: sample
-title: Sample
-version: "1"
-status: model
-extends: lead-vocabulary
-effective: "2020-01-01"
-until: {date: "2023-07-01", reason: renamed}
-providers: [{name: P, contact: C}]
-rules:
-  - id: counted
+// The sample policy the tests below decide with: the shared preamble (TestPolicy), these rules.
+const std::string k_policy = TestPolicy()
+                                 .id("sample")
+                                 .title("Sample")
+                                 .status("model")
+                                 .effective("2020-01-01")
+                                 .provider("{name: P, contact: C}")
+                                 .head("until: {date: \"2023-07-01\", reason: renamed}\n")
+                                 .rules(R"(  - id: counted
     effect: notice
     condition: not (answered(prior_diversions) and prior_diversions >= 2)
     basis: published
@@ -39,7 +37,8 @@ rules:
   - id: no-consent
     effect: require
     condition: consents
-)";
+)")
+                                 .yaml();
 
 Decision decide(const Policy& p, const std::string& yaml) {
   return evaluate(p, answers_from(p, yaml), std::nullopt);
@@ -80,7 +79,8 @@ TEST_SUITE("basis_until") {
     const Policy p = load_text(k_policy);
     const std::string clear = "pathway: arrest_diversion\nincident_date: 2022-10-01\n"
                               "date_of_birth: 1990-01-01\nconsents: true\n";
-    const Decision eligible = decide(p, clear + "convictions: [{category: robbery_2, date: 2010-01-01}]\n");
+    const Decision eligible =
+        decide(p, clear + "convictions: [{category: robbery_2, date: 2010-01-01}]\n");
     CHECK(eligible.outcome == Outcome::eligible);
     CHECK(has(eligible.assumed, "adults"));
     CHECK(has(eligible.assumed, "tiered"));
@@ -89,7 +89,8 @@ TEST_SUITE("basis_until") {
     CHECK(json["assumptions"].size() == 2);
     CHECK(json["notices"][0]["basis"] == "published");
 
-    const Decision refused = decide(p, clear + "convictions: [{category: robbery_2, date: 2020-01-01}]\n");
+    const Decision refused =
+        decide(p, clear + "convictions: [{category: robbery_2, date: 2020-01-01}]\n");
     CHECK(refused.outcome == Outcome::ineligible);
     CHECK(refused.assumed.empty());
     const auto why = nlohmann::json::parse(decision_json(p, refused));

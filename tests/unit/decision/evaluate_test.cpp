@@ -9,20 +9,14 @@ using namespace divert::testing;
 
 namespace {
 
-const char* const k_policy = R"(format: 1
-id: sample
-title: Sample
-version: "1"
-status: adopted
-extends: lead-vocabulary
-effective: 2020-01-01
-providers:
-  - name: Case management
-    contact: 555-0100
-intake:
-  days: 7
-rules:
-  - id: no-probable-cause
+// The sample policy the tests below decide with: the shared preamble (TestPolicy), these rules.
+const std::string k_policy = TestPolicy()
+                                 .id("sample")
+                                 .title("Sample")
+                                 .effective("2020-01-01")
+                                 .provider("{name: Case management, contact: 555-0100}")
+                                 .head("intake:\n  days: 7\n")
+                                 .rules(R"(  - id: no-probable-cause
     effect: require
     pathways: [arrest_diversion]
     condition: probable_cause
@@ -60,7 +54,8 @@ rules:
     condition: offense == drug_possession and prior_diversions < 2
     explain: e
     citation: c
-)";
+)")
+                                 .yaml();
 
 const char* const k_clear = R"(pathway: arrest_diversion
 incident_date: 2024-03-02
@@ -100,7 +95,8 @@ TEST_SUITE("evaluate") {
   TEST_CASE("a failing rule makes the case ineligible even with unknowns elsewhere") {
     const Policy p = load_text(k_policy);
     const Decision d = evaluate(
-        p, answers_from(p, "pathway: arrest_diversion\nincident_date: 2024-03-02\nconsents: false\n"),
+        p,
+        answers_from(p, "pathway: arrest_diversion\nincident_date: 2024-03-02\nconsents: false\n"),
         std::nullopt);
     CHECK(d.outcome == Outcome::ineligible);
     CHECK(ids(d.reasons) == std::vector<std::string>{"no-consent"});
@@ -113,9 +109,9 @@ TEST_SUITE("evaluate") {
     const Decision d = evaluate(p, answers_from(p, "incident_date: 2024-03-02\n"), std::nullopt);
     CHECK(d.outcome == Outcome::incomplete);
     // probable_cause's ask-condition is unknown while pathway is: not listed yet.
-    CHECK(ids(p, d.missing) ==
-          std::vector<std::string>{"pathway", "delivery_involved", "date_of_birth", "convictions",
-                                   "consents"});
+    CHECK(ids(p, d.missing) == std::vector<std::string>{"pathway", "delivery_involved",
+                                                        "date_of_birth", "convictions",
+                                                        "consents"});
   }
 
   TEST_CASE("a stale answer whose ask-condition is false is held and unused") {
@@ -157,11 +153,13 @@ TEST_SUITE("evaluate") {
     const Policy p = load_text(k_policy);
     std::string base = k_clear;
     base.replace(base.find("convictions: []"), 15, "");
-    Decision d = evaluate(
-        p, answers_from(p, base + "convictions: [{category: robbery_2, date: 2014-03-02}]\n"),
-        std::nullopt);
+    Decision d =
+        evaluate(p,
+                 answers_from(p, base + "convictions: [{category: robbery_2, date: 2014-03-02}]\n"),
+                 std::nullopt);
     CHECK(d.outcome == Outcome::eligible);
-    d = evaluate(p, answers_from(p, base + "convictions: [{category: robbery_2, date: 2014-03-03}]\n"),
+    d = evaluate(p,
+                 answers_from(p, base + "convictions: [{category: robbery_2, date: 2014-03-03}]\n"),
                  std::nullopt);
     CHECK(ids(d.reasons) == std::vector<std::string>{"recent-conviction"});
   }
@@ -202,10 +200,16 @@ TEST_SUITE("evaluate") {
   TEST_CASE("decision JSON has every documented key in order") {
     const Policy p = load_text(k_policy);
     const std::string json = decision_json(p, evaluate(p, answers_from(p, k_clear), std::nullopt));
-    const char* keys[] = {"\"schema\":\"divert.decision/1\"", "\"outcome\":\"eligible\"",
-                          "\"pathway\":\"arrest_diversion\"", "\"reasons\":[]", "\"notices\":[]",
-                          "\"missing\":[]", "\"unused\":[]", "\"warnings\":[]",
-                          "\"referral\":{\"provider\":\"Case management\"", "\"policy\":{\"id\":\"sample\""};
+    const char* keys[] = {"\"schema\":\"divert.decision/1\"",
+                          "\"outcome\":\"eligible\"",
+                          "\"pathway\":\"arrest_diversion\"",
+                          "\"reasons\":[]",
+                          "\"notices\":[]",
+                          "\"missing\":[]",
+                          "\"unused\":[]",
+                          "\"warnings\":[]",
+                          "\"referral\":{\"provider\":\"Case management\"",
+                          "\"policy\":{\"id\":\"sample\""};
     size_t at = 0;
     for (const char* key : keys) {
       const size_t found = json.find(key, at);
@@ -225,8 +229,7 @@ TEST_SUITE("evaluate") {
                               p.layers.front().sha256 + "\",\"file\":\"" + p.layers.front().file +
                               "\",\"signed_by\":null}";
     CHECK(json.find(first) != std::string::npos);
-    CHECK(json.find("\"file\":\"test.yaml\",\"signed_by\":\"SHA256:abc\"}]}") !=
-          std::string::npos);
+    CHECK(json.find("\"file\":\"test.yaml\",\"signed_by\":\"SHA256:abc\"}]}") != std::string::npos);
   }
 }
 
@@ -259,8 +262,8 @@ TEST_SUITE("answers") {
     CHECK(error_of("a: &x 1\n").find("anchors are not allowed") != std::string::npos);
     CHECK(error_of("consents: !!bool true\n").find("tags are not allowed") != std::string::npos);
     CHECK(error_of("<<: {consents: true}\n").find("merge keys") != std::string::npos);
-    CHECK(error_of("convictions: [{category: robbery_9, date: 2020-01-01}]\n")
-              .find("robbery_9") != std::string::npos);
+    CHECK(error_of("convictions: [{category: robbery_9, date: 2020-01-01}]\n").find("robbery_9") !=
+          std::string::npos);
     CHECK(error_of("incident_date: 2024-03-02\ndate_of_birth: 2024-03-03\n") ==
           "answers.yaml:2:16: error: answer 'date_of_birth' (2024-03-03) is after the incident "
           "date 2024-03-02");

@@ -12,10 +12,12 @@ using namespace divert::testing;
 namespace {
 
 std::string with_rule(const std::string& condition, const std::string& extra = "") {
-  return "format: 1\nid: t\ntitle: T\nversion: '1'\nstatus: draft\nextends: lead-vocabulary\n"
-         "effective: 2020-01-01\nproviders: [{name: P, contact: C}]\n" + extra +
-         "rules:\n  - id: r\n    effect: exclude\n    condition: " + condition +
-         "\n    explain: e\n    citation: c\n";
+  return TestPolicy()
+      .id("t")
+      .status("draft")
+      .head(extra)
+      .rules(test_rule("r", "exclude", condition))
+      .yaml();
 }
 
 } // namespace
@@ -34,8 +36,8 @@ TEST_SUITE("policy_loader") {
           "test.yaml:12:16: error: unknown question 'amenible', did you mean 'amenable'?");
     CHECK(load_error(with_rule("incident_date > 3")) ==
           "test.yaml:12:30: error: cannot compare a date with a number");
-    CHECK(load_error(with_rule("offense == shoplifting")).starts_with(
-          "test.yaml:12:27: error: 'shoplifting' is not a value of 'offense'"));
+    CHECK(load_error(with_rule("offense == shoplifting"))
+              .starts_with("test.yaml:12:27: error: 'shoplifting' is not a value of 'offense'"));
     CHECK(load_error(with_rule("drug_grams > 3 and")) ==
           "test.yaml:12:34: error: expected a value but found 'end of condition'");
     CHECK(load_error(with_rule("consents == 'yes'")).find("must be compared") != std::string::npos);
@@ -64,17 +66,20 @@ TEST_SUITE("policy_loader") {
 
   TEST_CASE("redefining a vocabulary question is refused") {
     const std::string yaml = with_rule(
-        "consents", "questions:\n  - id: consents\n    type: choice\n    label: x\n    values: {a: A}\n");
+        "consents",
+        "questions:\n  - id: consents\n    type: choice\n    label: x\n    values: {a: A}\n");
     CHECK(load_error(yaml).find("question 'consents' is already defined by 'lead-vocabulary'") !=
           std::string::npos);
   }
 
   TEST_CASE("overriding a base rule needs override: true") {
-    const std::string base = "format: 1\nid: wa-like\ntitle: T\nversion: '1'\nstatus: draft\n"
-                             "extends: wa-state\neffective: 2020-01-01\n"
-                             "providers: [{name: P, contact: C}]\nrules:\n"
-                             "  - id: wa-2023-referral-encouraged\n    effect: notice\n"
-                             "    condition: consents\n    explain: e\n    citation: c\n";
+    const std::string base =
+        TestPolicy()
+            .id("wa-like")
+            .status("draft")
+            .extends("wa-state")
+            .rules(test_rule("wa-2023-referral-encouraged", "notice", "consents"))
+            .yaml();
     CHECK(load_error(base).find("already defined by 'wa-state'") != std::string::npos);
     std::string ok = base + "    override: true\n";
     const Policy p = load_text(ok);
@@ -86,14 +91,17 @@ TEST_SUITE("policy_loader") {
   TEST_CASE("extends cycles and missing bases are errors") {
     const std::string self = "format: 1\nid: loop\ntitle: T\nversion: '1'\nstatus: draft\n"
                              "extends: loop-b\n";
-    PolicyResolver resolve = [](const std::string& ref, const std::string&) -> std::optional<PolicyText> {
+    PolicyResolver resolve = [](const std::string& ref,
+                                const std::string&) -> std::optional<PolicyText> {
       if (ref == "loop-b") {
-        return PolicyText{"format: 1\nid: loop-b\ntitle: T\nversion: '1'\nstatus: draft\nextends: loop\n",
-                          "loop-b.yaml", "."};
+        return PolicyText{
+            "format: 1\nid: loop-b\ntitle: T\nversion: '1'\nstatus: draft\nextends: loop\n",
+            "loop-b.yaml", "."};
       }
       if (ref == "loop") {
-        return PolicyText{"format: 1\nid: loop\ntitle: T\nversion: '1'\nstatus: draft\nextends: loop-b\n",
-                          "loop.yaml", "."};
+        return PolicyText{
+            "format: 1\nid: loop\ntitle: T\nversion: '1'\nstatus: draft\nextends: loop-b\n",
+            "loop.yaml", "."};
       }
       return std::nullopt;
     };
@@ -110,9 +118,10 @@ TEST_SUITE("policy_loader") {
   }
 
   TEST_CASE("ask-condition cycles are refused") {
-    const std::string yaml = with_rule(
-        "consents", "questions:\n  - id: qa\n    type: bool\n    label: a\n    asked_when: qb\n"
-                    "  - id: qb\n    type: bool\n    label: b\n    asked_when: qa\n");
+    const std::string yaml =
+        with_rule("consents",
+                  "questions:\n  - id: qa\n    type: bool\n    label: a\n    asked_when: qb\n"
+                  "  - id: qb\n    type: bool\n    label: b\n    asked_when: qa\n");
     CHECK(load_error(yaml).find("ask-conditions form a cycle") != std::string::npos);
   }
 }
@@ -169,27 +178,22 @@ TEST_SUITE("hostile_yaml") {
 
 TEST_SUITE("policy_loader") {
   TEST_CASE("errors in conditions folded over lines point at the right line and column") {
-    const std::string yaml =
-        "format: 1\nid: t\ntitle: T\nversion: '1'\nstatus: draft\nextends: lead-vocabulary\n"
-        "effective: 2020-01-01\nproviders: [{name: P, contact: C}]\nrules:\n"
-        "  - id: r\n    effect: exclude\n    condition: >-\n      consents and\n"
-        "      amenible\n    explain: e\n    citation: c\n";
+    const std::string yaml = with_rule(">-\n      consents and\n      amenible");
     CHECK(load_error(yaml) ==
           "test.yaml:14:7: error: unknown question 'amenible', did you mean 'amenable'?");
-    const std::string plain =
-        "format: 1\nid: t\ntitle: T\nversion: '1'\nstatus: draft\nextends: lead-vocabulary\n"
-        "effective: 2020-01-01\nproviders: [{name: P, contact: C}]\nrules:\n"
-        "  - id: r\n    effect: exclude\n    condition: consents and\n"
-        "      drug_grams > 2021-01-01\n    explain: e\n    citation: c\n";
+    const std::string plain = with_rule("consents and\n      drug_grams > 2021-01-01");
     CHECK(load_error(plain) == "test.yaml:13:18: error: cannot compare a number with a date");
   }
 
   TEST_CASE("a derived value is type-checked even when no rule uses it") {
-    const std::string yaml =
-        "format: 1\nid: t\ntitle: T\nversion: '1'\nstatus: draft\nextends: lead-vocabulary\n"
-        "effective: 2020-01-01\nproviders: [{name: P, contact: C}]\nderived:\n"
-        "  - id: months_here\n    label: M\n    value: months_between(date_of_brith, incident_date)\n";
-    CHECK(load_error(yaml) == "test.yaml:12:27: error: unknown question 'date_of_brith', did you mean 'date_of_birth'? (derived value 'months_here')");
+    const std::string yaml = TestPolicy()
+                                 .id("t")
+                                 .status("draft")
+                                 .head("derived:\n  - id: months_here\n    label: M\n"
+                                       "    value: months_between(date_of_brith, incident_date)\n")
+                                 .yaml();
+    CHECK(load_error(yaml) == "test.yaml:12:27: error: unknown question 'date_of_brith', did you "
+                              "mean 'date_of_birth'? (derived value 'months_here')");
   }
 }
 
@@ -201,10 +205,10 @@ TEST_SUITE("yaml_tree_cache") {
     const std::optional<YamlNode> back = decode_yaml_tree(bytes, "abc");
     REQUIRE(back);
     CHECK(encode_yaml_tree("abc", *back) == bytes);
-    CHECK_FALSE(decode_yaml_tree(bytes, "abd"));                  // another text's hash
+    CHECK_FALSE(decode_yaml_tree(bytes, "abd"));                             // another text's hash
     CHECK_FALSE(decode_yaml_tree(bytes.substr(0, bytes.size() - 1), "abc")); // truncated
-    CHECK_FALSE(decode_yaml_tree(bytes + "x", "abc"));            // trailing bytes
-    for (size_t at = 8; at < bytes.size(); at += 37) {            // no crash on any flip
+    CHECK_FALSE(decode_yaml_tree(bytes + "x", "abc"));                       // trailing bytes
+    for (size_t at = 8; at < bytes.size(); at += 37) {                       // no crash on any flip
       std::string damaged = bytes;
       damaged[at] = static_cast<char>(damaged[at] ^ 0x5A);
       (void)decode_yaml_tree(damaged, "abc");
@@ -226,11 +230,14 @@ TEST_SUITE("yaml_tree_cache") {
       }
     };
     auto cache = std::make_shared<MemoryCache>();
-    PolicyResolver resolve = [&](const std::string& ref, const std::string&) -> std::optional<PolicyText> {
-      PolicyText t{read_source_file("policies/" + ref + ".yaml"), "policies/" + ref + ".yaml", ".", cache};
+    PolicyResolver resolve = [&](const std::string& ref,
+                                 const std::string&) -> std::optional<PolicyText> {
+      PolicyText t{read_source_file("policies/" + ref + ".yaml"), "policies/" + ref + ".yaml", ".",
+                   cache};
       return t;
     };
-    PolicyText top{read_source_file("policies/wa-whatcom.yaml"), "policies/wa-whatcom.yaml", ".", cache};
+    PolicyText top{read_source_file("policies/wa-whatcom.yaml"), "policies/wa-whatcom.yaml", ".",
+                   cache};
     const Policy first = load_policy(top, resolve);
     const Policy second = load_policy(top, resolve);
     CHECK(cache->hits == 3);

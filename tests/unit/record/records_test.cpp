@@ -16,21 +16,15 @@ using nlohmann::json;
 
 namespace {
 
-const char* const k_policy = R"(format: 1
-id: sample
-title: Sample
-version: "3"
-status: adopted
-extends: lead-vocabulary
-effective: 2020-01-01
-providers:
-  - name: Case management
-    contact: 555-0100
-intake:
-  days: 7
-record: [case_number]
-rules:
-  - id: no-probable-cause
+// The sample policy the tests below decide with: the shared preamble (TestPolicy), these rules.
+const std::string k_policy = TestPolicy()
+                                 .id("sample")
+                                 .title("Sample")
+                                 .version("3")
+                                 .effective("2020-01-01")
+                                 .provider("{name: Case management, contact: 555-0100}")
+                                 .head("intake:\n  days: 7\nrecord: [case_number]\n")
+                                 .rules(R"(  - id: no-probable-cause
     effect: require
     pathways: [arrest_diversion]
     condition: probable_cause
@@ -46,7 +40,8 @@ rules:
     condition: consents
     explain: Must consent.
     citation: c3
-)";
+)")
+                                 .yaml();
 
 constexpr long long k_time = 1795694400; // 2026-11-26T12:00:00Z
 
@@ -83,10 +78,11 @@ struct Made {
 
 Made make_record(const Policy& policy, const SigningKey& key, long long seq,
                  std::optional<std::string> prev, long long when = k_time,
-                 const std::string& answers_yaml = "pathway: arrest_diversion\n"
-                                                   "incident_date: 2024-03-02\n"
-                                                   "probable_cause: true\noffense: drug_possession\n"
-                                                   "drug_grams: 2.5\nconsents: true\n") {
+                 const std::string& answers_yaml =
+                     "pathway: arrest_diversion\n"
+                     "incident_date: 2024-03-02\n"
+                     "probable_cause: true\noffense: drug_possession\n"
+                     "drug_grams: 2.5\nconsents: true\n") {
   const Answers answers = answers_from(policy, answers_yaml);
   const Decision decision = evaluate(policy, answers, std::nullopt);
   const RecordContext ctx = context(key, seq, std::move(prev), when);
@@ -154,16 +150,18 @@ TEST_SUITE("record") {
   TEST_CASE("a record holds every field of record.md") {
     const Policy policy = load_text(k_policy);
     const SigningKey key = SigningKey::generate();
-    Answers answers = answers_from(policy, "pathway: arrest_diversion\nincident_date: 2024-03-02\n"
-                                           "probable_cause: true\ndrug_grams: 2.5\noffense: drug_possession\n"
-                                           "consents: true\ncase_number: C-1\n"
-                                           "date_of_birth: 1990-01-01\n");
+    Answers answers =
+        answers_from(policy, "pathway: arrest_diversion\nincident_date: 2024-03-02\n"
+                             "probable_cause: true\ndrug_grams: 2.5\noffense: drug_possession\n"
+                             "consents: true\ncase_number: C-1\n"
+                             "date_of_birth: 1990-01-01\n");
     set_answer("residency_months=12", policy, answers);
     const Decision decision = evaluate(policy, answers, std::nullopt);
     REQUIRE(decision.outcome == Outcome::eligible);
     RecordContext ctx = context(key, 3, std::string(64, 'a'));
     ctx.supersedes = "01ARYZ6S410000000000000000";
-    const json r = build_record(policy, answers, decision, OfficerAction{ActionKind::decline, "no"}, ctx);
+    const json r =
+        build_record(policy, answers, decision, OfficerAction{ActionKind::decline, "no"}, ctx);
 
     CHECK(r["schema"] == "divert.referral/1");
     CHECK(r["created_at"] == "2026-11-26T12:00:00Z");
@@ -209,14 +207,17 @@ TEST_SUITE("record") {
     set_answer("drug_grams=4", policy, answers);
     const Decision decision = evaluate(policy, answers, std::nullopt);
     REQUIRE(decision.outcome == Outcome::ineligible);
-    const json r = build_record(policy, answers, decision, std::nullopt, context(SigningKey::generate(), 1, std::nullopt));
+    const json r = build_record(policy, answers, decision, std::nullopt,
+                                context(SigningKey::generate(), 1, std::nullopt));
     CHECK(r["answers"]["drug_grams"] == json{{"value", 4}, {"source", "set"}});
     CHECK(canonicalize(r["answers"]["drug_grams"]) == R"({"source":"set","value":4})");
     CHECK(r["officer_action"] == nullptr);
     CHECK(r["referral"] == nullptr);
     CHECK(r["device"]["prev_sha256"] == nullptr);
-    CHECK(r["decision"]["reasons"][0] ==
-          json{{"rule", "no-probable-cause"}, {"effect", "require"}, {"text", "Needs probable cause."}, {"citation", "c1"}});
+    CHECK(r["decision"]["reasons"][0] == json{{"rule", "no-probable-cause"},
+                                              {"effect", "require"},
+                                              {"text", "Needs probable cause."},
+                                              {"citation", "c1"}});
   }
 
   TEST_CASE("an incomplete decision is never recorded") {
@@ -224,7 +225,8 @@ TEST_SUITE("record") {
     const Answers answers = answers_from(policy, "pathway: arrest_diversion\n");
     const Decision decision = evaluate(policy, answers, std::nullopt);
     REQUIRE(decision.outcome == Outcome::incomplete);
-    CHECK_THROWS_AS(build_record(policy, answers, decision, OfficerAction{}, context(SigningKey::generate(), 1, std::nullopt)),
+    CHECK_THROWS_AS(build_record(policy, answers, decision, OfficerAction{},
+                                 context(SigningKey::generate(), 1, std::nullopt)),
                     InputError);
   }
 }
@@ -279,12 +281,18 @@ TEST_SUITE("allowed_signers") {
   TEST_CASE("parsing lines, options and keys") {
     const SigningKey key = SigningKey::generate();
     const std::string pub = key.public_key().openssh("comment here");
-    const AllowedSigners s = AllowedSigners::parse(
-        "# comment\n\n   \n"
-        "\"a@X,b@X\" " + pub + "\n"
-        "c@X namespaces=\"divert-referral-v1@X\",VALID-AFTER=\"20260101Z\",valid-before=\"20270101Z\" " + pub + "\r\n"
-        "d@X ssh-rsa AAAAB3NzaC1yc2E=\n",
-        "as");
+    const AllowedSigners s =
+        AllowedSigners::parse("# comment\n\n   \n"
+                              "\"a@X,b@X\" " +
+                                  pub +
+                                  "\n"
+                                  "c@X "
+                                  "namespaces=\"divert-referral-v1@X\",VALID-AFTER=\"20260101Z\","
+                                  "valid-before=\"20270101Z\" " +
+                                  pub +
+                                  "\r\n"
+                                  "d@X ssh-rsa AAAAB3NzaC1yc2E=\n",
+                              "as");
     REQUIRE(s.entries().size() == 3);
     CHECK(s.entries()[0].line == 4);
     CHECK(s.entries()[0].principals == "a@X,b@X");
@@ -304,13 +312,17 @@ TEST_SUITE("allowed_signers") {
     CHECK(err("a@X cert-authority " + pub) ==
           "as:2:5: error: unsupported allowed_signers option 'cert-authority' (divert supports "
           "namespaces=, valid-after= and valid-before=)");
-    CHECK(err("a@X no-touch-required " + pub).find("unsupported allowed_signers option 'no-touch-required'") != std::string::npos);
+    CHECK(err("a@X no-touch-required " + pub)
+              .find("unsupported allowed_signers option 'no-touch-required'") != std::string::npos);
     CHECK(err("a@X namespaces=x " + pub).find("must be in double quotes") != std::string::npos);
-    CHECK(err("a@X namespaces=\"a\",namespaces=\"b\" " + pub).find("more than one namespaces=") != std::string::npos);
-    CHECK(err("a@X valid-after=\"20270101Z\",valid-before=\"20260101Z\" " + pub).find("not after valid-after") != std::string::npos);
+    CHECK(err("a@X namespaces=\"a\",namespaces=\"b\" " + pub).find("more than one namespaces=") !=
+          std::string::npos);
+    CHECK(err("a@X valid-after=\"20270101Z\",valid-before=\"20260101Z\" " + pub)
+              .find("not after valid-after") != std::string::npos);
     CHECK(err("a@X valid-after=\"20270101\" " + pub).find("local time") != std::string::npos);
     CHECK(err("a@X namespaces=\"a\", " + pub).find("options end with ','") != std::string::npos);
-    CHECK(err("a@X") == "as:2:1: error: expected principals, then options (optional), then a public key");
+    CHECK(err("a@X") ==
+          "as:2:1: error: expected principals, then options (optional), then a public key");
     CHECK(err("a@X namespaces=\"a\"") == "as:2:5: error: missing public key after the options");
     CHECK(err("a@X namespaces=\"a\" ssh-foo AAAA") == "as:2:20: error: unknown key type 'ssh-foo'");
     CHECK(err("a@X ssh-ed25519 !!!").find("as:2:5: error:") == 0);
@@ -321,10 +333,15 @@ TEST_SUITE("allowed_signers") {
     const SigningKey key = SigningKey::generate();
     const SigningKey other = SigningKey::generate();
     const std::string pub = key.public_key().openssh();
-    const AllowedSigners s = AllowedSigners::parse(
-        "*@X,!bad@X namespaces=\"divert-referral-v1@X\",valid-after=\"20260101Z\",valid-before=\"20270101Z\" " + pub + "\n"
-        "old@X valid-before=\"20250101Z\" " + pub + "\n",
-        "as");
+    const AllowedSigners s =
+        AllowedSigners::parse("*@X,!bad@X "
+                              "namespaces=\"divert-referral-v1@X\",valid-after=\"20260101Z\",valid-"
+                              "before=\"20270101Z\" " +
+                                  pub +
+                                  "\n"
+                                  "old@X valid-before=\"20250101Z\" " +
+                                  pub + "\n",
+                              "as");
     const PublicKey k = key.public_key();
     CHECK(s.check(k, "a@X", "divert-referral-v1@X", k_time).trusted);
     CHECK(s.check(k, "a@X", "divert-referral-v1@X", k_time).line == 1);
@@ -333,8 +350,8 @@ TEST_SUITE("allowed_signers") {
     CHECK(s.check(k, "a@Y", "divert-referral-v1@X", k_time).check == "principal");
     CHECK(s.check(k, "a@X", "divert-referral-v1@Y", k_time).check == "namespace");
     CHECK(s.check(k, "a@X", "divert-referral-v1@X", 1767225600 - 1).check == "validity");
-    CHECK(s.check(k, "a@X", "divert-referral-v1@X", 1767225600).trusted);  // valid-after inclusive
-    CHECK(s.check(k, "a@X", "divert-referral-v1@X", 1798761600).trusted);  // valid-before inclusive
+    CHECK(s.check(k, "a@X", "divert-referral-v1@X", 1767225600).trusted); // valid-after inclusive
+    CHECK(s.check(k, "a@X", "divert-referral-v1@X", 1798761600).trusted); // valid-before inclusive
     CHECK(s.check(k, "a@X", "divert-referral-v1@X", 1798761601).check == "validity");
     // Any line that allows it is enough, as in OpenSSH.
     CHECK(s.check(k, "old@X", "anything", 1700000000).trusted);
@@ -368,7 +385,8 @@ TEST_SUITE("verify") {
 
     RecordFile pretty = m.file;
     pretty.bytes = parse_json_strict(m.file.bytes, "x").dump(1);
-    CHECK(checks(check_record(pretty, trust)) == std::vector<std::string>{"canonical", "signature"});
+    CHECK(checks(check_record(pretty, trust)) ==
+          std::vector<std::string>{"canonical", "signature"});
 
     RecordFile no_sig = m.file;
     no_sig.signature.reset();
@@ -387,7 +405,8 @@ TEST_SUITE("verify") {
     resigned.signature = sshsig_sign(stranger, m.file.bytes, record_namespace("TEST000"));
     CHECK(checks(check_record(resigned, trust)) == std::vector<std::string>{"trust", "key_fpr"});
     // Trusted, but the record names another key.
-    CHECK(checks(check_record(resigned, trust_for(stranger))) == std::vector<std::string>{"key_fpr"});
+    CHECK(checks(check_record(resigned, trust_for(stranger))) ==
+          std::vector<std::string>{"key_fpr"});
 
     CHECK(checks(check_record(m.file, trust_for(key, "valid-before=\"20260101Z\""))) ==
           std::vector<std::string>{"validity"});
@@ -474,11 +493,13 @@ TEST_SUITE("verify") {
     // the trust list does not allow.
     Made unsigned_2 = make_record(policy, key, 2, sha256_hex(r1.file.bytes), k_time + 90);
     unsigned_2.file.signature.reset();
-    const Made stranger_3 = make_record(policy, stranger, 3, sha256_hex(r2.file.bytes), k_time + 100);
+    const Made stranger_3 =
+        make_record(policy, stranger, 3, sha256_hex(r2.file.bytes), k_time + 100);
     Made unsigned_1 = make_record(policy, key, 1, std::nullopt, k_time - 60);
     unsigned_1.file.signature.reset();
     std::vector<RecordReport> reports;
-    for (const Made* m : std::vector<const Made*>{&r1, &r2, &r3, &unsigned_2, &stranger_3, &unsigned_1}) {
+    for (const Made* m :
+         std::vector<const Made*>{&r1, &r2, &r3, &unsigned_2, &stranger_3, &unsigned_1}) {
       reports.push_back(check_record(m->file, trust));
     }
     check_chains(reports);
@@ -490,7 +511,8 @@ TEST_SUITE("verify") {
     CHECK(checks(reports[5]) == std::vector<std::string>{"signature_file"});
 
     // An unsigned lower seq does not make a genuine record fail chain_prev.
-    std::vector<RecordReport> lower{check_record(r3.file, trust), check_record(unsigned_2.file, trust)};
+    std::vector<RecordReport> lower{check_record(r3.file, trust),
+                                    check_record(unsigned_2.file, trust)};
     check_chains(lower, {{"DEV-1", 3}});
     CHECK(lower[0].ok());
 
@@ -520,9 +542,9 @@ TEST_SUITE("verify") {
     renamed.back().id = "other";
     check_policy_layers(r, renamed, "p");
     REQUIRE(checks(r) == std::vector<std::string>{"policy"});
-    CHECK(r.failures[0].message == "policy sample 3: the file with sha256 " +
-                                       policy.layers.back().sha256 + " (" + policy.layers.back().file +
-                                       ") is policy other 3, not that policy");
+    CHECK(r.failures[0].message ==
+          "policy sample 3: the file with sha256 " + policy.layers.back().sha256 + " (" +
+              policy.layers.back().file + ") is policy other 3, not that policy");
     r.failures.clear();
     renamed.back() = known.back();
     renamed.back().version = "4";
