@@ -142,7 +142,7 @@ std::vector<LoadedRecord> load_records(const std::string& dir, Io& io, bool& bad
 }
 
 std::string records_dir(const RecordsOptions& opts) {
-  return opts.dir.empty() ? load_config(config_path()).records : opts.dir;
+  return opts.dir.empty() ? load_config(default_config_path(config_store())).records : opts.dir;
 }
 
 void write_csv(Io& io, const std::vector<LoadedRecord>& rows) {
