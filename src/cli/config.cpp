@@ -21,15 +21,24 @@ namespace fs = std::filesystem;
 
 namespace divert::cli {
 
-static std::string xdg_dir(const char* variable, const char* fallback_under_home) {
+// "" when neither the variable nor $HOME is set.
+static std::string xdg_dir_or_empty(const char* variable, const char* fallback_under_home) {
   if (const char* value = std::getenv(variable); value != nullptr && value[0] == '/') {
     return value; // XDG: relative values are invalid and ignored
   }
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') {
-    throw KeyError(fmt::format("neither ${} nor $HOME is set: cannot find divert's files", variable));
+    return {};
   }
   return fmt::format("{}/{}", home, fallback_under_home);
+}
+
+static std::string xdg_dir(const char* variable, const char* fallback_under_home) {
+  std::string dir = xdg_dir_or_empty(variable, fallback_under_home);
+  if (dir.empty()) {
+    throw KeyError(fmt::format("neither ${} nor $HOME is set: cannot find divert's files", variable));
+  }
+  return dir;
 }
 
 std::string config_dir() { return xdg_dir("XDG_CONFIG_HOME", ".config") + "/divert"; }
@@ -112,7 +121,12 @@ Config load_config(const std::string& path) {
   return *config;
 }
 
-ConfigStore config_store() { return {config_dir(), state_dir()}; }
+ConfigStore config_store() {
+  // Which officer was used last is a convenience: without a state directory (no $HOME, no
+  // $XDG_STATE_HOME) config.yaml's officer is the default, as before officers were told apart.
+  const std::string state = xdg_dir_or_empty("XDG_STATE_HOME", ".local/state");
+  return {config_dir(), state.empty() ? state : state + "/divert"};
+}
 
 static std::string first_officer_path(const ConfigStore& store) {
   return store.config_dir + "/config.yaml";
@@ -138,6 +152,9 @@ std::string officer_config_path(const ConfigStore& store, const std::string& off
 }
 
 static std::string remembered_officer(const ConfigStore& store) {
+  if (store.state_dir.empty()) {
+    return {};
+  }
   std::error_code ec;
   const std::string path = store.state_dir + "/officer";
   if (!fs::is_regular_file(path, ec)) {
@@ -200,8 +217,17 @@ Config select_config(const ConfigStore& store, const std::string& officer) {
   return *config;
 }
 
+std::string selected_config_path(const ConfigStore& store, const std::string& officer) {
+  return officer.empty() ? default_config_path(store) : officer_config_path(store, officer);
+}
+
+std::string further_officer_of(const std::string& config_path) {
+  const fs::path path(config_path);
+  return path.parent_path().filename() == "officers" ? path.stem().string() : std::string();
+}
+
 void remember_officer(const ConfigStore& store, const std::string& officer) {
-  if (remembered_officer(store) == officer) {
+  if (store.state_dir.empty() || remembered_officer(store) == officer) {
     return;
   }
   make_private_dir(store.state_dir);

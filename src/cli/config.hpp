@@ -64,6 +64,14 @@ std::string officer_config_path(const ConfigStore& store, const std::string& off
 // remembered one has no configuration any more); it may not exist.
 std::string default_config_path(const ConfigStore& store);
 
+// officer_config_path(officer), or default_config_path when `officer` is empty.
+std::string selected_config_path(const ConfigStore& store, const std::string& officer);
+
+// The officer of a further officer's configuration file (officers/<officer>.yaml), "" for
+// config.yaml: each officer's interrupted screening is kept apart, the first officer's where it
+// always was.
+std::string further_officer_of(const std::string& config_path);
+
 // The configuration of `officer`, or of the officer last used when `officer` is empty.
 // KeyError (77) naming `divert keygen` (and the officers this laptop has) when there is none.
 Config select_config(const ConfigStore& store, const std::string& officer);
@@ -71,7 +79,8 @@ Config select_config(const ConfigStore& store, const std::string& officer);
 // The officers with a configuration on this laptop, config.yaml's first.
 std::vector<std::string> known_officers(const ConfigStore& store);
 
-// Makes `officer` the default of the commands that follow.
+// Makes `officer` the default of the commands that follow (not remembered without a state
+// directory).
 void remember_officer(const ConfigStore& store, const std::string& officer);
 
 // The text of a configuration file holding `config` (paths written as given).

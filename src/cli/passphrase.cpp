@@ -104,8 +104,9 @@ Passphrase ask_new_passphrase(const std::function<Passphrase(const std::string&)
       problem = "the passphrases do not match";
     }
     if (attempt < tries) {
-      out << fmt::format("divert: {}; try again ({} of {} tries left)\n", problem, tries - attempt,
-                         tries)
+      const int left = tries - attempt;
+      out << fmt::format("divert: {}; try again ({} {} left)\n", problem, left,
+                         left == 1 ? "try" : "tries")
           << std::flush;
     } else {
       throw KeyError(fmt::format("{}, {} times; nothing was written", problem, tries));
