@@ -69,7 +69,7 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
   bool expired = false;
   std::optional<Draft> draft = load_draft(path, now_seconds(), expired);
   if (expired) {
-    io.out << "An interrupted screening more than 24 hours old was removed.\n";
+    io.out << wrap("An interrupted screening more than 24 hours old was removed.", "");
   }
   if (draft) {
     const std::string draft_policy = draft->policy_id.empty() ? draft->policy : draft->policy_id;
@@ -101,7 +101,8 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
       const bool yes = reply.find('y') != std::string::npos;
       if (draft_policy != policy.id) {
         if (!yes) {
-          io.out << "Nothing changed; divert screen --resume continues the kept screening.\n";
+          io.out << wrap("Nothing changed; divert screen --resume continues the kept screening.",
+                         "");
           return exit_interrupted;
         }
         remove_draft(path);
