@@ -59,6 +59,7 @@ std::string key_error(const std::function<void()>& f) {
 
 // Answers the prompts from a script, and keeps the prompts asked.
 struct Typist {
+  explicit Typist(std::vector<std::string> typed) : lines(std::move(typed)) {}
   std::vector<std::string> lines;
   std::vector<std::string> prompts;
   std::size_t next = 0;
