@@ -72,8 +72,8 @@ _divert() {
   local opts=""
   case $cmd in
   screen)
-    opts="-h --help -p --policy -a --answers --set --key --passphrase-file --records --no-input
-      --resume --discard --demo --json --decline --exception --supersedes"
+    opts="-h --help -p --policy -a --answers --set --key --passphrase-file --records --officer
+      --no-input --resume --discard --demo --json --decline --exception --supersedes"
     ;;
   decide) opts="-h --help -p --policy -a --answers --set --json" ;;
   batch) opts="-h --help -p --policy -j --jobs" ;;
@@ -85,9 +85,9 @@ _divert() {
   records)
     case $sub in
     "") COMPREPLY=($(compgen -W "list show export -h --help" -- "$cur")); return ;;
-    list) opts="-h --help --csv --json" ;;
-    show) opts="-h --help --records --json" ;;
-    export) opts="-h --help --csv" ;;
+    list) opts="-h --help --officer --csv --json" ;;
+    show) opts="-h --help --records --officer --json" ;;
+    export) opts="-h --help --officer --csv" ;;
     esac
     ;;
   policy)

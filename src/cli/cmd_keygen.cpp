@@ -8,6 +8,7 @@
 #include "cli/publish.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/text_util.hpp"
 #include "core/record/record.hpp"
 
 #include <CLI/CLI.hpp>
@@ -43,22 +44,18 @@ std::string absolute(const std::string& path) {
   return p.string();
 }
 
-Passphrase passphrase_for_new_key(const KeygenOptions& opts, std::ostream& warnings) {
+Passphrase passphrase_for_new_key(const KeygenOptions& opts, std::ostream& messages) {
   if (opts.no_passphrase) {
     return Passphrase();
   }
   if (!opts.passphrase_file.empty()) {
-    return read_passphrase_file(opts.passphrase_file, warnings);
+    Passphrase passphrase = read_passphrase_file(opts.passphrase_file, messages);
+    if (const std::string problem = new_passphrase_problem(passphrase); !problem.empty()) {
+      throw KeyError(fmt::format("{}: {}; nothing was written", opts.passphrase_file, problem));
+    }
+    return passphrase;
   }
-  Passphrase first = prompt_passphrase("New passphrase for the key (not shown): ");
-  if (first.empty()) {
-    throw KeyError("the passphrase is empty; use --no-passphrase to store the key unencrypted");
-  }
-  Passphrase second = prompt_passphrase("The same passphrase again: ");
-  if (first.text() != second.text()) {
-    throw KeyError("the passphrases do not match; nothing was written");
-  }
-  return first;
+  return ask_new_passphrase(prompt_passphrase, messages);
 }
 
 int run_keygen(const KeygenOptions& opts, Io& io) {
@@ -115,11 +112,13 @@ int run_keygen(const KeygenOptions& opts, Io& io) {
               "seed; it is for tests only\n";
   }
 
-  const std::string path = config_path();
+  const ConfigStore store = config_store();
+  const std::string path = officer_config_path(store, opts.officer);
   if (const std::optional<Config> existing = read_config(path)) {
     io.err << fmt::format("divert: kept the existing configuration {} (officer {}, agency {}, "
                           "key {})\n",
                           path, existing->officer, existing->agency, existing->key);
+    remember_officer(store, opts.officer);
     return exit_ok;
   }
   Config config;
@@ -131,9 +130,25 @@ int run_keygen(const KeygenOptions& opts, Io& io) {
   config.key_fpr = pub.fingerprint();
   config.records = absolute(opts.records.empty() ? data_dir() + "/records" : opts.records);
   config.policy = opts.policy;
-  const std::string config_dir_path = fs::path(path).parent_path().string();
-  publish_files(config_dir_path, {{"config.yaml", config_text(config), 0600}});
+  // A further officer of the same agency on this laptop starts from what the agency set up.
+  const std::optional<Config> first = read_config(store.config_dir + "/config.yaml", false);
+  const bool further_officer = first && first->officer != opts.officer;
+  if (further_officer && first->agency == opts.agency) {
+    if (config.agency_name.empty()) config.agency_name = first->agency_name;
+    if (config.policy.empty()) config.policy = first->policy;
+    config.program = first->program;
+    config.policy_trust = first->policy_trust;
+  }
+  const fs::path file(path);
+  publish_files(file.parent_path().string(),
+                {{file.filename().string(), config_text(config), 0600}});
+  remember_officer(store, opts.officer);
   io.err << fmt::format("divert: wrote the configuration {} (device {})\n", path, config.device);
+  if (further_officer) {
+    io.err << fmt::format("divert: this laptop now has the officers {}; the last used is the "
+                          "default, and 'divert screen --officer ID' chooses\n",
+                          join(known_officers(store), ", "));
+  }
   return exit_ok;
 }
 

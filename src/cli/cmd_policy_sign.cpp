@@ -34,7 +34,7 @@ std::pair<std::string, std::string> program_and_key(const SignOptions& opts) {
   std::string program = opts.program;
   std::string key = opts.key;
   if (program.empty() || key.empty()) {
-    const std::optional<Config> config = read_config(config_path(), false);
+    const std::optional<Config> config = read_config(default_config_path(config_store()), false);
     if (config) {
       if (program.empty()) program = config->program_id();
       if (key.empty()) key = config->key;

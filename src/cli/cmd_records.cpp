@@ -24,6 +24,7 @@ using nlohmann::json;
 
 struct RecordsOptions {
   std::string dir;
+  std::string officer; // whose configured records directory; empty: the officer last used
   std::string id; // show: the record id (or REF-<id>.json)
   bool csv = false;
   bool json = false;
@@ -142,7 +143,7 @@ std::vector<LoadedRecord> load_records(const std::string& dir, Io& io, bool& bad
 }
 
 std::string records_dir(const RecordsOptions& opts) {
-  return opts.dir.empty() ? load_config(config_path()).records : opts.dir;
+  return opts.dir.empty() ? select_config(config_store(), opts.officer).records : opts.dir;
 }
 
 void write_csv(Io& io, const std::vector<LoadedRecord>& rows) {
@@ -285,6 +286,9 @@ void register_records(CLI::App& app, CommandState& state) {
     } else {
       sub->add_option("dir", opts->dir, "Records directory (default: the configured one)");
     }
+    sub->add_option("--officer", opts->officer,
+                    "Whose configured records directory, on a laptop shared by officers "
+                    "(default: the officer last used)");
     if (name != "show") sub->add_flag("--csv", opts->csv, "CSV with a header line");
     if (name != "export") {
       auto* json_flag = sub->add_flag("--json", opts->json, "JSON output");

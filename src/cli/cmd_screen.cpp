@@ -109,6 +109,9 @@ void register_screen(CLI::App& app, CommandState& state) {
   cmd->add_option("--passphrase-file", opts->passphrase_file,
                   "Read the key's passphrase from the first line of this file (/dev/fd/N for a descriptor)");
   cmd->add_option("--records", opts->records, "Records directory (default: the configured one)");
+  cmd->add_option("--officer", opts->officer,
+                  "Whose configuration and key to use, on a laptop shared by officers (default: "
+                  "the officer last used)");
   cmd->add_flag("--no-input", opts->no_input, "Never prompt, even on a terminal");
   auto* resume = cmd->add_flag("--resume", opts->resume, "Resume an interrupted interactive screening");
   auto* discard = cmd->add_flag("--discard", opts->discard, "Discard an interrupted interactive screening");

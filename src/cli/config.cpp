@@ -3,14 +3,17 @@
 
 #include "cli/entropy.hpp"
 #include "cli/files.hpp"
+#include "cli/publish.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/text_util.hpp"
 #include "core/record/record.hpp"
 #include "core/record/ulid.hpp"
 #include "core/base/yaml_doc.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -18,15 +21,24 @@ namespace fs = std::filesystem;
 
 namespace divert::cli {
 
-static std::string xdg_dir(const char* variable, const char* fallback_under_home) {
+// "" when neither the variable nor $HOME is set.
+static std::string xdg_dir_or_empty(const char* variable, const char* fallback_under_home) {
   if (const char* value = std::getenv(variable); value != nullptr && value[0] == '/') {
     return value; // XDG: relative values are invalid and ignored
   }
   const char* home = std::getenv("HOME");
   if (home == nullptr || *home == '\0') {
-    throw KeyError(fmt::format("neither ${} nor $HOME is set: cannot find divert's files", variable));
+    return {};
   }
   return fmt::format("{}/{}", home, fallback_under_home);
+}
+
+static std::string xdg_dir(const char* variable, const char* fallback_under_home) {
+  std::string dir = xdg_dir_or_empty(variable, fallback_under_home);
+  if (dir.empty()) {
+    throw KeyError(fmt::format("neither ${} nor $HOME is set: cannot find divert's files", variable));
+  }
+  return dir;
 }
 
 std::string config_dir() { return xdg_dir("XDG_CONFIG_HOME", ".config") + "/divert"; }
@@ -107,6 +119,119 @@ Config load_config(const std::string& path) {
                                path));
   }
   return *config;
+}
+
+ConfigStore config_store() {
+  // Which officer was used last is a convenience: without a state directory (no $HOME, no
+  // $XDG_STATE_HOME) config.yaml's officer is the default, as before officers were told apart.
+  const std::string state = xdg_dir_or_empty("XDG_STATE_HOME", ".local/state");
+  return {config_dir(), state.empty() ? state : state + "/divert"};
+}
+
+static std::string first_officer_path(const ConfigStore& store) {
+  return store.config_dir + "/config.yaml";
+}
+
+static std::string further_officer_path(const ConfigStore& store, const std::string& officer) {
+  return fmt::format("{}/officers/{}.yaml", store.config_dir, officer);
+}
+
+static bool exists(const std::string& path) {
+  std::error_code ec;
+  return fs::exists(fs::symlink_status(path, ec));
+}
+
+std::string officer_config_path(const ConfigStore& store, const std::string& officer) {
+  const std::string further = further_officer_path(store, officer);
+  if (exists(further)) {
+    return further;
+  }
+  const std::string first = first_officer_path(store);
+  const std::optional<Config> existing = read_config(first, false);
+  return !existing || existing->officer == officer ? first : further;
+}
+
+static std::string remembered_officer(const ConfigStore& store) {
+  if (store.state_dir.empty()) {
+    return {};
+  }
+  std::error_code ec;
+  const std::string path = store.state_dir + "/officer";
+  if (!fs::is_regular_file(path, ec)) {
+    return {};
+  }
+  std::string officer = read_file(path);
+  while (!officer.empty() && (officer.back() == '\n' || officer.back() == '\r')) {
+    officer.pop_back();
+  }
+  // A damaged or foreign file falls back to the first officer rather than naming a path.
+  return is_safe_id(officer) ? officer : std::string();
+}
+
+std::string default_config_path(const ConfigStore& store) {
+  if (const std::string officer = remembered_officer(store); !officer.empty()) {
+    if (std::string path = officer_config_path(store, officer); exists(path)) {
+      return path;
+    }
+  }
+  return first_officer_path(store);
+}
+
+std::vector<std::string> known_officers(const ConfigStore& store) {
+  std::vector<std::string> officers;
+  if (const std::optional<Config> first = read_config(first_officer_path(store), false)) {
+    officers.push_back(first->officer);
+  }
+  std::error_code ec;
+  std::vector<std::string> further;
+  for (const auto& entry : fs::directory_iterator(store.config_dir + "/officers", ec)) {
+    const fs::path& p = entry.path();
+    if (p.extension() == ".yaml" && is_safe_id(p.stem().string())) {
+      further.push_back(p.stem().string());
+    }
+  }
+  std::sort(further.begin(), further.end());
+  for (std::string& officer : further) {
+    if (std::find(officers.begin(), officers.end(), officer) == officers.end()) {
+      officers.push_back(std::move(officer));
+    }
+  }
+  return officers;
+}
+
+Config select_config(const ConfigStore& store, const std::string& officer) {
+  if (officer.empty()) {
+    return load_config(default_config_path(store));
+  }
+  const std::string path = officer_config_path(store, officer);
+  std::optional<Config> config = read_config(path);
+  if (!config || config->officer != officer) {
+    const std::vector<std::string> officers = known_officers(store);
+    throw KeyError(fmt::format("no configuration for officer '{}' on this laptop ({}); set it up "
+                               "with 'divert keygen --officer {} --agency CODE'",
+                               officer,
+                               officers.empty() ? "it has none"
+                                                : "it has " + join(officers, ", "),
+                               officer));
+  }
+  return *config;
+}
+
+std::string selected_config_path(const ConfigStore& store, const std::string& officer) {
+  return officer.empty() ? default_config_path(store) : officer_config_path(store, officer);
+}
+
+std::string further_officer_of(const std::string& config_path) {
+  const fs::path path(config_path);
+  return path.parent_path().filename() == "officers" ? path.stem().string() : std::string();
+}
+
+void remember_officer(const ConfigStore& store, const std::string& officer) {
+  if (store.state_dir.empty() || remembered_officer(store) == officer) {
+    return;
+  }
+  make_private_dir(store.state_dir);
+  replace_file(store.state_dir + "/officer", officer + "\n");
 }
 
 static std::string quoted(const std::string& value) {

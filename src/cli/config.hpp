@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace divert::cli {
 
@@ -43,6 +44,44 @@ std::optional<Config> read_config(const std::string& path, bool complete = true)
 // The configuration screen and records use; KeyError (77) naming `divert keygen` when there is
 // none.
 Config load_config(const std::string& path);
+
+// One configuration per officer on a laptop: config.yaml is the first officer's (as it always
+// was, so a laptop set up before officers were told apart keeps working unchanged), and
+// officers/<officer>.yaml each further officer's. The officer last used is named in
+// $XDG_STATE_HOME/divert/officer and is the default.
+struct ConfigStore {
+  std::string config_dir; // $XDG_CONFIG_HOME/divert
+  std::string state_dir;  // $XDG_STATE_HOME/divert
+};
+ConfigStore config_store();
+
+// Where `officer`'s configuration is, or is to be written: officers/<officer>.yaml when it
+// exists, config.yaml when that names the officer or does not exist yet, else
+// officers/<officer>.yaml.
+std::string officer_config_path(const ConfigStore& store, const std::string& officer);
+
+// The configuration file of the officer last used (config.yaml when none is remembered or the
+// remembered one has no configuration any more); it may not exist.
+std::string default_config_path(const ConfigStore& store);
+
+// officer_config_path(officer), or default_config_path when `officer` is empty.
+std::string selected_config_path(const ConfigStore& store, const std::string& officer);
+
+// The officer of a further officer's configuration file (officers/<officer>.yaml), "" for
+// config.yaml: each officer's interrupted screening is kept apart, the first officer's where it
+// always was.
+std::string further_officer_of(const std::string& config_path);
+
+// The configuration of `officer`, or of the officer last used when `officer` is empty.
+// KeyError (77) naming `divert keygen` (and the officers this laptop has) when there is none.
+Config select_config(const ConfigStore& store, const std::string& officer);
+
+// The officers with a configuration on this laptop, config.yaml's first.
+std::vector<std::string> known_officers(const ConfigStore& store);
+
+// Makes `officer` the default of the commands that follow (not remembered without a state
+// directory).
+void remember_officer(const ConfigStore& store, const std::string& officer);
 
 // The text of a configuration file holding `config` (paths written as given).
 std::string config_text(const Config& config);

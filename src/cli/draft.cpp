@@ -21,8 +21,12 @@
 
 namespace divert::cli {
 
-std::string draft_path(bool demo) {
-  return state_dir() + (demo ? "/demo/drafts/screen.json" : "/drafts/screen.json");
+std::string draft_path(bool demo, const std::string& further_officer) {
+  if (demo) {
+    return state_dir() + "/demo/drafts/screen.json";
+  }
+  return state_dir() + (further_officer.empty() ? std::string("/drafts/screen.json")
+                                                : "/drafts/screen-" + further_officer + ".json");
 }
 
 namespace {

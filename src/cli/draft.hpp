@@ -23,8 +23,10 @@ struct Draft {
 
 constexpr long long k_draft_lifetime_seconds = 24 * 60 * 60;
 
-// $XDG_STATE_HOME/divert/drafts/screen.json (under demo/ for --demo).
-std::string draft_path(bool demo);
+// $XDG_STATE_HOME/divert/drafts/screen.json (under demo/ for --demo); a further officer's on a
+// shared laptop (see further_officer_of) is drafts/screen-<officer>.json, so that no officer
+// resumes, signs or discards another's screening.
+std::string draft_path(bool demo, const std::string& further_officer = {});
 
 // Writes the draft atomically (replacing the previous one) for a screening that began at
 // `started_at`. KeyError (77) when the drafts directory is not private (see load_draft).

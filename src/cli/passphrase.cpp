@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -76,6 +77,42 @@ Passphrase read_passphrase_file(const std::string& path, std::ostream& warnings)
     throw KeyError(fmt::format("{}: the first line (the passphrase) is empty", path));
   }
   return Passphrase(std::move(line));
+}
+
+std::string new_passphrase_problem(const Passphrase& passphrase) {
+  const std::string& text = passphrase.text();
+  const auto characters = static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (characters >= k_min_passphrase_chars) {
+    return {};
+  }
+  return fmt::format("the passphrase has {} characters; use at least {} (or --no-passphrase "
+                     "to store the key unencrypted)",
+                     characters, k_min_passphrase_chars);
+}
+
+Passphrase ask_new_passphrase(const std::function<Passphrase(const std::string&)>& ask,
+                              std::ostream& out, int tries) {
+  for (int attempt = 1; attempt <= tries; ++attempt) {
+    Passphrase first = ask("New passphrase for the key (not shown): ");
+    std::string problem = new_passphrase_problem(first);
+    if (problem.empty()) {
+      const Passphrase second = ask("The same passphrase again: ");
+      if (first.text() == second.text()) {
+        return first;
+      }
+      problem = "the passphrases do not match";
+    }
+    if (attempt < tries) {
+      const int left = tries - attempt;
+      out << fmt::format("divert: {}; try again ({} {} left)\n", problem, left,
+                         left == 1 ? "try" : "tries")
+          << std::flush;
+    } else {
+      throw KeyError(fmt::format("{}, {} times; nothing was written", problem, tries));
+    }
+  }
+  throw KeyError("no passphrase was asked for; nothing was written");
 }
 
 bool terminal_available() {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <string>
 
@@ -32,6 +34,18 @@ Passphrase read_passphrase_file(const std::string& path, std::ostream& warnings)
 
 // Whether a passphrase can be asked for: the controlling terminal (/dev/tty) can be opened.
 bool terminal_available();
+
+// The fewest characters (Unicode code points) a new key's passphrase may have.
+constexpr std::size_t k_min_passphrase_chars = 8;
+
+// "" when `passphrase` may protect a new key, else why not (too short; --no-passphrase is the
+// explicit way to an unencrypted key).
+std::string new_passphrase_problem(const Passphrase& passphrase);
+
+// A new passphrase, typed twice through `ask` (prompt in, what was typed out). A short one or
+// two that differ are said on `out` and asked again, `tries` times in all; then KeyError (77).
+Passphrase ask_new_passphrase(const std::function<Passphrase(const std::string&)>& ask,
+                              std::ostream& out, int tries = 3);
 
 // Asks on /dev/tty with echo off. Throws Interrupted (130) on Ctrl-C or end of input,
 // KeyError (77) when there is no terminal.

@@ -59,7 +59,7 @@ std::shared_ptr<const PolicyTrust> laptop_policy_trust() {
   if ((xdg == nullptr || *xdg != '/') && (home == nullptr || *home == '\0')) {
     return nullptr;
   }
-  const std::optional<Config> config = read_config(config_path(), false);
+  const std::optional<Config> config = read_config(default_config_path(config_store()), false);
   return config ? policy_trust_of(*config) : nullptr;
 }
 

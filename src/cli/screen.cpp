@@ -61,13 +61,21 @@ Config demo_config(const std::string& demo_dir) {
 ScreenSession open_screen_session(const ScreenOptions& opts) {
   ScreenSession session;
   session.demo = opts.demo;
+  if (opts.demo && !opts.officer.empty()) {
+    throw UsageError("--officer and --demo do not go together: the demonstration has its own "
+                     "officer, key and records");
+  }
   if (opts.demo) {
     session.state_dir = state_dir() + "/demo";
     make_private_dir(session.state_dir);
     session.config = demo_config(session.state_dir);
   } else {
     session.state_dir = state_dir();
-    session.config = load_config(config_path());
+    const ConfigStore store = config_store();
+    session.config = select_config(store, opts.officer);
+    if (!opts.officer.empty()) {
+      remember_officer(store, opts.officer);
+    }
   }
   session.configured_key = session.config.key;
   if (!opts.key.empty()) {

@@ -21,6 +21,7 @@
 namespace divert::cli {
 
 struct ScreenOptions {
+  std::string officer; // whose configuration; empty: the officer last used
   std::string policy;
   std::string answers;
   std::vector<std::string> sets;

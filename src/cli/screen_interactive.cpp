@@ -3,6 +3,7 @@
 
 #include "cli/app.hpp"
 
+#include "cli/config.hpp"
 #include "cli/draft.hpp"
 #include "cli/prompt.hpp"
 #include "cli/render.hpp"
@@ -22,7 +23,10 @@ bool is_interactive_screen(const ScreenOptions& opts, const Io& io) {
 }
 
 bool prepare_interactive_screen(ScreenOptions& opts, Io& io) {
-  const std::string path = draft_path(opts.demo);
+  const std::string path =
+      draft_path(opts.demo, opts.demo ? std::string()
+                                      : further_officer_of(
+                                            selected_config_path(config_store(), opts.officer)));
   if (opts.discard) {
     // Not read: a draft that may not be resumed (not private, planted) may still be discarded.
     const bool had = draft_exists(path);
@@ -57,7 +61,7 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
                            Answers answers, Io& io) {
   catch_interrupts();
   const Policy& policy = session.policy;
-  const std::string path = draft_path(session.demo);
+  const std::string path = draft_path(session.demo, further_officer_of(session.config.path));
   const std::string policy_reference = opts.policy.empty() ? session.config.policy : opts.policy;
   std::vector<int> history;
   long long started_at = now_seconds();
@@ -65,7 +69,7 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
   bool expired = false;
   std::optional<Draft> draft = load_draft(path, now_seconds(), expired);
   if (expired) {
-    io.out << "An interrupted screening more than 24 hours old was removed.\n";
+    io.out << wrap("An interrupted screening more than 24 hours old was removed.", "");
   }
   if (draft) {
     const std::string draft_policy = draft->policy_id.empty() ? draft->policy : draft->policy_id;
@@ -97,7 +101,8 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
       const bool yes = reply.find('y') != std::string::npos;
       if (draft_policy != policy.id) {
         if (!yes) {
-          io.out << "Nothing changed; divert screen --resume continues the kept screening.\n";
+          io.out << wrap("Nothing changed; divert screen --resume continues the kept screening.",
+                         "");
           return exit_interrupted;
         }
         remove_draft(path);

@@ -25,6 +25,12 @@ public:
 
   static size_t padding();
 
+  // Off: every line goes through the general simdjson reader, which the plain-line reader
+  // must agree with (tests compare the two).
+  void set_plain_lines(bool on) { m_plain_lines = on; }
+  // How many lines the plain-line reader took whole.
+  size_t plain_lines_read() const { return m_plain_read; }
+
   // After a refusal: a stable kebab-case name for it ("bad-value", "unknown-question",
   // "bad-json") and the question id it is about ("" when none).
   const std::string& problem_code() const { return m_code; }
@@ -41,6 +47,8 @@ private:
   std::unique_ptr<Impl> m_impl;
   std::string m_code;
   std::string m_question;
+  bool m_plain_lines = true;
+  size_t m_plain_read = 0;
 };
 
 } // namespace divert

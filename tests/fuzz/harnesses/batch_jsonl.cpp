@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The batch reader: JSON Lines cases (one or more lines) against every shipped policy, as
-// `divert batch` reads them. Every output line must be valid JSON (strict, UTF-8).
+// `divert batch` reads them. Every output line must be valid JSON (strict, UTF-8), and the
+// plain-line reader must give the line the general simdjson reader gives (issue 13).
 #include "harness.hpp"
 
 #include "core/decision/answers.hpp"
@@ -17,7 +18,10 @@ namespace {
 using namespace divert;
 
 struct PolicyRun {
-  explicit PolicyRun(const Policy& p) : policy(p), reader(p), evaluator(p), writer(p), answers(p) {}
+  PolicyRun(const Policy& p, bool plain_lines)
+      : policy(p), reader(p), evaluator(p), writer(p), answers(p) {
+    reader.set_plain_lines(plain_lines);
+  }
   const Policy& policy;
   JsonCaseReader reader;
   Evaluator evaluator;
@@ -30,7 +34,8 @@ std::vector<std::unique_ptr<PolicyRun>>& runs() {
   static std::vector<std::unique_ptr<PolicyRun>> all = [] {
     std::vector<std::unique_ptr<PolicyRun>> out;
     for (const Policy& p : fuzz::shipped_policies()) {
-      out.push_back(std::make_unique<PolicyRun>(p));
+      out.push_back(std::make_unique<PolicyRun>(p, true));
+      out.push_back(std::make_unique<PolicyRun>(p, false));
     }
     return out;
   }();
@@ -75,11 +80,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     padded.assign(line);
     padded.append(JsonCaseReader::padding(), ' ');
     const std::string_view view(padded.data(), line.size());
-    for (auto& run : runs()) {
+    // Runs come in pairs per policy: the plain-line reader on, then off.
+    for (size_t i = 0; i + 1 < runs().size(); i += 2) {
       fuzz::expect_errors([&] {
-        const std::string out = decide_line(*run, view);
+        const std::string out = decide_line(*runs()[i], view);
         if (!nlohmann::json::accept(out)) {
           fuzz::wrong(("a decision line that is not valid JSON: " + out).c_str(), line);
+        }
+        if (decide_line(*runs()[i + 1], view) != out) {
+          fuzz::wrong(("the plain-line reader differs from the general one: " + out).c_str(),
+                      line);
         }
       });
     }
