@@ -1,5 +1,6 @@
 #!/bin/sh
-# divert benchmarks: batch throughput, decide start-to-exit time, peak memory.
+# divert benchmarks: batch throughput, peak memory, decide start-to-exit time beside the process
+# floor (divert --version), screen's first question.
 #   sh bench/run.sh [CASES]        (default 1000000 cases; results in bench/out/results.md)
 #   sh bench/run.sh --peers [CASES] divert beside json-rules-engine, json-logic-js, Cedar and the
 #                                   parse-only reading limit, on one corpus (bench/peers/run.sh)
@@ -16,7 +17,6 @@ out=bench/out
 mkdir -p "$out"
 
 need=""
-command -v hyperfine >/dev/null 2>&1 || need="$need hyperfine"
 [ -x /usr/bin/time ] || need="$need time"
 if [ -n "$need" ]; then
   echo "bench: installing$need (Debian packages)"
@@ -76,15 +76,18 @@ small_rss=$(cat "$out/time.txt")
   echo
   echo "Peak RSS on $((cases / 10)) cases: $small_rss KiB (memory is flat when this matches the full corpus)."
   echo
-  echo "## decide: start to exit, one case (hyperfine -N, 5 warm-ups, 50 runs)"
+  echo "## decide: start to exit, one case, beside the process floor (bench/startup.py)"
   echo
 } >> "$out/results.md"
 
-hyperfine -N --warmup 5 --runs 50 --export-json "$out/decide.json" \
-  "$divert decide --policy wa-whatcom --answers examples/wa-whatcom-possession.yaml" >/dev/null 2>&1 || true
-decide_ms=$(awk -F: '/"median"/ {gsub(/[ ,]/, "", $2); printf "%.2f", $2 * 1000; exit}' "$out/decide.json")
-echo "median ${decide_ms} ms (wa-whatcom, examples/wa-whatcom-possession.yaml)" >> "$out/results.md"
-echo "bench: decide median ${decide_ms} ms"
+# Alternated with `divert --version` in one run on one core, so that load slows both alike.
+set -- $($pin python3 bench/startup.py "$divert" 300)
+{
+  echo "median of 300 alternated runs: divert --version $1 ms, divert decide $2 ms (wa-whatcom,"
+  echo "examples/wa-whatcom-possession.yaml, policy read before): decide ÷ --version $3;"
+  echo "CPU time (user + system) $4 ms and $5 ms: $6"
+} >> "$out/results.md"
+echo "bench: decide $2 ms, --version $1 ms: x$3 (CPU x$6)"
 echo "bench: results in $out/results.md"
 
 # The walk-through: from start to the first question on a terminal.

@@ -6,23 +6,31 @@
 # (cedar-wasm) and hand-written JavaScript, each encoding wa-whatcom (bench/peers/engines/; what
 # each cannot express is said at the top of bench/peers/whatcom.js). Every engine's decisions
 # are checked against divert's on the whole corpus before its speed is reported.
-# Output: a Markdown table on stdout and in bench/out/peers.md. Knobs: PEER_LIMIT=N runs the
-# slow engines (json-rules-engine, Cedar) on the first N cases only (the table says so).
+# Then divert's start-up: `decide` (one case, warm tree cache) beside the process floor
+# `divert --version`, alternated in one run (bench/startup.py), and `screen` from start to the
+# first question on a pseudo-terminal (bench/first_question.py).
+# Output: Markdown on stdout and in bench/out/peers.md, exactly what README.md's Performance
+# section shows between its peers.md markers; to put a new run there:
+#   sed -i -e '/^<!-- peers.md -->$/,/^<!-- end peers.md -->$/{//!d}' \
+#          -e '/^<!-- peers.md -->$/r bench/out/peers.md' README.md Knobs: PEER_LIMIT=N runs the slow engines (json-rules-engine, Cedar) on the
+# first N cases only (the table says so).
 set -eu
 cd "$(dirname "$0")/../.."
 cases=${1:-300000}
 out=bench/out
 mkdir -p "$out"
 
+sh scripts/install-deps.sh >/dev/null
 need=""
 command -v node >/dev/null 2>&1 || need="$need nodejs"
 command -v npm >/dev/null 2>&1 || need="$need npm"
 command -v taskset >/dev/null 2>&1 || need="$need util-linux"
 if [ -n "$need" ]; then
   echo "peers: installing$need (Debian packages)" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
 fi
-sh scripts/install-deps.sh >/dev/null
 # Pinned versions from package-lock.json; node_modules stays out of git.
 [ -d bench/peers/node_modules ] || (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error >&2)
 
@@ -33,6 +41,7 @@ divert=build-bench/divert
 corpus="$out/corpus-$cases.jsonl"
 [ -s "$corpus" ] || build-bench/bench/gen_corpus "$cases" > "$corpus"
 pin="taskset -c 0"
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -88,10 +97,18 @@ name_of() {
     cedar) echo "Cedar 4.13.0 (cedar-wasm, policy set parsed once)" ;;
   esac
 }
+# Start-up, on the same pinned core: medians of alternated runs.
+set -- $($pin python3 bench/startup.py "$divert" 300)
+version_ms=$1 decide_ms=$2 decide_ratio=$3 version_cpu=$4 decide_cpu=$5 decide_cpu_ratio=$6
+echo "peers: --version $version_ms ms, decide $decide_ms ms (x$decide_ratio; CPU x$decide_cpu_ratio)" >&2
+set -- $($pin python3 bench/first_question.py "$divert" 30)
+screen_ms=$1 screen_min=$2 screen_max=$3
+echo "peers: screen first question $screen_ms ms" >&2
+
 {
-  echo "## divert batch beside its peers (wa-whatcom)"
+  echo "### divert batch beside its peers (wa-whatcom)"
   echo
-  echo "- date: $(date -u +%Y-%m-%d); machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)"
+  echo "- date: $(date -u +%Y-%m-%d); machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo); load average at the start $load"
   echo "- corpus: $cases cases from bench/gen_corpus.cpp (fixed seed), $(($(wc -c < "$corpus") / cases)) bytes a case; one core (taskset -c 0)"
   echo "- reading limit: $limit_note"
   echo
@@ -106,5 +123,13 @@ name_of() {
     [ -n "$engine" ] || continue
     echo "| $(name_of "$engine") | $n | $rate | $(awk -v a="$divert_rate" -v b="$rate" 'BEGIN {printf "%.1f", a / b}') | $agree |"
   done
+  echo
+  echo "### divert start-up (one core, medians of 300 alternated runs; screen: 30 runs)"
+  echo
+  echo "| what | ms, start to exit | ÷ divert --version | CPU ms (user + system) | CPU ÷ --version |"
+  echo "|---|---|---|---|---|"
+  echo "| divert --version (the process floor) | $version_ms | 1.00 | $version_cpu | 1.00 |"
+  echo "| divert decide, one case (wa-whatcom, examples/wa-whatcom-possession.yaml, policy read before) | $decide_ms | $decide_ratio | $decide_cpu | $decide_cpu_ratio |"
+  echo "| divert screen --demo, start to the first question (pseudo-terminal) | $screen_ms (min $screen_min, max $screen_max) | — | — | — |"
 } > "$out/peers.md"
 cat "$out/peers.md"

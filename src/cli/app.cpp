@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/app.hpp"
+#include "cli/render.hpp"
 
 #include "cli/test_hooks.hpp"
 
@@ -351,7 +352,18 @@ int run(const std::vector<std::string>& args, Io& io) {
     report(io, state.json, e, "key");
     return exit_key;
   } catch (const Interrupted& e) {
-    report(io, state.json, e, "interrupted");
+    if (state.json) {
+      report(io, true, e, "interrupted");
+    } else {
+      // Not an error: the person stopped, and nothing was written. Lines of their own, each
+      // wrapped, as the walk-through's own lines are.
+      std::string_view rest = e.what();
+      for (std::string_view prefix = "divert: "; !rest.empty(); prefix = "") {
+        const size_t end = std::min(rest.find('\n'), rest.size());
+        io.err << wrap(std::string(prefix) + std::string(rest.substr(0, end)), "");
+        rest.remove_prefix(std::min(end + 1, rest.size()));
+      }
+    }
     return exit_interrupted;
   } catch (const std::bad_alloc&) {
     report(io, state.json, Error("out of memory"), "out-of-memory");

@@ -4,6 +4,7 @@
 #include "cli/policy_trust.hpp"
 #include "cli/publish.hpp"
 
+#include "core/base/digest.hpp"
 #include "core/base/error.hpp"
 #include "core/base/yaml_doc.hpp"
 
@@ -20,8 +21,6 @@
 #include <sstream>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <fcntl.h>
@@ -156,7 +155,7 @@ class FileTreeCache : public YamlTreeCache {
 public:
   explicit FileTreeCache(std::string dir) : m_dir(std::move(dir)) {}
 
-  std::optional<YamlNode> find(const std::string& sha256) const override {
+  std::optional<YamlNode> find(const std::string& sha256, std::string_view text) const override {
     const std::optional<std::string> key = cache_key();
     if (!key) {
       return std::nullopt;
@@ -170,16 +169,17 @@ public:
     if (CRYPTO_memcmp(tag.data(), bytes.data() + body.size(), k_tag_size) != 0) {
       return std::nullopt;
     }
-    return decode_yaml_tree(body, sha256);
+    return decode_yaml_tree(body, sha256, text);
   }
 
-  void store(const std::string& sha256, const YamlNode& root) const override {
+  void store(const std::string& sha256, const YamlNode& root,
+             std::string_view text) const override {
     try {
       const std::optional<std::string> key = cache_key();
       if (!key) {
         return;
       }
-      std::string bytes = encode_yaml_tree(sha256, root);
+      std::string bytes = encode_yaml_tree(sha256, root, text);
       bytes += mac(*key, bytes);
       make_private_dir(m_dir);
       replace_file(m_dir + "/" + sha256 + ".tree", bytes);
@@ -192,15 +192,8 @@ private:
   static constexpr size_t k_tag_size = 32;
 
   static std::string mac(const std::string& key, std::string_view bytes) {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-             reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out,
-             &size) == nullptr ||
-        size != k_tag_size) {
-      throw IoError("cannot authenticate a cache entry");
-    }
-    return std::string(reinterpret_cast<const char*>(out), size);
+    const Sha256Digest tag = hmac_sha256(key, bytes);
+    return std::string(reinterpret_cast<const char*>(tag.data()), tag.size());
   }
 
   // The content of `path` if it is a regular file of this user's without any of the

@@ -173,7 +173,7 @@ private:
     std::string text;
     if (!std::getline(m_io.in, text)) {
       line();
-      throw Interrupted("end of input; nothing was published (divert screen --resume continues)");
+      throw Interrupted(std::string("end of input; nothing was published.\n") + k_resume_hint);
     }
     return trim(text);
   }

@@ -14,6 +14,9 @@
 
 namespace divert::cli {
 
+// The last line of every interruption of a screening: how to take it up again.
+constexpr const char* k_resume_hint = "To continue: divert screen --resume";
+
 // What signing produced, for the officer's confirmation and hand-off card.
 struct SignedScreening {
   std::string record_id;

@@ -96,7 +96,7 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
       std::string reply;
       io.out << "> " << std::flush;
       if (!std::getline(io.in, reply)) {
-        throw Interrupted("end of input; nothing was published (divert screen --resume continues)");
+        throw Interrupted(std::string("end of input; nothing was published.\n") + k_resume_hint);
       }
       const bool yes = reply.find('y') != std::string::npos;
       if (draft_policy != policy.id) {
@@ -141,7 +141,7 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
       try {
         return unlock_screen_key(session, opts, io);
       } catch (const Interrupted& e) {
-        throw Interrupted(std::string(e.what()) + " (divert screen --resume continues)");
+        throw Interrupted(std::string(e.what()) + ".\n" + k_resume_hint);
       }
     }();
     const InterruptHold hold;

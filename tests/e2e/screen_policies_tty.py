@@ -355,7 +355,7 @@ for _ in range(2):
     answer(t, t.last_line(), plan)
 t.ctrl_c()
 rc = t.exit_status()
-check(rc == 130 and "--resume" in " ".join(t.screen().split()),
+check(rc == 130 and "To continue: divert screen --resume" in " ".join(t.screen().split()),
       f"pilot: Ctrl-C exits 130 (got {rc}) and names --resume")
 finish(t)
 t.check_output(facts["ca-lead-pilot"][0])
@@ -378,12 +378,25 @@ if t.wait("Resuming"):
 finish(t)
 t.check_output(facts["ca-lead-pilot"][0])
 
-# --- 5. wa-king-county-2011 at 80x24, NO_COLOR: ineligible, signed as it is.
-t = Terminal("king", (80, 24), ["screen", "--policy", "wa-king-county-2011"], no_color=True)
+# --- 5. wa-king-county-2011 at 80x24, NO_COLOR: Ctrl-C at the passphrase prompt, then
+# --resume to an ineligible outcome, signed as it is.
+t = Terminal("king-stop", (80, 24), ["screen", "--policy", "wa-king-county-2011"], no_color=True)
 t.wait("Question 1 of at most")
 t.type("1")
 plan = {"case": "KCSO-5", "answers": [(r"warrant", "2")]}
 if answer_until_decision(t, plan):
+    t.type("sign")
+    t.wait("assphrase")
+    t.ctrl_c()
+    rc = t.exit_status()
+    text = " ".join(t.screen().split())
+    check(rc == 130 and "To continue: divert screen --resume" in text and "error" not in text,
+          f"king-stop: Ctrl-C at the passphrase exits 130 (got {rc}), naming --resume, "
+          "not as an error")
+finish(t)
+t.check_output(facts["wa-king-county-2011"][0])
+t = Terminal("king", (80, 24), ["screen", "--resume"], no_color=True)
+if t.wait("Resuming") and answer_until_decision(t, plan):
     rc = sign(t)
     block = after_signing(t, "Not referred (ineligible)" if rc == 1 else "Referred.")
     rid = record_id(block)

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/base/text_util.hpp"
 
+#include "core/base/digest.hpp"
+
 #include <optional>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace divert {
 
@@ -143,19 +143,7 @@ std::string terminal_safe(std::string_view text) {
   return out;
 }
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed in libcrypto");
-  }
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += fmt::format("{:02x}", digest[i]);
-  }
-  return out;
-}
+std::string sha256_hex(std::string_view data) { return hex(sha256(data)); }
 
 std::optional<std::string_view> json_number_text(std::string_view token) {
   while (!token.empty() && (token.back() == ' ' || token.back() == '\t' ||

@@ -499,112 +499,171 @@ YamlDocument parse_yaml(std::string text, const std::string& display_name) {
 
 namespace {
 
-constexpr std::string_view k_tree_magic = "DVYT\x01";
+// Version 2 keeps each scalar as a place in the policy text where the text has it verbatim
+// (most of them): the entry is then a third of the tree's size, and so is the HMAC the
+// front-end checks over it, which was most of what a cached `decide` spent on the cache.
+constexpr std::string_view k_tree_magic = "DVYT\x02";
 constexpr size_t k_max_tree_nodes = 1u << 20;
 
-void put_u32(std::string& out, size_t value) {
-  for (int shift = 0; shift < 32; shift += 8) {
-    out += static_cast<char>((value >> shift) & 0xFF);
+// Node header byte: kind (bits 0-1), quoted (bit 2), how the scalar is kept (bits 3-4).
+enum class ScalarForm : unsigned char { empty = 0, in_text = 1, literal = 2 };
+
+void put_varint(std::string& out, size_t value) {
+  while (value >= 0x80) {
+    out += static_cast<char>((value & 0x7F) | 0x80);
+    value >>= 7;
   }
+  out += static_cast<char>(value);
 }
 
-void encode_node(std::string& out, const YamlNode& node) {
-  out += static_cast<char>(node.kind);
-  out += static_cast<char>(node.quoted ? 1 : 0);
-  put_u32(out, static_cast<size_t>(node.line));
-  put_u32(out, static_cast<size_t>(node.column));
-  put_u32(out, node.scalar.size());
-  out += node.scalar;
-  if (node.is_sequence()) {
-    put_u32(out, node.items.size());
-    for (const YamlNode& item : node.items) encode_node(out, item);
-  } else if (node.is_mapping()) {
-    put_u32(out, node.entries.size());
-    for (const auto& [key, value] : node.entries) {
-      encode_node(out, key);
-      encode_node(out, value);
+class TreeEncoder {
+public:
+  TreeEncoder(std::string& out, std::string_view text) : m_out(out), m_source(text) {}
+
+  void node(const YamlNode& node) {
+    const std::string_view text = m_source.text();
+    ScalarForm form = ScalarForm::literal;
+    size_t at = 0;
+    if (node.scalar.empty()) {
+      form = ScalarForm::empty;
+    } else {
+      // A plain scalar starts at its node; a quoted one just after its quote.
+      const size_t start = m_source.offset(TextPosition{node.line, node.column});
+      for (const size_t candidate : {start, start + 1}) {
+        if (candidate <= text.size() && text.substr(candidate, node.scalar.size()) == node.scalar) {
+          form = ScalarForm::in_text;
+          at = candidate;
+          break;
+        }
+      }
     }
-  } else {
-    put_u32(out, 0);
+    m_out += static_cast<char>(static_cast<unsigned char>(node.kind) | (node.quoted ? 4 : 0) |
+                               static_cast<unsigned char>(form) << 3);
+    put_varint(m_out, static_cast<size_t>(node.line));
+    put_varint(m_out, static_cast<size_t>(node.column));
+    if (form == ScalarForm::in_text) {
+      put_varint(m_out, at);
+      put_varint(m_out, node.scalar.size());
+    } else if (form == ScalarForm::literal) {
+      put_varint(m_out, node.scalar.size());
+      m_out += node.scalar;
+    }
+    if (node.is_sequence()) {
+      put_varint(m_out, node.items.size());
+      for (const YamlNode& item : node.items) this->node(item);
+    } else if (node.is_mapping()) {
+      put_varint(m_out, node.entries.size());
+      for (const auto& [key, value] : node.entries) {
+        this->node(key);
+        this->node(value);
+      }
+    }
   }
-}
+
+private:
+  std::string& m_out;
+  SourceText m_source;
+};
 
 class TreeDecoder {
 public:
-  explicit TreeDecoder(std::string_view bytes) : m_bytes(bytes) {}
+  TreeDecoder(std::string_view bytes, std::string_view text) : m_bytes(bytes), m_text(text) {}
 
   bool node(YamlNode& out, int depth) {
-    if (depth > k_max_depth || ++m_nodes > k_max_tree_nodes || m_at + 2 > m_bytes.size()) {
+    if (depth > k_max_depth || ++m_nodes > k_max_tree_nodes || m_at >= m_bytes.size()) {
       return false;
     }
-    const auto kind = static_cast<unsigned char>(m_bytes[m_at++]);
-    const auto quoted = static_cast<unsigned char>(m_bytes[m_at++]);
-    if (kind > static_cast<unsigned char>(YamlNode::Kind::mapping) || quoted > 1) {
+    const auto header = static_cast<unsigned char>(m_bytes[m_at++]);
+    const unsigned kind = header & 3u;
+    const unsigned form = header >> 3;
+    if (form > static_cast<unsigned>(ScalarForm::literal)) {
       return false;
     }
     out.kind = static_cast<YamlNode::Kind>(kind);
-    out.quoted = quoted == 1;
-    uint32_t line = 0, column = 0, length = 0, count = 0;
-    if (!u32(line) || !u32(column) || !u32(length) || line > (1u << 30) || column > (1u << 30) ||
-        length > m_bytes.size() - m_at) {
+    out.quoted = (header & 4u) != 0;
+    uint32_t line = 0, column = 0;
+    if (!varint(line) || !varint(column) || line > (1u << 30) || column > (1u << 30)) {
       return false;
     }
     out.line = static_cast<int>(line);
     out.column = static_cast<int>(column);
-    out.scalar.assign(m_bytes.substr(m_at, length));
-    m_at += length;
-    if (!u32(count) || count > m_bytes.size() - m_at) {
-      return false;
+    if (form == static_cast<unsigned>(ScalarForm::in_text)) {
+      uint32_t at = 0, length = 0;
+      if (!varint(at) || !varint(length) || at > m_text.size() || length > m_text.size() - at) {
+        return false;
+      }
+      out.scalar.assign(m_text.substr(at, length));
+    } else if (form == static_cast<unsigned>(ScalarForm::literal)) {
+      uint32_t length = 0;
+      if (!varint(length) || length > m_bytes.size() - m_at) {
+        return false;
+      }
+      out.scalar.assign(m_bytes.substr(m_at, length));
+      m_at += length;
     }
-    if (out.is_sequence()) {
-      out.items.resize(count);
-      for (YamlNode& item : out.items) {
-        if (!node(item, depth + 1)) return false;
+    if (out.is_sequence() || out.is_mapping()) {
+      uint32_t count = 0;
+      if (!varint(count) || count > m_bytes.size() - m_at) {
+        return false;
       }
-    } else if (out.is_mapping()) {
-      out.entries.resize(count);
-      for (auto& [key, value] : out.entries) {
-        if (!node(key, depth + 1) || !key.is_scalar() || !node(value, depth + 1)) return false;
+      if (out.is_sequence()) {
+        out.items.resize(count);
+        for (YamlNode& item : out.items) {
+          if (!node(item, depth + 1)) return false;
+        }
+      } else {
+        out.entries.resize(count);
+        for (auto& [key, value] : out.entries) {
+          if (!node(key, depth + 1) || !key.is_scalar() || !node(value, depth + 1)) return false;
+        }
       }
-    } else if (count != 0) {
-      return false;
     }
     return true;
   }
 
-  bool u32(uint32_t& value) {
-    if (m_at + 4 > m_bytes.size()) return false;
-    value = 0;
-    for (int i = 0; i < 4; ++i) {
-      value |= static_cast<uint32_t>(static_cast<unsigned char>(m_bytes[m_at++])) << (8 * i);
+  // At most five bytes, and no value past 32 bits.
+  bool varint(uint32_t& value) {
+    uint64_t result = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      if (m_at >= m_bytes.size()) return false;
+      const auto byte = static_cast<unsigned char>(m_bytes[m_at++]);
+      result |= static_cast<uint64_t>(byte & 0x7F) << shift;
+      if ((byte & 0x80) == 0) {
+        if (result > UINT32_MAX) return false;
+        value = static_cast<uint32_t>(result);
+        return true;
+      }
     }
-    return true;
+    return false;
   }
 
   bool at_end() const { return m_at == m_bytes.size(); }
-  size_t m_at = 0;
 
 private:
   std::string_view m_bytes;
+  std::string_view m_text;
+  size_t m_at = 0;
   size_t m_nodes = 0;
 };
 
 } // namespace
 
-std::string encode_yaml_tree(const std::string& sha256, const YamlNode& root) {
+std::string encode_yaml_tree(const std::string& sha256, const YamlNode& root,
+                             std::string_view text) {
   std::string out(k_tree_magic);
   out += sha256;
-  encode_node(out, root);
+  TreeEncoder(out, text).node(root);
   return out;
 }
 
-std::optional<YamlNode> decode_yaml_tree(std::string_view bytes, const std::string& sha256) {
+std::optional<YamlNode> decode_yaml_tree(std::string_view bytes, const std::string& sha256,
+                                         std::string_view text) {
   const size_t header = k_tree_magic.size() + sha256.size();
   if (bytes.size() < header || bytes.substr(0, k_tree_magic.size()) != k_tree_magic ||
       bytes.substr(k_tree_magic.size(), sha256.size()) != sha256) {
     return std::nullopt;
   }
-  TreeDecoder decoder(bytes.substr(header));
+  TreeDecoder decoder(bytes.substr(header), text);
   YamlNode root;
   if (!decoder.node(root, 0) || !decoder.at_end()) {
     return std::nullopt;

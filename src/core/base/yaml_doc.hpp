@@ -59,18 +59,23 @@ YamlDocument parse_yaml(std::string text, const std::string& display_name);
 
 // A store of parsed trees keyed by the SHA-256 of their text, so that a policy read again
 // need not be parsed again (yaml-cpp costs milliseconds per policy, most of `decide`'s time).
-// Implementations live in the front-end; core only serializes.
+// Implementations live in the front-end; core only serializes. `text` is the text hashed.
 class YamlTreeCache {
 public:
   virtual ~YamlTreeCache() = default;
-  virtual std::optional<YamlNode> find(const std::string& sha256) const = 0;
-  virtual void store(const std::string& sha256, const YamlNode& root) const = 0;
+  virtual std::optional<YamlNode> find(const std::string& sha256, std::string_view text) const = 0;
+  virtual void store(const std::string& sha256, const YamlNode& root,
+                     std::string_view text) const = 0;
 };
 
-// A compact binary form of a tree (with its positions), and back. `decode_yaml_tree` checks
-// every length and the nesting, and returns nullopt for anything it did not write itself.
-std::string encode_yaml_tree(const std::string& sha256, const YamlNode& root);
-std::optional<YamlNode> decode_yaml_tree(std::string_view bytes, const std::string& sha256);
+// A compact binary form of the tree parsed from `text` (with its positions), and back: a
+// scalar the text holds verbatim is kept as its place in `text`, so decoding needs the same
+// text (the one whose hash is `sha256`). `decode_yaml_tree` checks every length, place and the
+// nesting, and returns nullopt for anything it did not write itself.
+std::string encode_yaml_tree(const std::string& sha256, const YamlNode& root,
+                             std::string_view text);
+std::optional<YamlNode> decode_yaml_tree(std::string_view bytes, const std::string& sha256,
+                                         std::string_view text);
 
 // The same limits apply to one-line flow values such as `--set` arguments.
 YamlNode parse_yaml_value(std::string_view text, const std::string& display_name);

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace divert {
@@ -118,6 +119,19 @@ bool same_sources(const std::vector<Source>& a, const std::vector<Source>& b) {
   });
 }
 
+// A text's line index, made when a location in it is first asked for: only a condition with
+// an error or a finding needs one, and indexing every layer cost decide a noticeable part of
+// its run.
+struct LazySourceText {
+  explicit LazySourceText(std::shared_ptr<const std::string> source) : text(std::move(source)) {}
+  const SourceText& get() {
+    if (!index) index.emplace(*text);
+    return *index;
+  }
+  std::shared_ptr<const std::string> text; // kept alive: the index views it
+  std::optional<SourceText> index;
+};
+
 class Loader {
 public:
   Loader(const PolicyResolver& resolve, LoadNotes& notes) : m_resolve(resolve), m_notes(notes) {}
@@ -140,17 +154,16 @@ private:
   using Locator = std::function<SourceLocation(int)>;
 
   Locator expression_locator(const YamlDocument& doc, const YamlNode& node) {
-    if (m_source_of != doc.text) {
-      m_source_of = doc.text;
-      m_source = std::make_shared<const SourceText>(*doc.text);
+    if (m_source == nullptr || m_source->text != doc.text) {
+      m_source = std::make_shared<LazySourceText>(doc.text);
     }
-    return [text = doc.text, source = m_source, file = *doc.file,
-            start = TextPosition{node.line, node.column}, value = node.scalar](int offset) {
+    return [source = m_source, file = *doc.file, start = TextPosition{node.line, node.column},
+            value = node.scalar](int offset) {
       if (start.line < 1) {
         return SourceLocation{file, start.line, start.column};
       }
-      const TextPosition at =
-          source->locate_in_scalar(start, value, static_cast<size_t>(std::max(offset, 0)));
+      const TextPosition at = source->get().locate_in_scalar(
+          start, value, static_cast<size_t>(std::max(offset, 0)));
       return SourceLocation{file, at.line, at.column};
     };
   }
@@ -261,7 +274,7 @@ private:
   void load_layer(const PolicyText& text, Policy& policy, int depth) {
     YamlDocument doc;
     const std::string sha = sha256_hex(text.text);
-    std::optional<YamlNode> cached = text.cache ? text.cache->find(sha) : std::nullopt;
+    std::optional<YamlNode> cached = text.cache ? text.cache->find(sha, text.text) : std::nullopt;
     if (cached) {
       doc.file = std::make_shared<const std::string>(text.display_name);
       doc.text = std::make_shared<const std::string>(text.text);
@@ -276,7 +289,7 @@ private:
         return;
       }
       if (text.cache) {
-        text.cache->store(sha, doc.root);
+        text.cache->store(sha, doc.root, text.text);
       }
     }
     const YamlNode& root = doc.root;
@@ -946,10 +959,8 @@ private:
   std::vector<std::pair<size_t, Locator>> m_pending_derived;
   std::vector<PendingRule> m_pending_rules;
   std::map<std::string, SourceLocation> m_rule_pathways_where;
-  // The line index of the file whose conditions are being located (the text it views is kept
-  // alive by m_source_of and by each locator).
-  std::shared_ptr<const std::string> m_source_of;
-  std::shared_ptr<const SourceText> m_source;
+  // The line index of the file whose conditions are being located, shared by its locators.
+  std::shared_ptr<LazySourceText> m_source;
   SourceLocation m_pathways_where;
 };
 

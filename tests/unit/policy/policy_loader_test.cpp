@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <map>
 
 using namespace divert;
@@ -197,32 +198,74 @@ TEST_SUITE("yaml_tree_cache") {
   TEST_CASE("a tree survives encoding with every position, and damaged bytes are refused") {
     const std::string text = read_source_file("policies/wa-whatcom.yaml");
     const YamlDocument doc = parse_yaml(text, "w.yaml");
-    const std::string bytes = encode_yaml_tree("abc", doc.root);
-    const std::optional<YamlNode> back = decode_yaml_tree(bytes, "abc");
+    const std::string bytes = encode_yaml_tree("abc", doc.root, text);
+    const std::optional<YamlNode> back = decode_yaml_tree(bytes, "abc", text);
     REQUIRE(back);
-    CHECK(encode_yaml_tree("abc", *back) == bytes);
-    CHECK_FALSE(decode_yaml_tree(bytes, "abd"));                  // another text's hash
-    CHECK_FALSE(decode_yaml_tree(bytes.substr(0, bytes.size() - 1), "abc")); // truncated
-    CHECK_FALSE(decode_yaml_tree(bytes + "x", "abc"));            // trailing bytes
-    for (size_t at = 8; at < bytes.size(); at += 37) {            // no crash on any flip
+    CHECK(encode_yaml_tree("abc", *back, text) == bytes);
+    // Scalars the text holds verbatim are kept as places in it: the entry is much smaller
+    // than the text, and the scalars come back byte for byte.
+    CHECK(bytes.size() < text.size() / 2);
+    const std::function<void(const YamlNode&, const YamlNode&)> same = [&](const YamlNode& a,
+                                                                           const YamlNode& b) {
+      REQUIRE(a.kind == b.kind);
+      CHECK(a.scalar == b.scalar);
+      CHECK(a.quoted == b.quoted);
+      CHECK(a.line == b.line);
+      CHECK(a.column == b.column);
+      REQUIRE(a.items.size() == b.items.size());
+      for (size_t i = 0; i < a.items.size(); ++i) same(a.items[i], b.items[i]);
+      REQUIRE(a.entries.size() == b.entries.size());
+      for (size_t i = 0; i < a.entries.size(); ++i) {
+        same(a.entries[i].first, b.entries[i].first);
+        same(a.entries[i].second, b.entries[i].second);
+      }
+    };
+    same(doc.root, *back);
+    CHECK_FALSE(decode_yaml_tree(bytes, "abd", text));                  // another text's hash
+    CHECK_FALSE(decode_yaml_tree(bytes.substr(0, bytes.size() - 1), "abc", text)); // truncated
+    CHECK_FALSE(decode_yaml_tree(bytes + "x", "abc", text));            // trailing bytes
+    CHECK_FALSE(decode_yaml_tree(bytes, "abc", text.substr(0, 100)));   // places past the text
+    for (size_t at = 8; at < bytes.size(); at += 7) {                   // no crash on any flip
       std::string damaged = bytes;
       damaged[at] = static_cast<char>(damaged[at] ^ 0x5A);
-      (void)decode_yaml_tree(damaged, "abc");
+      (void)decode_yaml_tree(damaged, "abc", text);
+      damaged[at] = '\xff';
+      (void)decode_yaml_tree(damaged, "abc", text);
     }
+    for (size_t size = 0; size < bytes.size(); size += 97) {            // nor on any cut
+      CHECK_FALSE(decode_yaml_tree(bytes.substr(0, size), "abc", text));
+    }
+  }
+
+  TEST_CASE("scalars the text does not hold verbatim are kept in the entry") {
+    const std::string text =
+        "a: \"tab\\there\"\nb: >-\n  folded\n  lines\nc: 'it''s'\nd: plain\ne: ''\nf:\n";
+    const YamlDocument doc = parse_yaml(text, "t.yaml");
+    const std::optional<YamlNode> back =
+        decode_yaml_tree(encode_yaml_tree("h", doc.root, text), "h", text);
+    REQUIRE(back);
+    CHECK(back->find("a")->scalar == "tab\there");
+    CHECK(back->find("b")->scalar == "folded lines");
+    CHECK(back->find("c")->scalar == "it's");
+    CHECK(back->find("c")->quoted);
+    CHECK(back->find("d")->scalar == "plain");
+    CHECK(back->find("e")->scalar.empty());
+    CHECK(back->find("e")->quoted);
+    CHECK(back->find("f")->is_null());
   }
 
   TEST_CASE("a policy loaded from the cache is the same policy") {
     struct MemoryCache : YamlTreeCache {
       mutable std::map<std::string, std::string> trees;
       mutable int hits = 0;
-      std::optional<YamlNode> find(const std::string& sha) const override {
+      std::optional<YamlNode> find(const std::string& sha, std::string_view text) const override {
         auto it = trees.find(sha);
         if (it == trees.end()) return std::nullopt;
         ++hits;
-        return decode_yaml_tree(it->second, sha);
+        return decode_yaml_tree(it->second, sha, text);
       }
-      void store(const std::string& sha, const YamlNode& root) const override {
-        trees[sha] = encode_yaml_tree(sha, root);
+      void store(const std::string& sha, const YamlNode& root, std::string_view text) const override {
+        trees[sha] = encode_yaml_tree(sha, root, text);
       }
     };
     auto cache = std::make_shared<MemoryCache>();
@@ -237,5 +280,19 @@ TEST_SUITE("yaml_tree_cache") {
     CHECK(first.rules.size() == second.rules.size());
     CHECK(first.layers.back().sha256 == second.layers.back().sha256);
     CHECK(first.rules.back().where.line == second.rules.back().where.line);
+    REQUIRE(first.questions.size() == second.questions.size());
+    for (size_t i = 0; i < first.questions.size(); ++i) {
+      CHECK(first.questions[i].id == second.questions[i].id);
+      CHECK(first.questions[i].label == second.questions[i].label);
+      CHECK(first.questions[i].help == second.questions[i].help);
+      CHECK(first.questions[i].ask == second.questions[i].ask);
+    }
+    for (size_t i = 0; i < first.rules.size(); ++i) {
+      CHECK(first.rules[i].condition == second.rules[i].condition);
+      CHECK(first.rules[i].expr == second.rules[i].expr);
+      CHECK(first.rules[i].explain == second.rules[i].explain);
+      CHECK(first.rules[i].citation == second.rules[i].citation);
+      CHECK(first.rules[i].where.column == second.rules[i].where.column);
+    }
   }
 }
