@@ -17,11 +17,18 @@ const char* outcome_name(Outcome outcome) {
   return "?";
 }
 
-Evaluator::Evaluator(const Policy& policy) : m_policy(policy) {
+Evaluator::Evaluator(const Policy& policy)
+    : m_policy(policy), m_read_or_record(policy.questions.size(), 0) {
   for (int q : policy.ask_order) {
     if (!policy.questions[static_cast<size_t>(q)].ask.empty()) {
       m_asked_when.push_back(q);
     }
+  }
+  for (size_t q = 0; q < policy.questions.size(); ++q) {
+    m_read_or_record[q] = policy.read_by_policy[q] ? 1 : 0;
+  }
+  for (int q : policy.record_questions) {
+    m_read_or_record[static_cast<size_t>(q)] |= 2;
   }
 }
 
@@ -184,12 +191,10 @@ void Evaluator::find_missing(const Answers& answers, Decision& d) const {
 // Answers no rule could read (never read, or their question not asked in this case), except
 // the record-only questions the policy declares.
 void Evaluator::find_unused(const Answers& answers, Decision& d) const {
-  const Policy& p = m_policy;
-  for (size_t q = 0; q < p.questions.size(); ++q) {
-    if (!answers.slots[q].present || (p.read_by_policy[q] && d.visible[q] == Tri::yes)) continue;
-    const bool declared_record = std::find(p.record_questions.begin(), p.record_questions.end(),
-                                           static_cast<int>(q)) != p.record_questions.end();
-    if (!declared_record) d.unused.push_back(static_cast<int>(q));
+  for (size_t q = 0; q < m_read_or_record.size(); ++q) {
+    const unsigned char flags = m_read_or_record[q];
+    if (!answers.slots[q].present || ((flags & 1) != 0 && d.visible[q] == Tri::yes)) continue;
+    if ((flags & 2) == 0) d.unused.push_back(static_cast<int>(q));
   }
 }
 

@@ -71,6 +71,8 @@ private:
 
   const Policy& m_policy;
   std::vector<int> m_asked_when; // questions with an ask-condition, in evaluation order
+  // Per question, for find_unused: 1 read by the policy, 2 a declared record-only question.
+  std::vector<unsigned char> m_read_or_record;
 };
 
 } // namespace divert
