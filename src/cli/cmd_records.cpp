@@ -82,7 +82,7 @@ Summary summarize(const json& j) {
 }
 
 std::string csv_field(const std::string& raw) {
-  const std::string s = terminal_safe(raw); // a file's control characters never reach a terminal
+  std::string s = terminal_safe(raw); // a file's control characters never reach a terminal
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {

@@ -142,7 +142,7 @@ static bool exists(const std::string& path) {
 }
 
 std::string officer_config_path(const ConfigStore& store, const std::string& officer) {
-  const std::string further = further_officer_path(store, officer);
+  std::string further = further_officer_path(store, officer);
   if (exists(further)) {
     return further;
   }

@@ -43,7 +43,7 @@ extern "C" void on_interrupt(int) {
 // The officer chose to quit: not an error, but nothing was published (exit 130).
 struct Quit {};
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   const size_t begin = s.find_first_not_of(" \t\r");
   if (begin == std::string::npos) return {};
   const size_t end = s.find_last_not_of(" \t\r");
@@ -304,10 +304,9 @@ private:
     line();
     if (!q.help.empty()) m_io.out << wrap(q.help, "  ");
     std::vector<std::string> why;
-    for (size_t r = 0; r < m_policy.rules.size(); ++r) {
-      const auto& reads = m_policy.rules[r].reads;
-      if (std::find(reads.begin(), reads.end(), static_cast<int>(qi)) != reads.end()) {
-        why.push_back("- " + m_policy.rules[r].explain);
+    for (const Rule& rule : m_policy.rules) {
+      if (std::find(rule.reads.begin(), rule.reads.end(), static_cast<int>(qi)) != rule.reads.end()) {
+        why.push_back("- " + rule.explain);
       }
     }
     (void)plan;
@@ -532,7 +531,7 @@ private:
 
   std::string read_reason(const std::string& question) {
     for (;;) {
-      const std::string reason = read_line(prompt(question + " >"));
+      std::string reason = read_line(prompt(question + " >"));
       if (reason == "q") { confirm_quit(); continue; }
       if (!reason.empty()) return reason;
       line("  A reason is required.");

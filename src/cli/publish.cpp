@@ -114,7 +114,7 @@ std::string write_temporary(int dir_fd, const std::string& dir, const std::strin
   if (fd < 0) {
     fail(errno, fmt::format("cannot create a file in {}", dir));
   }
-  const std::string base = tmpl.substr(dir.size() + 1);
+  std::string base = tmpl.substr(dir.size() + 1);
   try {
     Fd guard(fd);
     if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {

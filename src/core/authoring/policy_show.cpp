@@ -18,7 +18,7 @@ using Op = ExprNode::Op;
 // Word-wraps `text` to `width` columns, every line starting with `indent` (the first with
 // `first` when given).
 std::string wrap(std::string_view text, const std::string& indent, size_t width = k_text_columns,
-                 std::optional<std::string> first = std::nullopt) {
+                 const std::optional<std::string>& first = std::nullopt) {
   return word_wrap(text, first.value_or(indent), indent, width);
 }
 
@@ -422,7 +422,7 @@ std::string show_policy_text(const Policy& policy) {
 
 // ---- markdown ---------------------------------------------------------------------------
 
-static std::string md_cell(std::string s) {
+static std::string md_cell(const std::string& s) {
   std::string out;
   for (char c : s) {
     if (c == '|') out += "\\|";

@@ -445,7 +445,7 @@ public:
       return t;
     }
     case Ast::Kind::binary: {
-      const Typed t = binary(a, depth);
+      Typed t = binary(a, depth);
       if (a.begin >= 0 && m_derived_depth == 0) {
         ExprNode& n = m_out.m_nodes[static_cast<size_t>(t.node)];
         n.begin = a.begin;
