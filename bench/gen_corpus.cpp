@@ -29,7 +29,9 @@ const char* pick(Rng& r, std::initializer_list<const char*> options) {
 
 std::string date(Rng& r, int from_year, int to_year) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", from_year + static_cast<int>(r.below(static_cast<unsigned>(to_year - from_year + 1))),
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u",
+                from_year +
+                    static_cast<int>(r.below(static_cast<unsigned>(to_year - from_year + 1))),
                 1 + r.below(12), 1 + r.below(28));
   return buf;
 }
@@ -50,22 +52,25 @@ int main(int argc, char** argv) {
     const bool arrest = r.chance(80);
     const std::string incident = date(r, 2021, 2025);
     line = "{\"case_id\":\"case-" + std::to_string(i) + "\",";
-    line += std::string("\"pathway\":\"") + (arrest ? "arrest_diversion" : "social_contact") + "\",";
+    line +=
+        std::string("\"pathway\":\"") + (arrest ? "arrest_diversion" : "social_contact") + "\",";
     line += "\"incident_date\":\"" + incident + "\",";
     line += std::string("\"in_area\":") + yn(r, 92) + ",";
     if (arrest) {
       line += std::string("\"probable_cause\":") + yn(r, 95) + ",";
-      const char* offense = pick(r, {"drug_possession", "drug_possession", "drug_possession",
-                                     "drug_public_use", "drug_delivery", "prostitution", "theft_3",
-                                     "criminal_trespass", "malicious_mischief_3",
-                                     "disorderly_conduct", "dui", "assault_4"});
+      const char* offense =
+          pick(r, {"drug_possession", "drug_possession", "drug_possession", "drug_public_use",
+                   "drug_delivery", "prostitution", "theft_3", "criminal_trespass",
+                   "malicious_mischief_3", "disorderly_conduct", "dui", "assault_4"});
       line += std::string("\"offense\":\"") + offense + "\",";
-      line += std::string("\"drug_type\":\"") + pick(r, {"opioid", "stimulant", "rx_pills", "cannabis", "other"}) + "\",";
+      line += std::string("\"drug_type\":\"") +
+              pick(r, {"opioid", "stimulant", "rx_pills", "cannabis", "other"}) + "\",";
       char grams[32];
       std::snprintf(grams, sizeof grams, "%u.%u", r.below(8), r.below(10));
       line += std::string("\"drug_grams\":") + grams + ",";
     } else {
-      line += std::string("\"prior_involvement_basis\":\"") + pick(r, {"records", "observation", "reliable_report", "none"}) + "\",";
+      line += std::string("\"prior_involvement_basis\":\"") +
+              pick(r, {"records", "observation", "reliable_report", "none"}) + "\",";
       line += "\"prior_involvement_date\":\"" + date(r, 2019, 2020) + "\",";
       line += std::string("\"prior_involvement_in_area\":") + yn(r, 85) + ",";
     }
@@ -84,16 +89,20 @@ int main(int argc, char** argv) {
     const unsigned count = r.below(3);
     for (unsigned c = 0; c < count; ++c) {
       if (c > 0) line += ',';
-      line += std::string("{\"category\":\"") + pick(r, {"robbery_2", "burglary_2", "other_misdemeanor", "other_felony", "assault_3", "domestic_violence", "murder"}) +
+      line += std::string("{\"category\":\"") +
+              pick(r, {"robbery_2", "burglary_2", "other_misdemeanor", "other_felony", "assault_3",
+                       "domestic_violence", "murder"}) +
               "\",\"date\":\"" + date(r, 1990, 2020) + "\"}";
     }
     line += "],";
-    line += std::string("\"outstanding_warrant\":\"") + pick(r, {"none", "none", "none", "none", "misdemeanor", "felony"}) + "\",";
+    line += std::string("\"outstanding_warrant\":\"") +
+            pick(r, {"none", "none", "none", "none", "misdemeanor", "felony"}) + "\",";
     line += std::string("\"confidential_informant\":") + yn(r, 1) + ",";
     line += "\"prior_diversions\":" + std::to_string(r.below(4)) + ",";
     line += std::string("\"amenable\":") + yn(r, 88) + ",";
     line += std::string("\"consents\":") + yn(r, 85) + ",";
-    line += std::string("\"capacity\":\"") + pick(r, {"open", "open", "open", "waitlist", "closed"}) + "\"}\n";
+    line += std::string("\"capacity\":\"") +
+            pick(r, {"open", "open", "open", "waitlist", "closed"}) + "\"}\n";
     std::fwrite(line.data(), 1, line.size(), stdout);
   }
   return 0;

@@ -34,8 +34,7 @@ size_t visit_object(ondemand::object object) {
 
 size_t visit(ondemand::value value) {
   switch (value.type()) {
-  case ondemand::json_type::object:
-    return visit_object(value.get_object());
+  case ondemand::json_type::object: return visit_object(value.get_object());
   case ondemand::json_type::array: {
     size_t sum = 0;
     for (auto element : value.get_array()) {
@@ -43,14 +42,10 @@ size_t visit(ondemand::value value) {
     }
     return sum;
   }
-  case ondemand::json_type::string:
-    return std::string_view(value.get_string()).size();
-  case ondemand::json_type::number:
-    return static_cast<size_t>(double(value.get_double()));
-  case ondemand::json_type::boolean:
-    return bool(value.get_bool()) ? 1 : 0;
-  case ondemand::json_type::null:
-    return value.is_null() ? 1 : 0;
+  case ondemand::json_type::string: return std::string_view(value.get_string()).size();
+  case ondemand::json_type::number: return static_cast<size_t>(double(value.get_double()));
+  case ondemand::json_type::boolean: return bool(value.get_bool()) ? 1 : 0;
+  case ondemand::json_type::null: return value.is_null() ? 1 : 0;
   }
   return 0;
 }
@@ -94,7 +89,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "parse_limit: %s\n", e.what());
       return 65;
     }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (best == 0 || seconds < best) best = seconds;
   }
   // The kernel choice is divert's: stage 1 and string unescaping go through the runtime-

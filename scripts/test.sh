@@ -1,7 +1,7 @@
 #!/bin/sh
-# Every test: a Debug build with warnings as errors, then the same tests under
-# AddressSanitizer and UndefinedBehaviorSanitizer, then each libFuzzer harness for 20 seconds
-# (clang). Installs dependencies first.
+# Every test: a Debug build with warnings as errors, the format and clang-tidy checks, the same
+# tests under AddressSanitizer and UndefinedBehaviorSanitizer, then each libFuzzer harness for
+# 20 seconds (clang). Installs dependencies first.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -12,6 +12,12 @@ cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIVERT_WERROR=ON >/
 cmake --build build-test -j "$jobs"
 echo "== tests: Debug"
 ctest --test-dir build-test --output-on-failure -j "$jobs"
+
+echo "== static checks: clang-format (.clang-format), clang-tidy (.clang-tidy) on src/"
+sh scripts/format-check.sh
+cmake -S . -B build-tidy -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBUILD_TESTING=OFF \
+  -DDIVERT_CLANG_TIDY=ON >/dev/null
+cmake --build build-tidy -j "$jobs" --target divert
 
 echo "== build: ASan + UBSan, -Werror"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIVERT_WERROR=ON \

@@ -47,7 +47,9 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 int main(int argc, char** argv) {
   if (argc != 7) {
-    std::fprintf(stderr, "usage: bench_records N OUT_DIR KEY.pem POLICY.yaml ANSWERS.yaml ALLOWED_SIGNERS\n");
+    std::fprintf(
+        stderr,
+        "usage: bench_records N OUT_DIR KEY.pem POLICY.yaml ANSWERS.yaml ALLOWED_SIGNERS\n");
     return 64;
   }
   const long n = std::atol(argv[1]);
@@ -55,12 +57,12 @@ int main(int argc, char** argv) {
   const SigningKey key = SigningKey::load(slurp(argv[3]));
   const std::string policy_path = argv[4];
   const std::string policy_dir = policy_path.substr(0, policy_path.find_last_of('/'));
-  const Policy policy = load_policy(
-      PolicyText{slurp(policy_path), policy_path, policy_dir},
-      [](const std::string& ref, const std::string& from) -> std::optional<PolicyText> {
-        const std::string p = from + "/" + ref + ".yaml";
-        return PolicyText{slurp(p), p, from};
-      });
+  const Policy policy =
+      load_policy(PolicyText{slurp(policy_path), policy_path, policy_dir},
+                  [](const std::string& ref, const std::string& from) -> std::optional<PolicyText> {
+                    const std::string p = from + "/" + ref + ".yaml";
+                    return PolicyText{slurp(p), p, from};
+                  });
   Answers answers(policy);
   read_answers(parse_yaml(slurp(argv[5]), argv[5]), policy, answers, AnswerSource::file);
   const Decision decision = evaluate(policy, answers, std::nullopt);
@@ -76,7 +78,8 @@ int main(int argc, char** argv) {
   for (long i = 0; i < n; ++i) {
     RecordContext ctx;
     UlidRandom random{};
-    for (int b = 0; b < 8; ++b) random[static_cast<size_t>(2 + b)] = static_cast<unsigned char>(i >> (8 * (7 - b)));
+    for (int b = 0; b < 8; ++b)
+      random[static_cast<size_t>(2 + b)] = static_cast<unsigned char>(i >> (8 * (7 - b)));
     ctx.record_id = make_ulid((t0 + i) * 1000, random);
     ctx.created_at = t0 + i;
     ctx.agency_code = "TEST000";

@@ -57,11 +57,14 @@ int exit_for_screening(Outcome outcome, const std::optional<OfficerAction>& acti
 
 static void report(Io& io, bool json, const Diagnostic& d, const std::string& kind_code) {
   if (json) {
-    const auto or_null = [](const std::string& v) { return v.empty() ? nlohmann::json() : nlohmann::json(v); };
+    const auto or_null = [](const std::string& v) {
+      return v.empty() ? nlohmann::json() : nlohmann::json(v);
+    };
     nlohmann::json e = {{"code", d.code.empty() ? kind_code : d.code},
                         {"message", d.message},
                         {"file", or_null(d.where.file)},
-                        {"line", d.where.line > 0 ? nlohmann::json(d.where.line) : nlohmann::json()},
+                        {"line",
+                         d.where.line > 0 ? nlohmann::json(d.where.line) : nlohmann::json()},
                         {"column", d.where.line > 0 ? nlohmann::json(std::max(d.where.column, 1))
                                                     : nlohmann::json()},
                         {"question", or_null(d.question)}};
@@ -140,8 +143,9 @@ std::string option_problem(const CLI::App& command, const std::vector<std::strin
     }
     const bool value_attached = long_form ? arg.find('=') != std::string::npos : arg.size() > 2;
     if (option->get_expected_max() == 0 || value_attached) continue;
-    const bool next_is_option = i + 1 < args.size() && args[i + 1].starts_with("-") &&
-                                find_option(command, args[i + 1].substr(0, args[i + 1].find('='))) != nullptr;
+    const bool next_is_option =
+        i + 1 < args.size() && args[i + 1].starts_with("-") &&
+        find_option(command, args[i + 1].substr(0, args[i + 1].find('='))) != nullptr;
     if (i + 1 == args.size() || next_is_option) {
       return fmt::format("{} needs a value ({})", name, option->get_type_name());
     }
@@ -167,18 +171,32 @@ int usage_error(Io& io, bool json, const std::string& message, const std::string
 // Metavariables in the officer's and author's words instead of CLI11's TEXT, INT, FLOAT, and
 // without the validators' own descriptions ("FLOAT in [0 - 100]"): the help text says the range.
 void name_values(CLI::App& command) {
-  static const std::map<std::string, std::string> k_options = {
-      {"policy", "P"},         {"answers", "FILE"},          {"set", "ID=VALUE"},
-      {"key", "FILE"},         {"passphrase-file", "FILE"},  {"records", "DIR"},
-      {"out", "DIR"},          {"import", "FILE"},           {"tests", "DIR"},
-      {"cases", "FILE"},       {"trust", "FILE"},            {"policies", "DIR"},
-      {"today", "YYYY-MM-DD"}, {"min-coverage", "PERCENT"},  {"format", "FORMAT"},
-      {"decline", "REASON"},   {"exception", "REASON"},      {"supersedes", "RECORD_ID"},
-      {"officer", "ID"},       {"agency", "CODE"},           {"agency-name", "NAME"},
-      {"from", "DEVICE:SEQ"},  {"jobs", "N"}};
-  static const std::map<std::string, std::string> k_positionals = {
-      {"policies", "P"}, {"policy", "P"},     {"old", "P"}, {"new", "P"},
-      {"records", "PATH"}, {"cases", "FILE"}, {"dir", "DIR"}, {"id", "ID"}};
+  static const std::map<std::string, std::string> k_options = {{"policy", "P"},
+                                                               {"answers", "FILE"},
+                                                               {"set", "ID=VALUE"},
+                                                               {"key", "FILE"},
+                                                               {"passphrase-file", "FILE"},
+                                                               {"records", "DIR"},
+                                                               {"out", "DIR"},
+                                                               {"import", "FILE"},
+                                                               {"tests", "DIR"},
+                                                               {"cases", "FILE"},
+                                                               {"trust", "FILE"},
+                                                               {"policies", "DIR"},
+                                                               {"today", "YYYY-MM-DD"},
+                                                               {"min-coverage", "PERCENT"},
+                                                               {"format", "FORMAT"},
+                                                               {"decline", "REASON"},
+                                                               {"exception", "REASON"},
+                                                               {"supersedes", "RECORD_ID"},
+                                                               {"officer", "ID"},
+                                                               {"agency", "CODE"},
+                                                               {"agency-name", "NAME"},
+                                                               {"from", "DEVICE:SEQ"},
+                                                               {"jobs", "N"}};
+  static const std::map<std::string, std::string> k_positionals =
+      {{"policies", "P"},   {"policy", "P"},   {"old", "P"},   {"new", "P"},
+       {"records", "PATH"}, {"cases", "FILE"}, {"dir", "DIR"}, {"id", "ID"}};
   for (CLI::Option* option : command.get_options()) {
     if (option->get_expected_max() == 0) continue; // a flag
     const bool positional = option->get_lnames().empty() && option->get_snames().empty();
@@ -282,7 +300,8 @@ int run(const std::vector<std::string>& args, Io& io) {
   };
   if (!command->get_subcommands({}).empty()) {
     // The first word after the command path must be one of its subcommands.
-    size_t words = path.empty() ? 0 : static_cast<size_t>(std::count(path.begin(), path.end(), ' ') + 1);
+    size_t words =
+        path.empty() ? 0 : static_cast<size_t>(std::count(path.begin(), path.end(), ' ') + 1);
     for (const std::string& arg : args) {
       if (arg == "--") break;
       if (arg.starts_with("-")) continue;
@@ -307,7 +326,8 @@ int run(const std::vector<std::string>& args, Io& io) {
     std::string what = e.what();
     if (what.find("subcommand") != std::string::npos) {
       return usage_error(io, json_asked,
-                         fmt::format("'{}' needs a command: {}", path.empty() ? "divert" : "divert " + path,
+                         fmt::format("'{}' needs a command: {}",
+                                     path.empty() ? "divert" : "divert " + path,
                                      join(subcommand_names(command), ", ")),
                          path);
     }
@@ -369,8 +389,8 @@ int run(const std::vector<std::string>& args, Io& io) {
     report(io, state.json, Error("out of memory"), "out-of-memory");
     return exit_io;
   } catch (const std::exception& e) {
-    report(io, state.json, Error(fmt::format("internal error: {} (please report this bug)", e.what())),
-           "internal");
+    report(io, state.json,
+           Error(fmt::format("internal error: {} (please report this bug)", e.what())), "internal");
     return 70;
   }
 }

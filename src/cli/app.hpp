@@ -14,7 +14,7 @@
 namespace CLI {
 class App;
 class Validator;
-}
+} // namespace CLI
 
 namespace divert::cli {
 

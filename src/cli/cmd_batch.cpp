@@ -145,8 +145,8 @@ BatchTotals decide_serially(const Policy& policy, std::optional<Days> day, std::
 // A block of consecutive case lines, copied out of the input so that a worker can decide it
 // while the next blocks are read; its decision lines are written in input order.
 struct CaseBlock {
-  std::string text;                                  // the lines, then padding
-  std::vector<std::pair<size_t, size_t>> lines;      // offset and length in `text`
+  std::string text;                             // the lines, then padding
+  std::vector<std::pair<size_t, size_t>> lines; // offset and length in `text`
   std::vector<size_t> line_numbers;
   std::string out;
   BatchTotals totals;
@@ -306,9 +306,7 @@ void register_batch(CLI::App& app, CommandState& state) {
                   "Decide on N threads (default: every core this process may use); the output "
                   "order is the input order whatever N")
       ->check(number_from(1, 256, true));
-  cmd->callback([opts, &state] {
-    state.action = [opts](Io& io) { return run_batch(*opts, io); };
-  });
+  cmd->callback([opts, &state] { state.action = [opts](Io& io) { return run_batch(*opts, io); }; });
 }
 
 } // namespace divert::cli

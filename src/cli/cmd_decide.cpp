@@ -49,7 +49,8 @@ void register_decide(CLI::App& app, CommandState& state) {
   cmd->add_option("--policy,-p", opts->policy, "Policy id (e.g. wa-whatcom) or path to a .yaml")
       ->required();
   cmd->add_option("--answers,-a", opts->answers, "Answers file (YAML or JSON), or - for stdin");
-  cmd->add_option("--set", opts->sets, "Answer one question: ID=VALUE (repeatable; overrides --answers)");
+  cmd->add_option("--set", opts->sets,
+                  "Answer one question: ID=VALUE (repeatable; overrides --answers)");
   cmd->add_flag("--json", opts->json, "Print the decision as JSON (divert.decision/1)");
   cmd->callback([opts, &state] {
     state.json = opts->json;

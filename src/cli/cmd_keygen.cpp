@@ -59,7 +59,8 @@ Passphrase passphrase_for_new_key(const KeygenOptions& opts, std::ostream& messa
 }
 
 int run_keygen(const KeygenOptions& opts, Io& io) {
-  for (const auto& [flag, value] : {std::pair{"--officer", &opts.officer}, {"--agency", &opts.agency}}) {
+  for (const auto& [flag, value] :
+       {std::pair{"--officer", &opts.officer}, {"--agency", &opts.agency}}) {
     if (!is_safe_id(*value)) {
       throw UsageError(fmt::format("{} '{}': use 1 to 64 characters from A-Z a-z 0-9 . _ - "
                                    "(not starting with . or -)",
@@ -98,8 +99,8 @@ int run_keygen(const KeygenOptions& opts, Io& io) {
 
   const PublicKey pub = key.public_key();
   io.out << pub.fingerprint() << ' ' << principal << '\n';
-  io.out << principal << " namespaces=\"" << record_namespace(opts.agency) << "\" "
-         << pub.openssh() << '\n';
+  io.out << principal << " namespaces=\"" << record_namespace(opts.agency) << "\" " << pub.openssh()
+         << '\n';
 
   io.err << fmt::format("divert: {} {} ({})\n", opts.import.empty() ? "new key" : "imported key",
                         files.key,
@@ -164,20 +165,23 @@ void register_keygen(CLI::App& app, CommandState& state) {
   cmd->add_option("--officer", opts->officer, "Officer id (badge or personnel number)")->required();
   cmd->add_option("--agency", opts->agency, "Agency code, such as its ORI")->required();
   cmd->add_option("--agency-name", opts->agency_name, "Agency name, kept in every record");
-  cmd->add_option("--out", opts->out, "Directory for the key files (default: $XDG_CONFIG_HOME/divert/keys)");
+  cmd->add_option("--out", opts->out,
+                  "Directory for the key files (default: $XDG_CONFIG_HOME/divert/keys)");
   auto* none = cmd->add_flag("--no-passphrase", opts->no_passphrase,
                              "Store the private key unencrypted (only when you mean it)");
-  auto* file = cmd->add_option("--passphrase-file", opts->passphrase_file,
-                               "Read the passphrase from the first line of this file (/dev/fd/N for a descriptor)");
+  auto* file = cmd->add_option(
+      "--passphrase-file", opts->passphrase_file,
+      "Read the passphrase from the first line of this file (/dev/fd/N for a descriptor)");
   none->excludes(file);
-  cmd->add_option("--import", opts->import,
-                  "Enrol an existing unencrypted OpenSSH ed25519 private key instead of making one");
-  cmd->add_option("--records", opts->records,
-                  "Records directory for a new configuration (default: $XDG_DATA_HOME/divert/records)");
+  cmd->add_option(
+      "--import", opts->import,
+      "Enrol an existing unencrypted OpenSSH ed25519 private key instead of making one");
+  cmd->add_option(
+      "--records", opts->records,
+      "Records directory for a new configuration (default: $XDG_DATA_HOME/divert/records)");
   cmd->add_option("--policy", opts->policy, "Default policy for a new configuration");
-  cmd->callback([opts, &state] {
-    state.action = [opts](Io& io) { return run_keygen(*opts, io); };
-  });
+  cmd->callback(
+      [opts, &state] { state.action = [opts](Io& io) { return run_keygen(*opts, io); }; });
 }
 
 } // namespace divert::cli

@@ -7,14 +7,13 @@ namespace divert::cli {
 
 void register_policy(CLI::App& app, CommandState& state) {
   CLI::App* policy = app.add_subcommand(
-      "policy",
-      "Tools for policy authors: lint, test, diff, show, sign, schema, list.\n"
-      "A typical change: edit the YAML, then\n"
-      "  divert policy lint my/wa-whatcom.yaml\n"
-      "  divert policy test my/wa-whatcom.yaml --coverage\n"
-      "  divert policy diff wa-whatcom my/wa-whatcom.yaml --cases past-cases.jsonl\n"
-      "  divert policy show my/wa-whatcom.yaml --format markdown\n"
-      "  divert policy sign my/wa-whatcom.yaml   (for laptops with a policy trust list)");
+      "policy", "Tools for policy authors: lint, test, diff, show, sign, schema, list.\n"
+                "A typical change: edit the YAML, then\n"
+                "  divert policy lint my/wa-whatcom.yaml\n"
+                "  divert policy test my/wa-whatcom.yaml --coverage\n"
+                "  divert policy diff wa-whatcom my/wa-whatcom.yaml --cases past-cases.jsonl\n"
+                "  divert policy show my/wa-whatcom.yaml --format markdown\n"
+                "  divert policy sign my/wa-whatcom.yaml   (for laptops with a policy trust list)");
   policy->require_subcommand(1);
 
   // Registered in the order `divert policy --help` lists them.

@@ -108,8 +108,9 @@ int run_diff(const DiffOptions& opts, Io& io) {
     out += "}\n";
     io.out.write(out.data(), static_cast<std::streamsize>(out.size()));
   } else {
-    const double share = diff.total() == 0 ? 0.0 : 100.0 * static_cast<double>(diff.changed()) /
-                                                        static_cast<double>(diff.total());
+    const double share = diff.total() == 0 ? 0.0
+                                           : 100.0 * static_cast<double>(diff.changed()) /
+                                                 static_cast<double>(diff.total());
     io.out << fmt::format("{} -> {}: {} case{}, {} changed outcome or reasons ({:.1f}%)\n",
                           before.version.empty() ? before.id : before.id + " " + before.version,
                           after.version.empty() ? after.id : after.id + " " + after.version,
@@ -148,8 +149,7 @@ int run_diff(const DiffOptions& opts, Io& io) {
 void register_policy_diff(CLI::App& policy, CommandState& state) {
   auto opts = std::make_shared<DiffOptions>();
   CLI::App* cmd = policy.add_subcommand(
-      "diff",
-      "Which past cases change outcome or reasons between two versions of a policy");
+      "diff", "Which past cases change outcome or reasons between two versions of a policy");
   cmd->footer(
       "Decide a corpus of past cases under two versions of a policy and report the\n"
       "cases whose outcome or set of reasons changes, grouped by transition\n"

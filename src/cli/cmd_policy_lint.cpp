@@ -117,8 +117,7 @@ int run_lint(const LintOptions& opts, Io& io) {
 void register_policy_lint(CLI::App& policy, CommandState& state) {
   auto lint = std::make_shared<LintOptions>();
   CLI::App* lint_cmd = policy.add_subcommand(
-      "lint",
-      "Check policies: every finding as FILE:LINE:COL: severity: message [check]");
+      "lint", "Check policies: every finding as FILE:LINE:COL: severity: message [check]");
   lint_cmd->footer(
       "Check policies without deciding anything. Beyond load errors and unknown\n"
       "questions: rules that can never fire (or always fire) given the questions'\n"
@@ -138,8 +137,9 @@ void register_policy_lint(CLI::App& policy, CommandState& state) {
   lint_cmd->add_option("--today", lint->today,
                        "The date review_by and expires are checked against (YYYY-MM-DD; default: "
                        "today)");
-  lint_cmd->add_flag("--list-checks", lint->list_checks, "List every check id, its severity and "
-                                                         "what it finds, then exit");
+  lint_cmd->add_flag("--list-checks", lint->list_checks,
+                     "List every check id, its severity and "
+                     "what it finds, then exit");
   lint_cmd->callback([lint, &state] {
     state.json = lint->json;
     state.action = [lint](Io& io) { return run_lint(*lint, io); };

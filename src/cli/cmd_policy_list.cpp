@@ -60,19 +60,17 @@ int run_list(const ListOptions& opts, Io& io) {
 
 void register_policy_list(CLI::App& policy, CommandState& state) {
   auto list = std::make_shared<ListOptions>();
-  CLI::App* list_cmd = policy.add_subcommand(
-      "list", "The policies divert finds by id");
-  list_cmd->footer(
-      "List the policies divert finds by id ($DIVERT_POLICY_PATH, the installed\n"
-              "policies, ./policies): id, status and title.");
-  list_cmd->add_flag("--ids", list->ids_only, "Only the ids, one per line (for scripts and "
-                                              "shell completion)");
+  CLI::App* list_cmd = policy.add_subcommand("list", "The policies divert finds by id");
+  list_cmd->footer("List the policies divert finds by id ($DIVERT_POLICY_PATH, the installed\n"
+                   "policies, ./policies): id, status and title.");
+  list_cmd->add_flag("--ids", list->ids_only,
+                     "Only the ids, one per line (for scripts and "
+                     "shell completion)");
   list_cmd->add_flag("--decidable", list->decidable_only,
                      "Only the policies that can decide a case: no abstract layers, none that "
                      "fails to load");
-  list_cmd->callback([list, &state] {
-    state.action = [list](Io& io) { return run_list(*list, io); };
-  });
+  list_cmd->callback(
+      [list, &state] { state.action = [list](Io& io) { return run_list(*list, io); }; });
 }
 
 } // namespace divert::cli

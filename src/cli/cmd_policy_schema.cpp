@@ -17,9 +17,9 @@ int run_schema(Io& io) {
 } // namespace
 
 void register_policy_schema(CLI::App& policy, CommandState& state) {
-  CLI::App* schema_cmd = policy.add_subcommand(
-      "schema",
-      "The JSON Schema (draft-07) of the policy format, for editors");
+  CLI::App* schema_cmd =
+      policy.add_subcommand("schema",
+                            "The JSON Schema (draft-07) of the policy format, for editors");
   schema_cmd->footer(
       "Print the JSON Schema (draft-07) of the policy format. Editors with a YAML\n"
       "language server complete and check policies with it as they are typed when a\n"

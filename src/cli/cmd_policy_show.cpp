@@ -37,9 +37,9 @@ int run_show(const ShowOptions& opts, Io& io) {
 
 void register_policy_show(CLI::App& policy, CommandState& state) {
   auto opts = std::make_shared<ShowOptions>();
-  CLI::App* cmd = policy.add_subcommand(
-      "show",
-      "The checklist and rules as text, markdown, a Graphviz graph or JSON");
+  CLI::App* cmd =
+      policy.add_subcommand("show",
+                            "The checklist and rules as text, markdown, a Graphviz graph or JSON");
   cmd->footer(
       "Show a policy as a document: the checklist as officers see it (question, help,\n"
       "when it is asked) and the rules in plain language with their sources, for\n"

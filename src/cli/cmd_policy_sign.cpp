@@ -45,8 +45,8 @@ std::pair<std::string, std::string> program_and_key(const SignOptions& opts) {
                      "configuration");
   }
   if (!is_safe_id(program)) {
-    throw UsageError(fmt::format("--program '{}' must be 1 to 64 characters from A-Z a-z 0-9 . _ -",
-                                 program));
+    throw UsageError(
+        fmt::format("--program '{}' must be 1 to 64 characters from A-Z a-z 0-9 . _ -", program));
   }
   if (key.empty()) {
     throw KeyError("no signing key: give --key FILE, or set up this laptop with 'divert keygen "
@@ -65,17 +65,18 @@ int run_sign(const SignOptions& opts, Io& io) {
     load_policy(text, policy_resolver());
     texts.push_back(std::move(text));
   }
-  const SigningKey key = load_signing_key(
-      key_file, UnlockOptions{opts.passphrase_file, io.stdin_is_tty && terminal_available()},
-      io.err);
+  const SigningKey key =
+      load_signing_key(key_file,
+                       UnlockOptions{opts.passphrase_file, io.stdin_is_tty && terminal_available()},
+                       io.err);
   const std::string ns = policy_namespace(program);
   const std::string fingerprint = key.public_key().fingerprint();
   for (const PolicyText& text : texts) {
     const std::string signature_path = text.display_name + ".sshsig";
     // Public, like the policy; replaced atomically when a changed policy is signed again.
     replace_file(signature_path, sshsig_sign(key, text.text, ns), {}, 0644);
-    io.out << fmt::format("signed {} -> {} ({}, namespace {})\n", text.display_name,
-                          signature_path, fingerprint, ns);
+    io.out << fmt::format("signed {} -> {} ({}, namespace {})\n", text.display_name, signature_path,
+                          fingerprint, ns);
   }
   io.out << fmt::format("A laptop trusts these signatures with this line in its policy_trust "
                         "file:\n{} namespaces=\"{}\" {}\n",
@@ -87,18 +88,18 @@ int run_sign(const SignOptions& opts, Io& io) {
 
 void register_policy_sign(CLI::App& policy, CommandState& state) {
   auto opts = std::make_shared<SignOptions>();
-  CLI::App* cmd = policy.add_subcommand(
-      "sign", "Sign policy files for laptops with a policy trust list: FILE.sshsig");
-  cmd->footer(
-      "Sign each policy file (every layer a policy is built from, the vocabulary\n"
-      "included) with the program's key: FILE.sshsig, an OpenSSH SSHSIG over the\n"
-      "file's bytes in namespace divert-policy-v1@<program id>, replaced atomically.\n"
-      "The program id is --program, else 'program' in the configuration, else its\n"
-      "agency code. A file that does not load as a policy is not signed (65).\n"
-      "A laptop whose configuration names policy_trust (an allowed_signers file)\n"
-      "then decides only under policies signed so; check one with OpenSSH:\n"
-      "  ssh-keygen -Y verify -f TRUST -I PROGRAM -n divert-policy-v1@PROGRAM \\\n"
-      "             -s FILE.sshsig < FILE");
+  CLI::App* cmd =
+      policy.add_subcommand("sign",
+                            "Sign policy files for laptops with a policy trust list: FILE.sshsig");
+  cmd->footer("Sign each policy file (every layer a policy is built from, the vocabulary\n"
+              "included) with the program's key: FILE.sshsig, an OpenSSH SSHSIG over the\n"
+              "file's bytes in namespace divert-policy-v1@<program id>, replaced atomically.\n"
+              "The program id is --program, else 'program' in the configuration, else its\n"
+              "agency code. A file that does not load as a policy is not signed (65).\n"
+              "A laptop whose configuration names policy_trust (an allowed_signers file)\n"
+              "then decides only under policies signed so; check one with OpenSSH:\n"
+              "  ssh-keygen -Y verify -f TRUST -I PROGRAM -n divert-policy-v1@PROGRAM \\\n"
+              "             -s FILE.sshsig < FILE");
   cmd->add_option("policies", opts->policies, "Policy files (or ids) to sign")->required();
   cmd->add_option("--key", opts->key, "The program's private key (default: the configured key)");
   cmd->add_option("--passphrase-file", opts->passphrase_file,
@@ -106,9 +107,7 @@ void register_policy_sign(CLI::App& policy, CommandState& state) {
   cmd->add_option("--program", opts->program,
                   "Program id for the namespace (default: 'program', else 'agency', in the "
                   "configuration)");
-  cmd->callback([opts, &state] {
-    state.action = [opts](Io& io) { return run_sign(*opts, io); };
-  });
+  cmd->callback([opts, &state] { state.action = [opts](Io& io) { return run_sign(*opts, io); }; });
 }
 
 } // namespace divert::cli

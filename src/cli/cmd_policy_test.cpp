@@ -76,7 +76,8 @@ struct Totals {
 void test_policy(const std::string& reference, const TestOptions& opts, Totals& totals, Io& io) {
   const PolicyText text = find_policy(reference);
   const Policy policy = load_policy(text, policy_resolver());
-  const fs::path dir = fs::path(opts.tests_dir.empty() ? "tests/policies" : opts.tests_dir) / policy.id;
+  const fs::path dir =
+      fs::path(opts.tests_dir.empty() ? "tests/policies" : opts.tests_dir) / policy.id;
   const std::vector<fs::path> files = test_files(dir);
   const bool coverage = opts.coverage || opts.min_coverage >= 0;
   if (files.empty()) {
@@ -84,7 +85,8 @@ void test_policy(const std::string& reference, const TestOptions& opts, Totals& 
       return; // a vocabulary: nothing to decide, nothing to test
     }
     io.err << fmt::format("divert: warning: policy '{}' has no tests in {}/ (write cases as "
-                          "{}/NAME.yaml)\n", policy.id, dir.string(), dir.string());
+                          "{}/NAME.yaml)\n",
+                          policy.id, dir.string(), dir.string());
     if (coverage) {
       io.out << fmt::format("coverage {}: 0.0% (no tests)\n", policy.id);
       totals.under_coverage += opts.min_coverage > 0 ? 1 : 0;
@@ -124,8 +126,8 @@ void test_policy(const std::string& reference, const TestOptions& opts, Totals& 
       replace_file(file, update_policy_tests(doc, policy, suite, results));
       totals.updated += failed_here;
       io.err << fmt::format("divert: rewrote {} expectation{} in {}; review the change (git diff) "
-                            "before committing it\n", failed_here, failed_here == 1 ? "" : "s",
-                            file.string());
+                            "before committing it\n",
+                            failed_here, failed_here == 1 ? "" : "s", file.string());
     } else {
       failed += failed_here;
     }
@@ -135,7 +137,8 @@ void test_policy(const std::string& reference, const TestOptions& opts, Totals& 
   totals.failed += failed;
   if (coverage) {
     io.out << fmt::format("coverage {}: {:.1f}% ({} of {} rule outcomes, questions and choice "
-                          "values)\n", policy.id, cover.percent(), cover.covered(), cover.total());
+                          "values)\n",
+                          policy.id, cover.percent(), cover.covered(), cover.total());
     for (const std::string& line : cover.uncovered()) {
       io.out << "  " << line << '\n';
     }
@@ -172,23 +175,23 @@ int run_test(const TestOptions& opts, Io& io) {
 void register_policy_test(CLI::App& policy, CommandState& state) {
   auto opts = std::make_shared<TestOptions>();
   CLI::App* cmd = policy.add_subcommand(
-      "test",
-      "Run the policies' test cases, with --coverage, --min-coverage, --update");
-  cmd->footer(
-      "Run policies' test cases: tests/policies/<id>/*.yaml (or --tests DIR), each\n"
-      "  cases:\n"
-      "    - name: possession under the limit\n"
-      "      answers: {pathway: arrest_diversion, offense: drug_possession, ...}\n"
-      "      expect: {outcome: eligible, reasons: [], notices: [], missing: []}\n"
-      "reasons, notices and missing are compared as sets (missing only when given).\n"
-      "With no policy named, every shipped policy's tests run. A failure shows\n"
-      "expected vs actual and, for each rule involved, its verdict and the answers\n"
-      "it read. --coverage lists what no test exercises; --update rewrites the\n"
-      "expectations of failing cases for you to review in git.\n"
-      "Exit status: 1 if a test fails or coverage is under --min-coverage, else 0.");
-  cmd->add_option("policies", opts->policies, "Policy files or ids (default: every shipped policy)");
-  cmd->add_option("--tests", opts->tests_dir, "Directory holding <id>/*.yaml test files "
-                                              "(default: tests/policies)");
+      "test", "Run the policies' test cases, with --coverage, --min-coverage, --update");
+  cmd->footer("Run policies' test cases: tests/policies/<id>/*.yaml (or --tests DIR), each\n"
+              "  cases:\n"
+              "    - name: possession under the limit\n"
+              "      answers: {pathway: arrest_diversion, offense: drug_possession, ...}\n"
+              "      expect: {outcome: eligible, reasons: [], notices: [], missing: []}\n"
+              "reasons, notices and missing are compared as sets (missing only when given).\n"
+              "With no policy named, every shipped policy's tests run. A failure shows\n"
+              "expected vs actual and, for each rule involved, its verdict and the answers\n"
+              "it read. --coverage lists what no test exercises; --update rewrites the\n"
+              "expectations of failing cases for you to review in git.\n"
+              "Exit status: 1 if a test fails or coverage is under --min-coverage, else 0.");
+  cmd->add_option("policies", opts->policies,
+                  "Policy files or ids (default: every shipped policy)");
+  cmd->add_option("--tests", opts->tests_dir,
+                  "Directory holding <id>/*.yaml test files "
+                  "(default: tests/policies)");
   cmd->add_flag("--coverage", opts->coverage,
                 "Report per policy the rules never fired and never cleared, the questions never "
                 "asked and the choice values never tried, with a percentage");
@@ -199,9 +202,7 @@ void register_policy_test(CLI::App& policy, CommandState& state) {
   cmd->add_flag("--update", opts->update,
                 "Rewrite the expectations of failing cases to what the policy now decides "
                 "(names, answers, comments and passing cases are kept); review with git diff");
-  cmd->callback([opts, &state] {
-    state.action = [opts](Io& io) { return run_test(*opts, io); };
-  });
+  cmd->callback([opts, &state] { state.action = [opts](Io& io) { return run_test(*opts, io); }; });
 }
 
 } // namespace divert::cli

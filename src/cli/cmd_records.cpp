@@ -25,7 +25,7 @@ using nlohmann::json;
 struct RecordsOptions {
   std::string dir;
   std::string officer; // whose configured records directory; empty: the officer last used
-  std::string id; // show: the record id (or REF-<id>.json)
+  std::string id;      // show: the record id (or REF-<id>.json)
   bool csv = false;
   bool json = false;
 };
@@ -95,14 +95,22 @@ std::string csv_field(const std::string& raw) {
 json nullable(const std::string& s) { return s.empty() ? json() : json(s); }
 
 json summary_json(const Summary& s) {
-  return {{"record_id", s.record_id}, {"created_at", s.created_at},
-          {"case_number", nullable(s.case_number)}, {"incident_date", nullable(s.incident_date)},
-          {"officer", s.officer},     {"agency", s.agency},
-          {"policy", s.policy},       {"policy_version", s.policy_version},
-          {"pathway", nullable(s.pathway)}, {"outcome", s.outcome},
-          {"reasons", s.reasons},     {"action", s.action},
-          {"action_reason", nullable(s.action_reason)}, {"supersedes", nullable(s.supersedes)},
-          {"device", s.device},       {"seq", s.seq}};
+  return {{"record_id", s.record_id},
+          {"created_at", s.created_at},
+          {"case_number", nullable(s.case_number)},
+          {"incident_date", nullable(s.incident_date)},
+          {"officer", s.officer},
+          {"agency", s.agency},
+          {"policy", s.policy},
+          {"policy_version", s.policy_version},
+          {"pathway", nullable(s.pathway)},
+          {"outcome", s.outcome},
+          {"reasons", s.reasons},
+          {"action", s.action},
+          {"action_reason", nullable(s.action_reason)},
+          {"supersedes", nullable(s.supersedes)},
+          {"device", s.device},
+          {"seq", s.seq}};
 }
 
 struct LoadedRecord {
@@ -152,12 +160,11 @@ void write_csv(Io& io, const std::vector<LoadedRecord>& rows) {
   for (const LoadedRecord& row : rows) {
     const Summary& s = row.summary;
     io.out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                          csv_field(s.record_id), csv_field(s.created_at),
-                          csv_field(s.case_number), csv_field(s.incident_date),
-                          csv_field(s.officer), csv_field(s.agency), csv_field(s.policy),
-                          csv_field(s.policy_version), csv_field(s.pathway), csv_field(s.outcome),
-                          csv_field(join(s.reasons, ";")), csv_field(s.action),
-                          csv_field(s.action_reason), csv_field(s.supersedes),
+                          csv_field(s.record_id), csv_field(s.created_at), csv_field(s.case_number),
+                          csv_field(s.incident_date), csv_field(s.officer), csv_field(s.agency),
+                          csv_field(s.policy), csv_field(s.policy_version), csv_field(s.pathway),
+                          csv_field(s.outcome), csv_field(join(s.reasons, ";")),
+                          csv_field(s.action), csv_field(s.action_reason), csv_field(s.supersedes),
                           csv_field(s.device), s.seq);
   }
 }
@@ -180,17 +187,23 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
     std::map<std::string, int> outcomes;
     std::map<std::string, int> actions;
     // A table under a header, each column as wide as its widest cell.
-    std::vector<std::vector<std::string>> table = {
-        {"CREATED", "RECORD ID", "CASE", "INCIDENT", "OFFICER", "POLICY", "PATHWAY", "OUTCOME",
-         "ACTION", "REASONS"}};
+    std::vector<std::vector<std::string>> table = {{"CREATED", "RECORD ID", "CASE", "INCIDENT",
+                                                    "OFFICER", "POLICY", "PATHWAY", "OUTCOME",
+                                                    "ACTION", "REASONS"}};
     for (const LoadedRecord& row : rows) {
       const Summary& s = row.summary;
       const auto or_dash = [](const std::string& v) { return v.empty() ? std::string("-") : v; };
       // Every field comes from a file: escaped, never sent raw to a terminal.
-      std::vector<std::string> cells = {s.created_at, s.record_id, or_dash(s.case_number),
-                                        or_dash(s.incident_date), s.officer,
-                                        s.policy + " " + s.policy_version, or_dash(s.pathway),
-                                        s.outcome, s.action, join(s.reasons, ",")};
+      std::vector<std::string> cells = {s.created_at,
+                                        s.record_id,
+                                        or_dash(s.case_number),
+                                        or_dash(s.incident_date),
+                                        s.officer,
+                                        s.policy + " " + s.policy_version,
+                                        or_dash(s.pathway),
+                                        s.outcome,
+                                        s.action,
+                                        join(s.reasons, ",")};
       for (std::string& cell : cells) cell = terminal_safe(cell);
       table.push_back(std::move(cells));
       ++outcomes[s.outcome];
@@ -209,8 +222,10 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
       io.out << text << '\n';
     }
     std::vector<std::string> counts;
-    for (const auto& [name, n] : outcomes) counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));
-    for (const auto& [name, n] : actions) counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));
+    for (const auto& [name, n] : outcomes)
+      counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));
+    for (const auto& [name, n] : actions)
+      counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));
     io.err << fmt::format("{} record{} in {}{}{}\n", rows.size(), rows.size() == 1 ? "" : "s", dir,
                           counts.empty() ? "" : ": ", join(counts, ", "));
   }
@@ -253,15 +268,18 @@ int run_show(const RecordsOptions& opts, Io& io) {
     if (j.contains(answers) && j.at(answers).is_object()) {
       io.out << "Answers:\n";
       for (const auto& [question, answer] : j.at(answers).items()) {
-        const json value = answer.is_object() && answer.contains("value") ? answer["value"] : answer;
-        io.out << terminal_safe(fmt::format("  {}: {}", question,
-                                            value.is_string() ? value.get<std::string>() : value.dump()))
+        const json value =
+            answer.is_object() && answer.contains("value") ? answer["value"] : answer;
+        io.out << terminal_safe(
+                      fmt::format("  {}: {}", question,
+                                  value.is_string() ? value.get<std::string>() : value.dump()))
                << '\n';
       }
     }
     return exit_ok;
   }
-  throw MissingInputError(fmt::format("no record {} in {} (divert records list shows them)", opts.id, dir));
+  throw MissingInputError(
+      fmt::format("no record {} in {} (divert records list shows them)", opts.id, dir));
 }
 
 } // namespace
@@ -276,10 +294,11 @@ void register_records(CLI::App& app, CommandState& state) {
     auto opts = std::make_shared<RecordsOptions>();
     const std::string name = mode;
     CLI::App* sub = cmd->add_subcommand(
-        mode, name == "list"   ? "One line per record under a header, oldest first, and counts on "
-                                 "stderr (--json: one JSON document; --csv: CSV)"
-              : name == "show" ? "One record: its fields and answers (--json: the record itself)"
-                               : "One JSON object per record (JSON Lines), oldest first (--csv: CSV)");
+        mode, name == "list" ? "One line per record under a header, oldest first, and counts on "
+                               "stderr (--json: one JSON document; --csv: CSV)"
+              : name == "show"
+                  ? "One record: its fields and answers (--json: the record itself)"
+                  : "One JSON object per record (JSON Lines), oldest first (--csv: CSV)");
     if (name == "show") {
       sub->add_option("id", opts->id, "The record id (or REF-<id>.json)")->required();
       sub->add_option("--records", opts->dir, "Records directory (default: the configured one)");

@@ -49,7 +49,8 @@ int run_screen(const ScreenOptions& given, Io& io) {
                                  "REF-<record id>.json)",
                                  opts.supersedes));
   }
-  for (const auto& [flag, value] : {std::pair{"--decline", &opts.decline}, {"--exception", &opts.exception}}) {
+  for (const auto& [flag, value] :
+       {std::pair{"--decline", &opts.decline}, {"--exception", &opts.exception}}) {
     if (value->find_first_not_of(" \t") == std::string::npos && !value->empty()) {
       throw UsageError(fmt::format("{0} needs a reason: {0} REASON", flag));
     }
@@ -102,27 +103,35 @@ void register_screen(CLI::App& app, CommandState& state) {
       "--set only. Exit status: 0 eligible, 1 ineligible, 2 needs approval, 3 incomplete\n"
       "(nothing written), 4 declined, 5 exception requested, 130 quit or interrupted\n"
       "(nothing written; --resume continues).");
-  cmd->add_option("--policy,-p", opts->policy, "Policy id or path (default: the configured policy)");
+  cmd->add_option("--policy,-p", opts->policy,
+                  "Policy id or path (default: the configured policy)");
   cmd->add_option("--answers,-a", opts->answers, "Answers file (YAML or JSON), or - for stdin");
-  cmd->add_option("--set", opts->sets, "Answer one question: ID=VALUE (repeatable; overrides --answers)");
+  cmd->add_option("--set", opts->sets,
+                  "Answer one question: ID=VALUE (repeatable; overrides --answers)");
   cmd->add_option("--key", opts->key, "Private key (default: the configured key)");
-  cmd->add_option("--passphrase-file", opts->passphrase_file,
-                  "Read the key's passphrase from the first line of this file (/dev/fd/N for a descriptor)");
+  cmd->add_option(
+      "--passphrase-file", opts->passphrase_file,
+      "Read the key's passphrase from the first line of this file (/dev/fd/N for a descriptor)");
   cmd->add_option("--records", opts->records, "Records directory (default: the configured one)");
   cmd->add_option("--officer", opts->officer,
                   "Whose configuration and key to use, on a laptop shared by officers (default: "
                   "the officer last used)");
   cmd->add_flag("--no-input", opts->no_input, "Never prompt, even on a terminal");
-  auto* resume = cmd->add_flag("--resume", opts->resume, "Resume an interrupted interactive screening");
-  auto* discard = cmd->add_flag("--discard", opts->discard, "Discard an interrupted interactive screening");
+  auto* resume =
+      cmd->add_flag("--resume", opts->resume, "Resume an interrupted interactive screening");
+  auto* discard =
+      cmd->add_flag("--discard", opts->discard, "Discard an interrupted interactive screening");
   resume->excludes(discard);
-  cmd->add_flag("--demo", opts->demo,
-                "Use a demonstration key, configuration and records under $XDG_STATE_HOME/divert/demo");
-  cmd->add_flag("--json", opts->json, "Print the decision as JSON (divert.decision/1) with \"record\"");
+  cmd->add_flag(
+      "--demo", opts->demo,
+      "Use a demonstration key, configuration and records under $XDG_STATE_HOME/divert/demo");
+  cmd->add_flag("--json", opts->json,
+                "Print the decision as JSON (divert.decision/1) with \"record\"");
   auto* decline = cmd->add_option("--decline", opts->decline,
                                   "Record that you decline to refer an eligible person, and why");
-  auto* exception = cmd->add_option("--exception", opts->exception,
-                                    "Record a request for an exception to an ineligible outcome, and why");
+  auto* exception =
+      cmd->add_option("--exception", opts->exception,
+                      "Record a request for an exception to an ineligible outcome, and why");
   decline->excludes(exception);
   cmd->add_option("--supersedes", opts->supersedes, "The record id this record corrects");
   cmd->callback([opts, &state, decline, exception] {

@@ -46,8 +46,8 @@ ChainStarts chain_starts(const std::vector<std::string>& values) {
     const auto [end, ec] = std::from_chars(digits, value.c_str() + value.size(), seq);
     if (colon == std::string::npos || colon == 0 || ec != std::errc() ||
         end != value.c_str() + value.size() || seq < 1) {
-      throw UsageError(fmt::format("--from '{}': expected DEVICE:SEQ (a device id and a seq >= 1)",
-                                   value));
+      throw UsageError(
+          fmt::format("--from '{}': expected DEVICE:SEQ (a device id and a seq >= 1)", value));
     }
     if (!starts.emplace(value.substr(0, colon), seq).second) {
       throw UsageError(fmt::format("--from names device {} twice", value.substr(0, colon)));
@@ -121,8 +121,8 @@ std::vector<RecordReport> check_records(const FoundRecords& found, const Allowed
       }
     }
   };
-  const size_t workers = std::min<size_t>(std::max(1U, std::thread::hardware_concurrency()),
-                                          k_most_verify_threads);
+  const size_t workers =
+      std::min<size_t>(std::max(1U, std::thread::hardware_concurrency()), k_most_verify_threads);
   if (workers < 2 || reports.size() < k_records_worth_a_thread) {
     check_range(0, reports.size());
     return reports;
@@ -233,15 +233,16 @@ int run_verify(const VerifyOptions& opts, Io& io) {
   }
   const FoundRecords found = find_records(opts.paths, true);
   if (found.records.empty()) {
-    throw MissingInputError(fmt::format("no records (REF-*.json) found in {}", join(opts.paths, ", ")));
+    throw MissingInputError(
+        fmt::format("no records (REF-*.json) found in {}", join(opts.paths, ", ")));
   }
 
   VerifyResult result;
   result.reports = check_records(found, trust, known, opts.policies);
   result.missing_devices = check_chains(result.reports, starts);
   result.orphan_signatures = found.orphan_signatures;
-  result.failed = static_cast<size_t>(std::count_if(
-      result.reports.begin(), result.reports.end(), [](const RecordReport& r) { return !r.ok(); }));
+  result.failed = static_cast<size_t>(std::count_if(result.reports.begin(), result.reports.end(),
+                                                    [](const RecordReport& r) { return !r.ok(); }));
   if (opts.json) {
     report_json(result, io);
   } else {
@@ -263,7 +264,8 @@ void register_verify(CLI::App& app, CommandState& state) {
       ->required();
   cmd->add_option("--trust", opts->trust, "The allowed_signers file (OpenSSH format)")->required();
   cmd->add_option("--policies", opts->policies,
-                  "Check that each recorded policy layer (id, version, sha256) is a *.yaml under this directory");
+                  "Check that each recorded policy layer (id, version, sha256) is a *.yaml under "
+                  "this directory");
   cmd->add_option("--from", opts->from,
                   "DEVICE:SEQ: the records handed over for DEVICE start at SEQ, not 1 (repeatable)")
       ->type_name("DEVICE:SEQ")

@@ -36,7 +36,8 @@ static std::string xdg_dir_or_empty(const char* variable, const char* fallback_u
 static std::string xdg_dir(const char* variable, const char* fallback_under_home) {
   std::string dir = xdg_dir_or_empty(variable, fallback_under_home);
   if (dir.empty()) {
-    throw KeyError(fmt::format("neither ${} nor $HOME is set: cannot find divert's files", variable));
+    throw KeyError(
+        fmt::format("neither ${} nor $HOME is set: cannot find divert's files", variable));
   }
   return dir;
 }
@@ -55,7 +56,8 @@ std::optional<Config> read_config(const std::string& path, bool complete) {
   Config config;
   config.path = path;
   if (doc.root.is_null()) {
-    throw KeyError(fmt::format("{} is empty; run 'divert keygen --officer ID --agency CODE'", path));
+    throw KeyError(
+        fmt::format("{} is empty; run 'divert keygen --officer ID --agency CODE'", path));
   }
   if (!doc.root.is_mapping()) {
     throw InputError(doc.where(doc.root), "the configuration must be a mapping of key: value");
@@ -99,11 +101,12 @@ std::optional<Config> read_config(const std::string& path, bool complete) {
                                    key.scalar));
     }
   }
-  for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"officer", &config.officer},
-                                    {"agency", &config.agency},
-                                    {"device", &config.device},
-                                    {"key", &config.key},
-                                    {"records", &config.records}}) {
+  for (const auto& [name, value] :
+       {std::pair<const char*, const std::string*>{"officer", &config.officer},
+        {"agency", &config.agency},
+        {"device", &config.device},
+        {"key", &config.key},
+        {"records", &config.records}}) {
     if (complete && value->empty()) {
       throw KeyError(fmt::format("{} has no '{}'; run 'divert keygen' or add it", path, name));
     }
@@ -210,8 +213,7 @@ Config select_config(const ConfigStore& store, const std::string& officer) {
     throw KeyError(fmt::format("no configuration for officer '{}' on this laptop ({}); set it up "
                                "with 'divert keygen --officer {} --agency CODE'",
                                officer,
-                               officers.empty() ? "it has none"
-                                                : "it has " + join(officers, ", "),
+                               officers.empty() ? "it has none" : "it has " + join(officers, ", "),
                                officer));
   }
   return *config;

@@ -11,16 +11,16 @@ namespace divert::cli {
 // `divert keygen`. Relative paths in the file are relative to the file's directory; here they
 // are already resolved.
 struct Config {
-  std::string path;        // the file it came from
-  std::string officer;     // officer id
-  std::string agency;      // agency code (e.g. its ORI)
-  std::string agency_name; // optional
-  std::string device;      // device id, generated once
-  std::string key;         // private key file
-  std::string key_fpr;     // the officer's key's SHA256: fingerprint (optional; keygen writes it)
-  std::string records;     // records directory
-  std::string policy;      // default policy for screen (id or path), may be empty
-  std::string program;     // the program whose signed policies this laptop uses (optional)
+  std::string path;         // the file it came from
+  std::string officer;      // officer id
+  std::string agency;       // agency code (e.g. its ORI)
+  std::string agency_name;  // optional
+  std::string device;       // device id, generated once
+  std::string key;          // private key file
+  std::string key_fpr;      // the officer's key's SHA256: fingerprint (optional; keygen writes it)
+  std::string records;      // records directory
+  std::string policy;       // default policy for screen (id or path), may be empty
+  std::string program;      // the program whose signed policies this laptop uses (optional)
   std::string policy_trust; // allowed_signers of the policy signers (optional; see divert(1))
 
   // The program id of policy signatures: `program`, else the agency code.

@@ -48,7 +48,8 @@ void check_drafts_dir(const std::string& dir) {
   if (!S_ISDIR(st.st_mode)) {
     throw KeyError(fmt::format("the drafts directory {} is not a directory", dir));
   }
-  if (const std::string problem = privacy_problem(st, "the drafts directory", dir); !problem.empty()) {
+  if (const std::string problem = privacy_problem(st, "the drafts directory", dir);
+      !problem.empty()) {
     throw KeyError(problem + "; drafts hold personal data");
   }
 }
@@ -140,7 +141,8 @@ std::optional<Draft> load_draft(const std::string& path, long long now, bool& ex
         !problem.empty()) {
       throw KeyError(problem + "; drafts hold personal data (remove it: divert screen --discard)");
     }
-    modified_at = std::clamp(static_cast<long long>(file.status().st_mtime), 0LL, k_latest_draft_time);
+    modified_at =
+        std::clamp(static_cast<long long>(file.status().st_mtime), 0LL, k_latest_draft_time);
     text = file.read_all(k_max_draft_bytes);
   } catch (const MissingInputError& e) {
     throw KeyError(std::string(e.what()) + " (remove it: divert screen --discard)");

@@ -13,11 +13,11 @@ namespace divert::cli {
 // Drafts hold personal data: the file is private (0600 in a 0700 directory, both the user's
 // own) and expires 24 hours after the screening began, however often it was saved since.
 struct Draft {
-  std::string policy; // the policy reference the screening used
-  std::string policy_id; // the id of the policy it was under ("" in older drafts)
+  std::string policy;       // the policy reference the screening used
+  std::string policy_id;    // the id of the policy it was under ("" in older drafts)
   long long started_at = 0; // when the screening's first draft was saved
   long long saved_at = 0;
-  std::string answers_json; // {"id": value, ...}
+  std::string answers_json;       // {"id": value, ...}
   std::vector<std::string> typed; // ids typed by the officer, in the order typed
 };
 

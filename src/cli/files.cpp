@@ -111,8 +111,8 @@ static std::vector<std::string> search_dirs() {
     size_t start = 0;
     while (start <= list.size()) {
       const size_t colon = list.find(':', start);
-      const std::string dir = list.substr(start, colon == std::string::npos ? std::string::npos
-                                                                            : colon - start);
+      const std::string dir =
+          list.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
       if (!dir.empty()) {
         dirs.push_back(dir);
       }
@@ -236,9 +236,11 @@ private:
         } catch (const std::exception&) {
           return;
         }
-        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        const int fd =
+            ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0) {
-          const bool written = ::write(fd, fresh, sizeof fresh) == static_cast<ssize_t>(sizeof fresh);
+          const bool written =
+              ::write(fd, fresh, sizeof fresh) == static_cast<ssize_t>(sizeof fresh);
           ::close(fd);
           if (!written) {
             ::unlink(path.c_str());
@@ -260,7 +262,8 @@ private:
 };
 
 std::shared_ptr<const YamlTreeCache> tree_cache() {
-  static const std::shared_ptr<const YamlTreeCache> cache = []() -> std::shared_ptr<const YamlTreeCache> {
+  static const std::shared_ptr<const YamlTreeCache> cache =
+      []() -> std::shared_ptr<const YamlTreeCache> {
     const char* off = std::getenv("DIVERT_NO_CACHE");
     if (off != nullptr && *off != '\0' && std::string(off) != "0") {
       return nullptr;
@@ -309,34 +312,37 @@ PolicyText find_policy(const std::string& reference, const PolicyTrust* trust) {
       return text_at(candidate, trust);
     }
   }
-  throw MissingInputError(fmt::format(
-      "no policy '{}' (looked in $DIVERT_POLICY_PATH, the installed policies, ./policies "
-      "and the policies beside this build)",
-      reference), "no-policy");
+  throw MissingInputError(
+      fmt::format(
+          "no policy '{}' (looked in $DIVERT_POLICY_PATH, the installed policies, ./policies "
+          "and the policies beside this build)",
+          reference),
+      "no-policy");
 }
 
 PolicyResolver policy_resolver(std::shared_ptr<const PolicyTrust> trust) {
-  return [trust = std::move(trust)](const std::string& reference,
-                                    const std::string& from_directory) -> std::optional<PolicyText> {
-    std::error_code ec;
-    if (is_path(reference)) {
-      const fs::path p = fs::path(from_directory) / reference;
-      if (fs::is_regular_file(p, ec)) {
-        return text_at(p, trust.get());
-      }
-      return std::nullopt;
-    }
-    const fs::path beside = fs::path(from_directory.empty() ? "." : from_directory) /
-                            (reference + ".yaml");
-    if (fs::is_regular_file(beside, ec)) {
-      return text_at(beside, trust.get(), from_directory.empty() ? reference + ".yaml" : "");
-    }
-    try {
-      return find_policy(reference, trust.get());
-    } catch (const MissingInputError&) {
-      return std::nullopt;
-    }
-  };
+  return
+      [trust = std::move(trust)](const std::string& reference,
+                                 const std::string& from_directory) -> std::optional<PolicyText> {
+        std::error_code ec;
+        if (is_path(reference)) {
+          const fs::path p = fs::path(from_directory) / reference;
+          if (fs::is_regular_file(p, ec)) {
+            return text_at(p, trust.get());
+          }
+          return std::nullopt;
+        }
+        const fs::path beside =
+            fs::path(from_directory.empty() ? "." : from_directory) / (reference + ".yaml");
+        if (fs::is_regular_file(beside, ec)) {
+          return text_at(beside, trust.get(), from_directory.empty() ? reference + ".yaml" : "");
+        }
+        try {
+          return find_policy(reference, trust.get());
+        } catch (const MissingInputError&) {
+          return std::nullopt;
+        }
+      };
 }
 
 Answers read_case_answers(const Policy& policy, const std::string& answers_path,
@@ -359,7 +365,8 @@ Policy load_policy_arg(const std::string& reference, bool allow_abstract,
   if (policy.is_abstract && !allow_abstract) {
     throw InputError(SourceLocation{text.display_name, 0, 0},
                      fmt::format("policy '{}' is abstract (a base for other policies); it cannot "
-                                 "decide a case", policy.id));
+                                 "decide a case",
+                                 policy.id));
   }
   return policy;
 }

@@ -60,8 +60,8 @@ Passphrase read_passphrase_file(const std::string& path, std::ostream& warnings)
     if (n < 0) {
       const int saved = errno;
       wipe(line);
-      throw MissingInputError(fmt::format("{}: cannot read the passphrase file: {}", path,
-                                          std::strerror(saved)));
+      throw MissingInputError(
+          fmt::format("{}: cannot read the passphrase file: {}", path, std::strerror(saved)));
     }
     if (n == 0 || c == '\n') break;
     if (line.size() > 4096) {
@@ -81,8 +81,10 @@ Passphrase read_passphrase_file(const std::string& path, std::ostream& warnings)
 
 std::string new_passphrase_problem(const Passphrase& passphrase) {
   const std::string& text = passphrase.text();
-  const auto characters = static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  const auto characters =
+      static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      }));
   if (characters >= k_min_passphrase_chars) {
     return {};
   }
@@ -157,7 +159,8 @@ private:
   int m_fd;
   struct termios m_saved {};
   bool m_restore = false;
-  struct sigaction m_old_int {}, m_old_term {}, m_old_hup {};
+  struct sigaction m_old_int {
+  }, m_old_term{}, m_old_hup{};
 };
 
 } // namespace
@@ -189,8 +192,9 @@ Passphrase prompt_passphrase(const std::string& prompt) {
   }
   if (g_interrupted != 0 || eof) {
     wipe(line);
-    throw Interrupted(g_interrupted != 0 ? "interrupted; nothing was written"
-                                         : "end of input at the passphrase prompt; nothing was written");
+    throw Interrupted(g_interrupted != 0
+                          ? "interrupted; nothing was written"
+                          : "end of input at the passphrase prompt; nothing was written");
   }
   if (line.size() > 4096) {
     wipe(line);

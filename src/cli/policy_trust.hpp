@@ -17,9 +17,9 @@ namespace divert::cli {
 // id>) now.
 struct PolicyTrust {
   AllowedSigners signers;
-  std::string trust_file;  // the allowed_signers file, as configured
-  std::string program;     // the program id: principal and namespace suffix
-  long long now = 0;       // when the keys must be valid
+  std::string trust_file; // the allowed_signers file, as configured
+  std::string program;    // the program id: principal and namespace suffix
+  long long now = 0;      // when the keys must be valid
 };
 
 // The policy trust of `config`; null without `policy_trust`. KeyError (77) when the trust list

@@ -14,8 +14,7 @@
 namespace divert::cli {
 
 static bool names_descriptor(const std::string& path) {
-  return path.starts_with("/dev/fd/") || path.starts_with("/proc/self/fd/") ||
-         path == "/dev/stdin";
+  return path.starts_with("/dev/fd/") || path.starts_with("/proc/self/fd/") || path == "/dev/stdin";
 }
 
 static const char* kind_of(mode_t mode) {
@@ -30,7 +29,8 @@ RegularFile::RegularFile(const std::string& path, std::string_view what, bool de
     : m_path(path), m_what(what) {
   m_fd.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (!m_fd) {
-    throw MissingInputError(fmt::format("{}: cannot read {}: {}", path, what, std::strerror(errno)));
+    throw MissingInputError(
+        fmt::format("{}: cannot read {}: {}", path, what, std::strerror(errno)));
   }
   if (::fstat(m_fd.get(), &m_status) != 0) {
     const int err = errno;
@@ -38,9 +38,8 @@ RegularFile::RegularFile(const std::string& path, std::string_view what, bool de
   }
   const bool pipe = S_ISFIFO(m_status.st_mode) || S_ISSOCK(m_status.st_mode);
   if (!S_ISREG(m_status.st_mode) && !(pipe && descriptor_pipe_ok && names_descriptor(path))) {
-    throw MissingInputError(
-        fmt::format("{}: {} is {}; divert reads it only from a regular file", path, what,
-                    kind_of(m_status.st_mode)));
+    throw MissingInputError(fmt::format("{}: {} is {}; divert reads it only from a regular file",
+                                        path, what, kind_of(m_status.st_mode)));
   }
   // Reads from a descriptor's pipe wait for the writer like any blocking read.
   const int flags = ::fcntl(m_fd.get(), F_GETFL);
@@ -56,15 +55,15 @@ std::string RegularFile::read_all(std::size_t max_bytes) const {
     const ssize_t n = ::read(m_fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      throw MissingInputError(fmt::format("{}: cannot read {}: {}", m_path, m_what, std::strerror(errno)));
+      throw MissingInputError(
+          fmt::format("{}: cannot read {}: {}", m_path, m_what, std::strerror(errno)));
     }
     if (n == 0) break;
     content.append(buffer, static_cast<std::size_t>(n));
     if (content.size() > max_bytes) {
       explicit_bzero(content.data(), content.size());
-      throw MissingInputError(
-          fmt::format("{}: {} is larger than {} bytes, so it is not one", m_path, m_what,
-                      max_bytes));
+      throw MissingInputError(fmt::format("{}: {} is larger than {} bytes, so it is not one",
+                                          m_path, m_what, max_bytes));
     }
   }
   explicit_bzero(buffer, sizeof buffer);

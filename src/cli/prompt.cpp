@@ -51,19 +51,22 @@ std::string trim(const std::string& s) {
 }
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
 bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 std::string shown(const ChoiceValue& v) { return v.label.empty() ? v.code : v.label; }
 
 // What the officer typed for a list: its number, its label or code, or the start of one label
 // (any case) that no other label starts with. Returns "" and sets `index`, or the problem.
-std::string pick_value(const std::vector<ChoiceValue>& values, const std::string& typed, int& index) {
+std::string pick_value(const std::vector<ChoiceValue>& values, const std::string& typed,
+                       int& index) {
   index = -1;
   if (all_digits(typed)) {
     const size_t n = typed.size() < 4 ? static_cast<size_t>(std::stoi(typed)) : 0;
@@ -161,7 +164,8 @@ private:
       line("DEMONSTRATION: a demo key, configuration and records; nothing here is real.");
     }
     m_io.out << wrap(fmt::format("Screening under {} {}: {}", m_policy.id, m_policy.version,
-                                 m_policy.title), "");
+                                 m_policy.title),
+                     "");
     if (!m_options.policy_banner.empty()) {
       m_io.out << wrap("NOTE: " + m_options.policy_banner, "");
     }
@@ -179,11 +183,13 @@ private:
   }
 
   bool confirm_quit() {
-    const std::string answer = lower(read_line(prompt("Quit without a record? Your answers are kept as a draft "
-                                                      "(divert screen --resume). y/n >")));
+    const std::string answer =
+        lower(read_line(prompt("Quit without a record? Your answers are kept as a draft "
+                               "(divert screen --resume). y/n >")));
     if (answer == "y" || answer == "yes") {
       m_io.out << wrap("Quit: nothing was published; the draft is kept, and divert screen "
-                       "--resume continues it.", "");
+                       "--resume continues it.",
+                       "");
       throw Quit{};
     }
     return false;
@@ -192,7 +198,8 @@ private:
   void announce_stage(InterviewPlan::Stage stage, const Decision& decision) {
     if (stage == m_stage) return;
     const bool outcome_known = stage != InterviewPlan::Stage::outcome;
-    if (outcome_known && m_stage == InterviewPlan::Stage::outcome && decision.outcome != Outcome::incomplete) {
+    if (outcome_known && m_stage == InterviewPlan::Stage::outcome &&
+        decision.outcome != Outcome::incomplete) {
       line();
       line(fmt::format("The outcome is now known: {}.", bold(outcome_words(decision.outcome))));
       if (stage == InterviewPlan::Stage::notice) {
@@ -236,7 +243,8 @@ private:
   }
 
   void show_choices(const Question& q) {
-    const std::vector<ChoiceValue>& values = q.type == QuestionType::choice ? q.values : q.categories;
+    const std::vector<ChoiceValue>& values =
+        q.type == QuestionType::choice ? q.values : q.categories;
     const size_t width = screen_columns() - 1;
     // One column while the list fits a small screen; two beyond that, where a label too long
     // for its column is cut.
@@ -264,7 +272,8 @@ private:
   // after help and after a refused answer, so that it never scrolls out of sight.
   void show_question(size_t qi) {
     const Question& q = m_policy.questions[qi];
-    line(fmt::format("Question {} of at most {}{}", m_number, m_at_most, m_options.demo ? "  [DEMO]" : ""));
+    line(fmt::format("Question {} of at most {}{}", m_number, m_at_most,
+                     m_options.demo ? "  [DEMO]" : ""));
     m_io.out << wrap(bold(q.label.empty() ? q.id : q.label), "");
     if (q.type == QuestionType::choice || q.type == QuestionType::convictions) show_choices(q);
     const Slot& current = m_answers.slots[qi];
@@ -288,7 +297,8 @@ private:
     case QuestionType::integer: {
       std::string h = q.type == QuestionType::integer ? "a whole number" : "a number";
       if (!q.unit.empty()) h += " in " + q.unit;
-      if (q.min && q.max) h += fmt::format(", {} to {}", format_number(*q.min), format_number(*q.max));
+      if (q.min && q.max)
+        h += fmt::format(", {} to {}", format_number(*q.min), format_number(*q.max));
       else if (q.min) h += fmt::format(", at least {}", format_number(*q.min));
       return h;
     }
@@ -305,7 +315,8 @@ private:
     if (!q.help.empty()) m_io.out << wrap(q.help, "  ");
     std::vector<std::string> why;
     for (const Rule& rule : m_policy.rules) {
-      if (std::find(rule.reads.begin(), rule.reads.end(), static_cast<int>(qi)) != rule.reads.end()) {
+      if (std::find(rule.reads.begin(), rule.reads.end(), static_cast<int>(qi)) !=
+          rule.reads.end()) {
         why.push_back("- " + rule.explain);
       }
     }
@@ -316,7 +327,8 @@ private:
       line("  Why this is asked (the rules that need it):");
       for (const std::string& w : why) m_io.out << wrap(w, "  ");
     }
-    m_io.out << wrap("Answers: " + hint(q) + ". Commands: b back, r review and change, q quit.", "  ");
+    m_io.out << wrap("Answers: " + hint(q) + ". Commands: b back, r review and change, q quit.",
+                     "  ");
     line();
   }
 
@@ -324,7 +336,8 @@ private:
     (void)decision;
     const Question& q = m_policy.questions[qi];
     m_number = m_history.size() + 1;
-    m_at_most = std::max(m_number, m_history.size() + static_cast<size_t>(std::max(plan.remaining, 1)));
+    m_at_most =
+        std::max(m_number, m_history.size() + static_cast<size_t>(std::max(plan.remaining, 1)));
     line();
     show_question(qi);
     if (q.type == QuestionType::convictions) {
@@ -333,16 +346,35 @@ private:
     }
     const Slot& current = m_answers.slots[qi];
     // Enter at the incident date means today, and the prompt says which day that is.
-    const bool today_by_default = !current.present && static_cast<int>(qi) == m_policy.incident_date_question;
+    const bool today_by_default =
+        !current.present && static_cast<int>(qi) == m_policy.incident_date_question;
     const std::string hint_text =
-        today_by_default ? fmt::format("YYYY-MM-DD, or Enter for today, {}", format_date(m_options.today)) : hint(q);
+        today_by_default
+            ? fmt::format("YYYY-MM-DD, or Enter for today, {}", format_date(m_options.today))
+            : hint(q);
     for (;;) {
       const std::string typed = read_line(prompt(fmt::format("({}) >", hint_text)));
-      if (typed == "?") { help(qi, plan); show_question(qi); continue; }
-      if (typed == "q") { confirm_quit(); continue; }
-      if (typed == "b") { back(qi); return; }
-      if (typed == "r") { review(); return; }
-      if (typed.empty() && current.present) { record_typed(qi); return; }
+      if (typed == "?") {
+        help(qi, plan);
+        show_question(qi);
+        continue;
+      }
+      if (typed == "q") {
+        confirm_quit();
+        continue;
+      }
+      if (typed == "b") {
+        back(qi);
+        return;
+      }
+      if (typed == "r") {
+        review();
+        return;
+      }
+      if (typed.empty() && current.present) {
+        record_typed(qi);
+        return;
+      }
       if (typed.empty() && q.type == QuestionType::text) {
         m_skipped.insert(static_cast<int>(qi));
         return;
@@ -351,7 +383,8 @@ private:
       if (typed.empty() && !today_by_default) {
         problem = "please answer, or type ? for help";
       } else {
-        problem = accept_typed_answer(m_policy, qi, typed.empty() ? "today" : typed, m_options.today, m_answers);
+        problem = accept_typed_answer(m_policy, qi, typed.empty() ? "today" : typed,
+                                      m_options.today, m_answers);
       }
       if (!problem.empty()) {
         line();
@@ -370,14 +403,30 @@ private:
     const bool had = m_answers.slots[qi].present;
     std::vector<ConvictionItem> items;
     for (;;) {
-      const std::string typed = read_line(prompt(fmt::format(
-          "Conviction {}: number or name (Enter when done) >", items.size() + 1)));
-      if (typed == "?") { help(qi, plan); show_question(qi); continue; }
-      if (typed == "q") { confirm_quit(); continue; }
-      if (typed == "b") { back(qi); return; }
-      if (typed == "r") { review(); return; }
+      const std::string typed = read_line(prompt(
+          fmt::format("Conviction {}: number or name (Enter when done) >", items.size() + 1)));
+      if (typed == "?") {
+        help(qi, plan);
+        show_question(qi);
+        continue;
+      }
+      if (typed == "q") {
+        confirm_quit();
+        continue;
+      }
+      if (typed == "b") {
+        back(qi);
+        return;
+      }
+      if (typed == "r") {
+        review();
+        return;
+      }
       if (typed.empty()) {
-        if (items.empty() && had) { record_typed(qi); return; }
+        if (items.empty() && had) {
+          record_typed(qi);
+          return;
+        }
         break;
       }
       int category = -1;
@@ -389,7 +438,10 @@ private:
       }
       for (;;) {
         const std::string date_text = read_line(prompt("  Conviction date (YYYY-MM-DD) >"));
-        if (date_text == "q") { confirm_quit(); continue; }
+        if (date_text == "q") {
+          confirm_quit();
+          continue;
+        }
         std::optional<Days> date = parse_date(date_text);
         if (lower(date_text) == "today") date = m_options.today;
         if (!date) {
@@ -405,12 +457,14 @@ private:
     m_answers.slots[qi].present = true;
     if (const std::string problem = past_date_problem(m_policy, m_answers); !problem.empty()) {
       m_io.out << wrap("Not accepted: " + officer_words(m_policy, problem) +
-                           ". Please enter the convictions again.", "  ");
+                           ". Please enter the convictions again.",
+                       "  ");
       m_answers.clear(qi);
       m_forced_next = static_cast<int>(qi);
       return;
     }
-    line(items.empty() ? "  Recorded: no convictions." : fmt::format("  Recorded: {} conviction(s).", items.size()));
+    line(items.empty() ? "  Recorded: no convictions."
+                       : fmt::format("  Recorded: {} conviction(s).", items.size()));
     record_typed(qi);
   }
 
@@ -451,7 +505,8 @@ private:
                                            describe_answer(question, m_answers.slots[q]),
                                            m_answers.sources[q] == AnswerSource::typed
                                                ? ""
-                                               : fmt::format(" ({})", answer_source_name(m_answers.sources[q]))),
+                                               : fmt::format(" ({})", answer_source_name(
+                                                                          m_answers.sources[q]))),
                                "", "    ");
     }
     if (listed.empty()) {
@@ -461,7 +516,10 @@ private:
     for (;;) {
       const std::string typed = read_line("Number to change, or Enter to go on > ");
       if (typed.empty()) return;
-      if (typed == "q") { confirm_quit(); continue; }
+      if (typed == "q") {
+        confirm_quit();
+        continue;
+      }
       if (std::all_of(typed.begin(), typed.end(), ::isdigit) && typed.size() < 4) {
         const size_t n = static_cast<size_t>(std::stoi(typed));
         if (n >= 1 && n <= listed.size()) {
@@ -480,21 +538,30 @@ private:
     if (m_options.demo) line("DEMONSTRATION ONLY");
     render_decision(m_io.out, m_policy, decision, m_options.color, true);
     line(std::string(screen_columns() - 1, '='));
-    const bool can_refer = decision.outcome == Outcome::eligible || decision.outcome == Outcome::needs_approval;
+    const bool can_refer =
+        decision.outcome == Outcome::eligible || decision.outcome == Outcome::needs_approval;
     if (decision.outcome == Outcome::incomplete) {
       line("Some answers are still missing; type r to review them, or q to quit.");
     } else if (can_refer) {
       m_io.out << wrap("Type sign to refer and sign the record, or decline if you will not refer "
-                       "(you will be asked why). b back, r review, q quit without a record.", "");
+                       "(you will be asked why). b back, r review, q quit without a record.",
+                       "");
     } else {
       m_io.out << wrap("Type sign to sign the record of this screening, or exception to ask for "
                        "an exception (you will be asked why). b back, r review, q quit without a "
-                       "record.", "");
+                       "record.",
+                       "");
     }
     for (;;) {
       const std::string typed = lower(read_line("> "));
-      if (typed == "q") { confirm_quit(); continue; }
-      if (typed == "r") { review(); return false; }
+      if (typed == "q") {
+        confirm_quit();
+        continue;
+      }
+      if (typed == "r") {
+        review();
+        return false;
+      }
       if (typed == "b") {
         if (!m_history.empty()) {
           m_forced_next = m_history.back();
@@ -517,9 +584,11 @@ private:
       if (typed == "sign") {
         if (can_refer) action = OfficerAction{ActionKind::refer, {}};
       } else if (typed == "decline" && can_refer) {
-        action = OfficerAction{ActionKind::decline, read_reason("Why will you not refer this person?")};
+        action =
+            OfficerAction{ActionKind::decline, read_reason("Why will you not refer this person?")};
       } else if (typed == "exception" && !can_refer) {
-        action = OfficerAction{ActionKind::exception_requested, read_reason("Why should an exception be made?")};
+        action = OfficerAction{ActionKind::exception_requested,
+                               read_reason("Why should an exception be made?")};
       } else {
         line(can_refer ? "  Type sign, decline, b, r or q." : "  Type sign, exception, b, r or q.");
         continue;
@@ -532,7 +601,10 @@ private:
   std::string read_reason(const std::string& question) {
     for (;;) {
       std::string reason = read_line(prompt(question + " >"));
-      if (reason == "q") { confirm_quit(); continue; }
+      if (reason == "q") {
+        confirm_quit();
+        continue;
+      }
       if (!reason.empty()) return reason;
       line("  A reason is required.");
     }
@@ -563,7 +635,8 @@ private:
       line(bold("Declined: not referred.") + " The record is signed and saved." + demo);
       m_io.out << wrap("Reason: " + action->reason, "  ");
     } else if (action && kind == ActionKind::exception_requested) {
-      line(bold("Exception requested: not referred yet.") + " The record is signed and saved." + demo);
+      line(bold("Exception requested: not referred yet.") + " The record is signed and saved." +
+           demo);
       m_io.out << wrap("Reason: " + action->reason, "  ");
     } else if (action) {
       line(bold("Referred.") + " The record is signed and saved." + demo);
@@ -581,7 +654,8 @@ private:
       hand_off_card(*decision.referral, signed_record.record_id);
     } else if (action && kind == ActionKind::decline) {
       m_io.out << wrap("No hand-off: proceed as you would without LEAD, under your agency's "
-                       "usual procedure.", "");
+                       "usual procedure.",
+                       "");
     } else if (action && kind == ActionKind::exception_requested) {
       m_io.out << wrap(fmt::format("What happens next: the request (record {}) goes to {} for "
                                    "approval. The person is not referred unless it is approved; "
@@ -630,10 +704,10 @@ private:
     const Slot& pathway = m_answers.slots[static_cast<size_t>(pq)];
     const Question& question = m_policy.questions[static_cast<size_t>(pq)];
     const int social = question.value_index(vocabulary::social_contact);
-    const bool offered = social >= 0 &&
-                         (m_policy.pathways.empty() ||
-                          std::find(m_policy.pathways.begin(), m_policy.pathways.end(),
-                                    vocabulary::social_contact) != m_policy.pathways.end());
+    const bool offered =
+        social >= 0 && (m_policy.pathways.empty() ||
+                        std::find(m_policy.pathways.begin(), m_policy.pathways.end(),
+                                  vocabulary::social_contact) != m_policy.pathways.end());
     if (offered && pathway.present && static_cast<int>(pathway.x) != social) {
       const ChoiceValue& v = question.values[static_cast<size_t>(social)];
       text += fmt::format(" This policy also has a social-contact pathway (\"{}\"): without an "
@@ -650,8 +724,8 @@ private:
   const WalkthroughHooks& m_hooks;
   const WalkthroughOptions& m_options;
   int m_forced_next = -1;
-  size_t m_number = 0;  // of the question being asked
-  size_t m_at_most = 0; // questions this screening may still ask, at most
+  size_t m_number = 0;                   // of the question being asked
+  size_t m_at_most = 0;                  // questions this screening may still ask, at most
   std::optional<OfficerAction> m_action; // what was signed
   std::set<int> m_skipped;
   InterviewPlan::Stage m_stage = InterviewPlan::Stage::outcome;
@@ -722,7 +796,8 @@ std::string accept_typed_answer(const Policy& policy, size_t q, const std::strin
     // The unit is shown, so officers type it: "2.5 g", "2.5g", "2.5 grams".
     const std::optional<std::string> number = strip_unit(typed, question.unit);
     if (!number) {
-      return fmt::format("type {}", question.type == QuestionType::integer ? "a whole number" : "a number") +
+      return fmt::format("type {}",
+                         question.type == QuestionType::integer ? "a whole number" : "a number") +
              (question.unit.empty() ? "" : " in " + question.unit);
     }
     value.scalar = *number;
@@ -731,11 +806,8 @@ std::string accept_typed_answer(const Policy& policy, size_t q, const std::strin
   case QuestionType::date:
     if (word == "today") value.scalar = format_date(today);
     break;
-  case QuestionType::text:
-    value.quoted = true;
-    break;
-  case QuestionType::convictions:
-    return "convictions are entered one at a time";
+  case QuestionType::text: value.quoted = true; break;
+  case QuestionType::convictions: return "convictions are entered one at a time";
   }
   Slot before = answers.slots[q];
   std::string problem = assign_yaml_value(policy, q, value, answers);

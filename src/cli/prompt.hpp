@@ -31,14 +31,15 @@ struct WalkthroughHooks {
   std::function<void(const Answers&, const std::vector<int>& history)> save_draft;
   // Signs and publishes. Throws KeyError on a wrong passphrase (the officer may retry).
   std::function<SignedScreening(const Answers&, const Decision&,
-                                const std::optional<OfficerAction>&)> sign;
+                                const std::optional<OfficerAction>&)>
+      sign;
 };
 
 struct WalkthroughOptions {
   bool color = false;
-  bool demo = false;          // every screen says so
-  Days today = 0;             // for "today" as a date answer
-  std::string policy_banner;  // a model/draft warning, shown before the first question
+  bool demo = false;         // every screen says so
+  Days today = 0;            // for "today" as a date answer
+  std::string policy_banner; // a model/draft warning, shown before the first question
 };
 
 // The interactive checklist: asks only what can still change the outcome (then what notices

@@ -68,8 +68,7 @@ public:
   ~SignalHold() {
     // A signal that arrived after the point of no return is consumed: the work is done.
     const struct timespec zero {};
-    while (pending() && sigtimedwait(&m_set, nullptr, &zero) > 0) {
-    }
+    while (pending() && sigtimedwait(&m_set, nullptr, &zero) > 0) {}
     sigprocmask(SIG_SETMASK, &m_old, nullptr);
   }
   SignalHold(const SignalHold&) = delete;
@@ -181,7 +180,8 @@ void publish_files(const std::string& dir, const std::vector<NewFile>& files,
   };
   try {
     for (const NewFile& file : files) {
-      temporaries.push_back(write_temporary(dir_fd.get(), dir, file.name, file.content, file.mode, owner));
+      temporaries.push_back(
+          write_temporary(dir_fd.get(), dir, file.name, file.content, file.mode, owner));
     }
     test_checkpoint("publish");
     for (size_t i = 0; i < files.size(); ++i) {
@@ -261,9 +261,10 @@ DeviceState read_state(const std::string& path) {
     if (j.contains("record_id")) state.record_id = j.at("record_id").get<std::string>();
     if (j.contains("pending") && !j.at("pending").is_null()) {
       const nlohmann::json& p = j.at("pending");
-      state.pending = Reservation{p.at("seq").get<long long>(), p.at("record_id").get<std::string>(),
-                                  p.at("records").get<std::string>(), p.at("sha256").get<std::string>(),
-                                  p.at("signature_sha256").get<std::string>()};
+      state.pending =
+          Reservation{p.at("seq").get<long long>(), p.at("record_id").get<std::string>(),
+                      p.at("records").get<std::string>(), p.at("sha256").get<std::string>(),
+                      p.at("signature_sha256").get<std::string>()};
     }
   } catch (const std::exception&) {
     damaged(path);
@@ -371,7 +372,8 @@ void check_in_place(const PublishedRecord& out, const SignedRecord& record) {
 
 PublishedRecord publish_record(
     const std::string& records_dir, const std::string& state_dir, const std::string& device_id,
-    const std::function<SignedRecord(long long seq, const std::optional<std::string>& prev)>& make) {
+    const std::function<SignedRecord(long long seq, const std::optional<std::string>& prev)>&
+        make) {
   const std::string devices = state_dir + "/devices";
   make_private_dir(devices);
   make_private_dir(records_dir);

@@ -18,7 +18,7 @@ namespace divert::cli {
 // failure, Interrupted (130).
 
 struct NewFile {
-  std::string name;    // file name within the directory
+  std::string name; // file name within the directory
   std::string content;
   unsigned mode = 0600;
 };

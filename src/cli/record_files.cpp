@@ -49,8 +49,8 @@ static std::string kind_of(mode_t mode) {
 // when it is a symbolic link.
 static FileRead read_regular(const std::string& path, bool follow) {
   FileRead out;
-  const Fd file(
-      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW)));
+  const Fd file(::open(path.c_str(),
+                       O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW)));
   const int fd = file.get();
   if (!file) {
     const int err = errno;
@@ -159,7 +159,8 @@ FoundRecords find_records(const std::vector<std::string>& paths, bool with_signa
     for (const std::string& name : names) {
       if (is_record_name(name)) {
         add_record(found, seen, prefix + name, name, false, with_signatures);
-      } else if (name.ends_with(".json.sshsig") && is_record_name(name.substr(0, name.size() - 7)) &&
+      } else if (name.ends_with(".json.sshsig") &&
+                 is_record_name(name.substr(0, name.size() - 7)) &&
                  !std::binary_search(names.begin(), names.end(), name.substr(0, name.size() - 7))) {
         found.orphan_signatures.push_back(prefix + name);
       }

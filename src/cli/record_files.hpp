@@ -12,7 +12,7 @@ namespace divert::cli {
 // Record files named on the command line: each argument is a REF-*.json file or a directory
 // whose REF-*.json files (not recursive) are taken, in name order.
 struct FoundRecords {
-  std::vector<RecordFile> records;       // with their .sshsig text where there is one
+  std::vector<RecordFile> records;            // with their .sshsig text where there is one
   std::vector<std::string> orphan_signatures; // REF-*.json.sshsig without its REF-*.json
 };
 

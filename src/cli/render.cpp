@@ -18,10 +18,12 @@ std::string status_warning(const Policy& policy) {
   case PolicyStatus::adopted: return {};
   case PolicyStatus::model:
     return fmt::format("policy '{}' is a MODEL: its criteria are not confirmed or adopted by the "
-                       "program; check them before relying on the decision", policy.id);
+                       "program; check them before relying on the decision",
+                       policy.id);
   case PolicyStatus::draft:
     return fmt::format("policy '{}' is a DRAFT: its criteria are not confirmed or adopted by the "
-                       "program; check them before relying on the decision", policy.id);
+                       "program; check them before relying on the decision",
+                       policy.id);
   }
   return {};
 }
@@ -62,8 +64,11 @@ std::string officer_words(const Policy& policy, std::string text) {
     if (q.id.find('_') == std::string::npos) continue; // a plain word reads as itself
     std::string words = q.id;
     std::replace(words.begin(), words.end(), '_', ' ');
-    for (size_t at = text.find(q.id); at != std::string::npos; at = text.find(q.id, at + words.size())) {
-      const auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    for (size_t at = text.find(q.id); at != std::string::npos;
+         at = text.find(q.id, at + words.size())) {
+      const auto word_char = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+      };
       const size_t end = at + q.id.size();
       if ((at > 0 && word_char(text[at - 1])) || (end < text.size() && word_char(text[end]))) {
         continue;
@@ -111,11 +116,13 @@ static std::string basis_line(const Rule& r) {
   switch (r.basis) {
   case Basis::assumed: return "Basis: the model's assumption, not a published criterion";
   case Basis::reported:
-    return r.assumption.empty() ? "Basis: reported (a secondary source)"
-                                : "Basis: reported; in part the model's assumption: " + r.assumption;
+    return r.assumption.empty()
+               ? "Basis: reported (a secondary source)"
+               : "Basis: reported; in part the model's assumption: " + r.assumption;
   case Basis::published:
-    return r.assumption.empty() ? "Basis: published"
-                                : "Basis: published; in part the model's assumption: " + r.assumption;
+    return r.assumption.empty()
+               ? "Basis: published"
+               : "Basis: published; in part the model's assumption: " + r.assumption;
   case Basis::unstated: return {};
   }
   return {};
@@ -128,7 +135,8 @@ void render_decision(std::ostream& out, const Policy& policy, const Decision& d,
     return for_officer ? "- " + r->explain : fmt::format("- [{}] {}", r->id, r->explain);
   };
   out << wrap(fmt::format("Policy: {} {} ({}), {}", policy.id, policy.version,
-                          status_name(policy.status), policy.title), "");
+                          status_name(policy.status), policy.title),
+              "");
   if (const std::string warning = status_warning(policy); !warning.empty()) {
     out << wrap("NOTE: " + warning, "  ");
   }
@@ -139,11 +147,13 @@ void render_decision(std::ostream& out, const Policy& policy, const Decision& d,
     break;
   case Outcome::ineligible:
     out << wrap(paint(color, "1;31", "INELIGIBLE") +
-                    ": the person cannot be referred under this policy.", "");
+                    ": the person cannot be referred under this policy.",
+                "");
     break;
   case Outcome::needs_approval:
     out << wrap(paint(color, "1;33", "NEEDS APPROVAL") +
-                    ": eligible, but the referral must be approved.", "");
+                    ": eligible, but the referral must be approved.",
+                "");
     break;
   case Outcome::incomplete:
     out << wrap(paint(color, "1", "INCOMPLETE") + ": more answers are needed to decide.", "");

@@ -19,8 +19,8 @@ void note_policy_status(std::ostream& err, const Policy& policy);
 // source, notices, what is still missing, and the hand-off details. Wrapped to 80 columns.
 // `for_officer`: in the officer's words (labels, no rule or question ids), as the walk-through
 // shows it.
-void render_decision(std::ostream& out, const Policy& policy, const Decision& decision,
-                     bool color, bool for_officer = false);
+void render_decision(std::ostream& out, const Policy& policy, const Decision& decision, bool color,
+                     bool for_officer = false);
 
 // The columns output is laid out for: the terminal's width (TIOCGWINSZ on standard output,
 // then standard error), else $COLUMNS, else 80; never more than 80 nor less than 40.

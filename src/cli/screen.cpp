@@ -87,7 +87,8 @@ ScreenSession open_screen_session(const ScreenOptions& opts) {
   const std::string policy = opts.policy.empty() ? session.config.policy : opts.policy;
   if (policy.empty()) {
     throw UsageError(fmt::format("no policy: give --policy P, or set 'policy' in {}",
-                                 session.config.path), "no-policy");
+                                 session.config.path),
+                     "no-policy");
   }
   session.policy = load_policy_arg(policy, false, policy_trust_of(session.config));
   return session;
@@ -187,8 +188,9 @@ void check_officer_key(const ScreenSession& session, const SigningKey& key) {
 
 SigningKey unlock_screen_key(const ScreenSession& session, const ScreenOptions& opts,
                              const Io& io) {
-  SigningKey key = load_signing_key(
-      session.config.key, UnlockOptions{opts.passphrase_file, may_prompt(opts, io)}, io.err);
+  SigningKey key =
+      load_signing_key(session.config.key,
+                       UnlockOptions{opts.passphrase_file, may_prompt(opts, io)}, io.err);
   check_officer_key(session, key);
   return key;
 }
@@ -201,35 +203,37 @@ PublishedRecord sign_and_publish(const ScreenSession& session, const Answers& an
   const std::string fingerprint = key.public_key().fingerprint();
   const std::string ns = record_namespace(config.agency);
   const long long now = now_seconds();
-  return publish_record(
-      config.records, session.state_dir, config.device,
-      [&](long long seq, const std::optional<std::string>& prev) {
-        // The ULID's random part starts with the seq, so that one device's records sort in
-        // order even within one second; the other 48 bits are random.
-        const std::string random = random_bytes(6, fmt::format("record|{}|{}|{}", config.device, seq, now));
-        UlidRandom bits{};
-        for (int i = 0; i < 4; ++i) {
-          bits[static_cast<size_t>(i)] = static_cast<unsigned char>((seq >> (8 * (3 - i))) & 0xFF);
-        }
-        for (size_t i = 0; i + 4 < bits.size() && i < random.size(); ++i) {
-          bits[i + 4] = static_cast<unsigned char>(random[i]);
-        }
-        RecordContext ctx;
-        ctx.record_id = make_ulid(now * 1000, bits);
-        ctx.created_at = now;
-        ctx.agency_code = config.agency;
-        ctx.agency_name = config.agency_name;
-        ctx.officer_id = config.officer;
-        ctx.key_fpr = fingerprint;
-        ctx.device_id = config.device;
-        ctx.seq = seq;
-        ctx.prev_sha256 = prev;
-        if (!supersedes.empty()) ctx.supersedes = supersedes;
-        ctx.tool_version = DIVERT_VERSION;
-        const std::string bytes =
-            canonicalize(build_record(session.policy, answers, decision, action, ctx));
-        return SignedRecord{ctx.record_id, bytes, sshsig_sign(key, bytes, ns)};
-      });
+  return publish_record(config.records, session.state_dir, config.device,
+                        [&](long long seq, const std::optional<std::string>& prev) {
+                          // The ULID's random part starts with the seq, so that one device's records sort in
+                          // order even within one second; the other 48 bits are random.
+                          const std::string random =
+                              random_bytes(6,
+                                           fmt::format("record|{}|{}|{}", config.device, seq, now));
+                          UlidRandom bits{};
+                          for (int i = 0; i < 4; ++i) {
+                            bits[static_cast<size_t>(i)] =
+                                static_cast<unsigned char>((seq >> (8 * (3 - i))) & 0xFF);
+                          }
+                          for (size_t i = 0; i + 4 < bits.size() && i < random.size(); ++i) {
+                            bits[i + 4] = static_cast<unsigned char>(random[i]);
+                          }
+                          RecordContext ctx;
+                          ctx.record_id = make_ulid(now * 1000, bits);
+                          ctx.created_at = now;
+                          ctx.agency_code = config.agency;
+                          ctx.agency_name = config.agency_name;
+                          ctx.officer_id = config.officer;
+                          ctx.key_fpr = fingerprint;
+                          ctx.device_id = config.device;
+                          ctx.seq = seq;
+                          ctx.prev_sha256 = prev;
+                          if (!supersedes.empty()) ctx.supersedes = supersedes;
+                          ctx.tool_version = DIVERT_VERSION;
+                          const std::string bytes = canonicalize(
+                              build_record(session.policy, answers, decision, action, ctx));
+                          return SignedRecord{ctx.record_id, bytes, sshsig_sign(key, bytes, ns)};
+                        });
 }
 
 static std::string action_text(const std::optional<OfficerAction>& action) {
@@ -270,8 +274,9 @@ void report_screening(Io& io, const ScreenSession& session, const Decision& deci
   } else {
     render_decision(io.out, policy, decision, io.color);
     if (record) {
-      io.out << "\nSigned record (officer " << officer_principal(session.config.officer, session.config.agency)
-             << ", device " << session.config.device << " #" << record->seq << "):\n";
+      io.out << "\nSigned record (officer "
+             << officer_principal(session.config.officer, session.config.agency) << ", device "
+             << session.config.device << " #" << record->seq << "):\n";
       io.out << wrap("Action: " + action_text(action), "  ");
       io.out << "  Record id: " << record->id << '\n';
       io.out << "  Record: " << record->path << '\n';
@@ -290,6 +295,5 @@ void report_screening(Io& io, const ScreenSession& session, const Decision& deci
               "proves nothing\n";
   }
 }
-
 
 } // namespace divert::cli

@@ -69,8 +69,7 @@ bool may_prompt(const ScreenOptions& opts, const Io& io);
 // (77, naming both fingerprints) when it is not the configured officer's key (key_fpr in the
 // configuration, or the .pub beside the configured key), or when --key names a key and the
 // configuration gives no way to tell.
-SigningKey unlock_screen_key(const ScreenSession& session, const ScreenOptions& opts,
-                             const Io& io);
+SigningKey unlock_screen_key(const ScreenSession& session, const ScreenOptions& opts, const Io& io);
 
 // Builds the divert.referral/1 record of a decided case, signs it with `key` and publishes it
 // with the next device seq (publish_record). `supersedes` is a record id or empty.

@@ -57,8 +57,8 @@ bool prepare_interactive_screen(ScreenOptions& opts, Io& io) {
   return true;
 }
 
-int run_interactive_screen(const ScreenSession& session, const ScreenOptions& opts,
-                           Answers answers, Io& io) {
+int run_interactive_screen(const ScreenSession& session, const ScreenOptions& opts, Answers answers,
+                           Io& io) {
   catch_interrupts();
   const Policy& policy = session.policy;
   const std::string path = draft_path(session.demo, further_officer_of(session.config.path));
@@ -73,10 +73,11 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
   }
   if (draft) {
     const std::string draft_policy = draft->policy_id.empty() ? draft->policy : draft->policy_id;
-    const std::string what = fmt::format(
-        "An interrupted screening under {}, started {} UTC, with {} answer{}", draft_policy,
-        format_rfc3339(draft->started_at).substr(0, 16).replace(10, 1, " "), draft->typed.size(),
-        draft->typed.size() == 1 ? "" : "s");
+    const std::string what =
+        fmt::format("An interrupted screening under {}, started {} UTC, with {} answer{}",
+                    draft_policy,
+                    format_rfc3339(draft->started_at).substr(0, 16).replace(10, 1, " "),
+                    draft->typed.size(), draft->typed.size() == 1 ? "" : "s");
     // A draft continues only under the policy it was started under: its answers were asked
     // and checked by that policy's questions.
     if (draft_policy != policy.id) {
@@ -86,9 +87,12 @@ int run_interactive_screen(const ScreenSession& session, const ScreenOptions& op
                                      what, policy.id));
       }
       io.out << wrap(what + " is kept; it continues only under its own policy (divert screen "
-                            "--resume).", "");
+                            "--resume).",
+                     "");
       io.out << wrap(fmt::format("Discard it and start anew under {}? (y = discard it and start, "
-                                 "n = keep it and stop)", policy.id), "");
+                                 "n = keep it and stop)",
+                                 policy.id),
+                     "");
     } else if (!opts.resume) {
       io.out << wrap(what + " is kept. Resume it? (y = resume, n = discard it and start anew)", "");
     }

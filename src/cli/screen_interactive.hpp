@@ -16,7 +16,7 @@ bool prepare_interactive_screen(ScreenOptions& opts, Io& io);
 // The interactive screening: resumes a draft when asked, walks through the checklist from the
 // answers given (--answers, --set), keeps a private draft after every answer, and signs on the
 // officer's word. Returns the exit status by outcome; Interrupted (130) when the officer quits.
-int run_interactive_screen(const ScreenSession& session, const ScreenOptions& opts,
-                           Answers answers, Io& io);
+int run_interactive_screen(const ScreenSession& session, const ScreenOptions& opts, Answers answers,
+                           Io& io);
 
 } // namespace divert::cli

@@ -270,7 +270,8 @@ bool PolicyAnalyzer::enumerate(const std::vector<int>& questions, Visit&& visit)
   const size_t nq = m_policy.questions.size();
   double estimate = 1;
   for (int q : questions) {
-    estimate *= static_cast<double>(std::max<size_t>(samples(static_cast<size_t>(q), std::nullopt).size(), 1));
+    estimate *= static_cast<double>(
+        std::max<size_t>(samples(static_cast<size_t>(q), std::nullopt).size(), 1));
   }
   if (estimate > k_max_cases) {
     return false;
@@ -288,7 +289,8 @@ bool PolicyAnalyzer::enumerate(const std::vector<int>& questions, Visit&& visit)
   std::function<void(size_t)> assign = [&](size_t i) {
     if (i == questions.size()) {
       for (int q : ask_order) {
-        visible[static_cast<size_t>(q)] = m_policy.questions[static_cast<size_t>(q)].ask.eval_bool(input);
+        visible[static_cast<size_t>(q)] =
+            m_policy.questions[static_cast<size_t>(q)].ask.eval_bool(input);
       }
       visit(input);
       return;
@@ -422,7 +424,8 @@ int PolicyAnalyzer::refusing_rule(int value) const {
   slots[static_cast<size_t>(m_policy.pathway_question)].x = value;
   const EvalInput input{slots.data(), visible.data()};
   for (int q : m_policy.ask_order) {
-    visible[static_cast<size_t>(q)] = m_policy.questions[static_cast<size_t>(q)].ask.eval_bool(input);
+    visible[static_cast<size_t>(q)] =
+        m_policy.questions[static_cast<size_t>(q)].ask.eval_bool(input);
   }
   for (size_t i = 0; i < m_policy.rules.size(); ++i) {
     const Rule& rule = m_policy.rules[i];

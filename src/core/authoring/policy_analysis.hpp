@@ -62,13 +62,12 @@ private:
   std::vector<int> closure(const std::vector<int>& reads) const;
   std::vector<Slot> samples(size_t q, std::optional<Days> incident) const;
   std::vector<Days> date_samples(size_t q, std::optional<Days> incident) const;
-  template <typename Visit>
-  bool enumerate(const std::vector<int>& questions, Visit&& visit) const;
+  template <typename Visit> bool enumerate(const std::vector<int>& questions, Visit&& visit) const;
 
   const Policy& m_policy;
   std::vector<std::vector<double>> m_numbers; // per question: constants it is compared with
-  std::vector<std::vector<Days>> m_dates;      // per date question: date constants
-  std::vector<Shift> m_shifts;                 // date shifts, as written (sign included)
+  std::vector<std::vector<Days>> m_dates;     // per date question: date constants
+  std::vector<Shift> m_shifts;                // date shifts, as written (sign included)
 };
 
 } // namespace divert

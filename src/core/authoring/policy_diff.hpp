@@ -16,7 +16,7 @@ namespace divert {
 // One case under one policy version: its outcome and reason ids, or why the line was refused.
 struct DiffSide {
   bool error = false;
-  std::string message;              // when error
+  std::string message; // when error
   Outcome outcome = Outcome::incomplete;
   std::vector<std::string> reasons; // rule ids, policy rule order
   const char* outcome_text() const { return error ? "error" : outcome_name(outcome); }

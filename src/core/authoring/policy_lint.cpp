@@ -22,8 +22,10 @@ const std::vector<LintCheck>& lint_checks() {
       {"load", Severity::error, "the policy breaks a rule of the format (see divert-policy(5))"},
       {"unknown-question", Severity::error,
        "a condition names a question or derived value the policy does not have"},
-      {"unknown-value", Severity::error, "a condition uses a value its choice question does not have"},
-      {"unknown-pathway", Severity::error, "a rule, provider or intake names a pathway that does not exist"},
+      {"unknown-value", Severity::error,
+       "a condition uses a value its choice question does not have"},
+      {"unknown-pathway", Severity::error,
+       "a rule, provider or intake names a pathway that does not exist"},
       {"impossible-comparison", Severity::error,
        "a comparison can never be true given the question's type and range (drug_grams > 10000, "
        "age < 0)"},
@@ -37,8 +39,10 @@ const std::vector<LintCheck>& lint_checks() {
        "a rule is marked holds_by_design but its condition can be false"},
       {"question-never-asked", Severity::warning,
        "a rule reads a question that is never asked where the rule applies"},
-      {"rule-never-applies", Severity::warning, "a rule is limited to pathways the policy does not offer"},
-      {"duplicate-condition", Severity::warning, "two rules have the same condition on the same pathways"},
+      {"rule-never-applies", Severity::warning,
+       "a rule is limited to pathways the policy does not offer"},
+      {"duplicate-condition", Severity::warning,
+       "two rules have the same condition on the same pathways"},
       {"unreachable-rule", Severity::warning,
        "whenever a rule fires, another require/exclude rule already refuses the case, so it "
        "never decides one (an approval: never reached)"},
@@ -57,7 +61,8 @@ const std::vector<LintCheck>& lint_checks() {
       {"review-overdue", Severity::warning, "the policy's review_by date has passed"},
       {"policy-expired", Severity::warning, "the policy's expires date has passed"},
       {"dates-out-of-order", Severity::warning, "expires or review_by comes before effective"},
-      {"override-no-change", Severity::warning, "an override repeats the base layer's rule exactly"},
+      {"override-no-change", Severity::warning,
+       "an override repeats the base layer's rule exactly"},
       {"pathway-not-refused", Severity::warning,
        "the policy offers fewer pathways than the vocabulary and no rule refuses the others"},
       {"status-not-adopted", Severity::note, "the policy is a draft or a model, not adopted"},
@@ -67,8 +72,8 @@ const std::vector<LintCheck>& lint_checks() {
 
 std::string load_error_check(const Diagnostic& d) {
   const auto& checks = lint_checks();
-  const bool is_check = std::any_of(checks.begin(), checks.end(),
-                                    [&](const LintCheck& c) { return c.id == d.code; });
+  const bool is_check =
+      std::any_of(checks.begin(), checks.end(), [&](const LintCheck& c) { return c.id == d.code; });
   return is_check ? d.code : "load";
 }
 
@@ -76,7 +81,6 @@ namespace {
 
 using Op = ExprNode::Op;
 constexpr double k_inf = std::numeric_limits<double>::infinity();
-
 
 std::string squeeze(std::string_view s) {
   std::string out;
@@ -115,14 +119,15 @@ Range range_of(const Policy& policy, const std::vector<ExprNode>& nodes, int ind
     r.hi = q.max.value_or(k_inf);
     r.whole = q.type == QuestionType::integer;
     if (q.min && q.max) {
-      r.why = fmt::format("'{}' is from {} to {}", q.id, format_number(*q.min),
-                          format_number(*q.max));
+      r.why =
+          fmt::format("'{}' is from {} to {}", q.id, format_number(*q.min), format_number(*q.max));
     } else if (q.min) {
       r.why = fmt::format("'{}' is at least {}", q.id, format_number(*q.min));
     } else if (q.max) {
       r.why = fmt::format("'{}' is at most {}", q.id, format_number(*q.max));
     }
-    if (r.whole) r.why += r.why.empty() ? fmt::format("'{}' is a whole number", q.id) : ", a whole number";
+    if (r.whole)
+      r.why += r.why.empty() ? fmt::format("'{}' is a whole number", q.id) : ", a whole number";
     break;
   }
   case Op::years_between:
@@ -199,7 +204,9 @@ Relative relative_of(const Policy& policy, const std::vector<ExprNode>& nodes, i
                      const std::vector<int>& list_of) {
   const ExprNode& n = nodes[static_cast<size_t>(index)];
   Relative r;
-  const int past_q = n.op == Op::answer ? n.q : (n.op == Op::field_date ? list_of[static_cast<size_t>(index)] : -1);
+  const int past_q = n.op == Op::answer
+                         ? n.q
+                         : (n.op == Op::field_date ? list_of[static_cast<size_t>(index)] : -1);
   if (n.op == Op::answer && n.q == policy.incident_date_question) {
     r.known = true;
     r.days.lo = r.days.hi = 0;
@@ -208,9 +215,10 @@ Relative relative_of(const Policy& policy, const std::vector<ExprNode>& nodes, i
     r.days.lo = -k_inf;
     r.days.hi = 0;
     const std::string& id = policy.questions[static_cast<size_t>(past_q)].id;
-    r.days.why = n.op == Op::field_date
-                     ? fmt::format("the dates in '{}' are past events, never after the incident date", id)
-                     : fmt::format("'{}' is a past event, never after the incident date", id);
+    r.days.why =
+        n.op == Op::field_date
+            ? fmt::format("the dates in '{}' are past events, never after the incident date", id)
+            : fmt::format("'{}' is a past event, never after the incident date", id);
   } else if (n.op == Op::add_months) {
     r = relative_of(policy, nodes, n.a, list_of);
     // A month is 28 to 31 days long.
@@ -275,7 +283,8 @@ std::vector<ComparisonFinding> constant_comparisons(const Policy& policy, const 
       if (subject.type == ValueType::number) {
         const Range r = range_of(policy, nodes, n.a);
         for (double x : n.set) {
-          any_possible = any_possible || (x >= r.lo && x <= r.hi && (!r.whole || x == std::floor(x)));
+          any_possible =
+              any_possible || (x >= r.lo && x <= r.hi && (!r.whole || x == std::floor(x)));
         }
         why = r.why;
       } else if (subject.type == ValueType::choice && subject.op == Op::answer) {
@@ -335,7 +344,8 @@ private:
     for (const LintCheck& c : lint_checks()) {
       if (std::string_view(c.id) == check) listed = c.severity;
     }
-    m_out.push_back(Diagnostic{std::move(where), severity.value_or(listed), std::move(message), check});
+    m_out.push_back(
+        Diagnostic{std::move(where), severity.value_or(listed), std::move(message), check});
   }
 
   SourceLocation top_key(std::string_view key) const {
@@ -363,12 +373,12 @@ private:
     if (m_policy.expires && *m_policy.expires < m_today) {
       add(top_key("expires"), "policy-expired",
           fmt::format("policy expired on {} (today is {}); incidents after that date are "
-                      "decided with a warning", format_date(*m_policy.expires),
-                      format_date(m_today)));
+                      "decided with a warning",
+                      format_date(*m_policy.expires), format_date(m_today)));
     }
     if (m_policy.effective) {
-      for (const auto& [key, date] : {std::pair{"expires", m_policy.expires},
-                                      std::pair{"review_by", m_policy.review_by}}) {
+      for (const auto& [key, date] :
+           {std::pair{"expires", m_policy.expires}, std::pair{"review_by", m_policy.review_by}}) {
         if (date && *date < *m_policy.effective) {
           add(top_key(key), "dates-out-of-order",
               fmt::format("'{}' ({}) is before 'effective' ({})", key, format_date(*date),
@@ -413,7 +423,8 @@ private:
           !m_policy.read_by_policy[static_cast<size_t>(index)]) {
         add(q.where, "unused-question",
             fmt::format("question '{}' is read by no rule and no other question's asked_when: "
-                        "officers would never be asked it", q.id));
+                        "officers would never be asked it",
+                        q.id));
       }
       if (!q.ask.empty()) {
         if (const YamlNode* node = m_sources.question_field(q.where.file, q.id, "asked_when")) {
@@ -432,13 +443,16 @@ private:
         continue; // inside a derived value's expression: linted where it is defined
       }
       const auto begin = static_cast<size_t>(n.begin);
-      const std::string text = squeeze(std::string_view(condition).substr(begin, static_cast<size_t>(n.end) - begin));
+      const std::string text =
+          squeeze(std::string_view(condition).substr(begin, static_cast<size_t>(n.end) - begin));
       const SourceLocation at = m_sources.where_in_scalar(file, node, begin);
       const std::string why = f.why.empty() ? std::string() : ": " + f.why;
       if (f.verdict == Verdict::never) {
-        add(at, "impossible-comparison", fmt::format("'{}' is never true{} ({})", text, why, owner));
+        add(at, "impossible-comparison",
+            fmt::format("'{}' is never true{} ({})", text, why, owner));
       } else {
-        add(at, "always-true-comparison", fmt::format("'{}' is always true{} ({})", text, why, owner));
+        add(at, "always-true-comparison",
+            fmt::format("'{}' is always true{} ({})", text, why, owner));
       }
     }
   }
@@ -464,12 +478,14 @@ private:
       if (squeeze(rule.explain).empty()) {
         add(rule.where, "rule-no-explanation",
             fmt::format("rule '{}' has no plain-language explanation ('explain:'): officers see "
-                        "it as the reason for the decision", rule.id));
+                        "it as the reason for the decision",
+                        rule.id));
       }
       if (squeeze(rule.citation).empty()) {
         add(rule.where, "rule-no-citation",
             fmt::format("rule '{}' has no citation ('citation:'): say which law, protocol or "
-                        "document the criterion comes from", rule.id));
+                        "document the criterion comes from",
+                        rule.id));
       }
       check_basis(rule);
       if (const YamlNode* node = m_sources.rule_field(rule.where.file, rule.id, "condition")) {
@@ -490,17 +506,19 @@ private:
       add(rule.where, "rule-no-basis",
           fmt::format("rule '{}' does not say what it rests on: add 'basis: published' (the "
                       "program's or the law's own text), 'reported' (a secondary source) or "
-                      "'assumed' (the model's own choice)", rule.id),
+                      "'assumed' (the model's own choice)",
+                      rule.id),
           adopted ? Severity::error : Severity::warning);
     } else if (rule.basis != Basis::assumed && rule.sources.empty()) {
       add(rule.where, "rule-no-source",
-          fmt::format("rule '{}' is {} but names no source: add 'sources' (title and url)",
-                      rule.id, basis_name(rule.basis)));
+          fmt::format("rule '{}' is {} but names no source: add 'sources' (title and url)", rule.id,
+                      basis_name(rule.basis)));
     }
     if (adopted && rule.basis == Basis::assumed) {
       add(rule.where, "assumed-in-adopted",
           fmt::format("rule '{}' rests on the model's assumption, but the policy is adopted: an "
-                      "adopted policy states only the program's criteria", rule.id));
+                      "adopted policy states only the program's criteria",
+                      rule.id));
     }
   }
 
@@ -514,7 +532,8 @@ private:
           !is_block_scalar(*doc, node)) {
         add(doc->where(node), "unquoted-date",
             fmt::format("quote the date: \"{}\" (YAML 1.1 tools read {} unquoted as a date, "
-                        "not text)", node.scalar, node.scalar));
+                        "not text)",
+                        node.scalar, node.scalar));
       }
       for (const YamlNode& item : node.items) visit(item);
       for (const auto& [key, value] : node.entries) visit(value);
@@ -553,14 +572,16 @@ private:
     if (m_policy.pathways.empty() || rule.pathways.empty()) {
       return;
     }
-    const bool offered = std::any_of(rule.pathways.begin(), rule.pathways.end(), [&](const auto& p) {
-      return std::find(m_policy.pathways.begin(), m_policy.pathways.end(), p) !=
-             m_policy.pathways.end();
-    });
+    const bool offered =
+        std::any_of(rule.pathways.begin(), rule.pathways.end(), [&](const auto& p) {
+          return std::find(m_policy.pathways.begin(), m_policy.pathways.end(), p) !=
+                 m_policy.pathways.end();
+        });
     if (!offered) {
       add(rule.where, "rule-never-applies",
-          fmt::format("rule '{}' applies only to {}, which the policy does not offer (pathways: {})",
-                      rule.id, join(rule.pathways, ", "), join(m_policy.pathways, ", ")));
+          fmt::format(
+              "rule '{}' applies only to {}, which the policy does not offer (pathways: {})",
+              rule.id, join(rule.pathways, ", "), join(m_policy.pathways, ", ")));
     }
   }
 
@@ -570,13 +591,13 @@ private:
       const Rule& earlier = m_policy.rules[j];
       if (rule.expr == earlier.expr && pathways_overlap(rule, earlier)) {
         add(rule.where, "duplicate-condition",
-            fmt::format("rule '{}' has the same condition as rule '{}' ({}){}", rule.id,
-                        earlier.id, line_of(earlier, m_top_file),
-                        rule.effect == earlier.effect ? "; merge them"
-                                                      : fmt::format(" but the opposite kind of "
-                                                                    "effect ({} vs {})",
-                                                                    effect_name(rule.effect),
-                                                                    effect_name(earlier.effect))));
+            fmt::format("rule '{}' has the same condition as rule '{}' ({}){}", rule.id, earlier.id,
+                        line_of(earlier, m_top_file),
+                        rule.effect == earlier.effect
+                            ? "; merge them"
+                            : fmt::format(" but the opposite kind of "
+                                          "effect ({} vs {})",
+                                          effect_name(rule.effect), effect_name(earlier.effect))));
         return;
       }
     }
@@ -592,8 +613,10 @@ private:
       const Question& question = m_policy.questions[static_cast<size_t>(q)];
       add(condition_at(rule), "question-never-asked",
           fmt::format("rule '{}' reads '{}', which is never asked where the rule applies ('{}' is "
-                      "asked when: {}){}", rule.id, question.id, question.id, question.asked_when,
-                      f.cond_known ? "" : "; the rule stays unknown and such cases stay incomplete"));
+                      "asked when: {}){}",
+                      rule.id, question.id, question.id, question.asked_when,
+                      f.cond_known ? ""
+                                   : "; the rule stays unknown and such cases stay incomplete"));
     }
     if (!f.cond_known) {
       return;
@@ -603,7 +626,8 @@ private:
       if (f.cond_false) {
         add(rule.where, "holds-by-design-unneeded",
             fmt::format("rule '{}' is marked holds_by_design, but its condition can be false; "
-                        "remove the mark", rule.id));
+                        "remove the mark",
+                        rule.id));
       }
       if (always_true) {
         return; // declared: a condition that always holds is the point
@@ -613,16 +637,22 @@ private:
       add(rule.where, "rule-never-fires",
           rule.effect == Effect::require
               ? fmt::format("rule '{}' can never fail: its condition holds in every case it "
-                            "applies to, given the questions' types and ranges", rule.id)
+                            "applies to, given the questions' types and ranges",
+                            rule.id)
               : fmt::format("rule '{}' can never fire: its condition is false in every case it "
-                            "applies to, given the questions' types and ranges", rule.id));
+                            "applies to, given the questions' types and ranges",
+                            rule.id));
       return;
     }
     if (!f.can_pass(rule.effect)) {
       std::string what;
       switch (rule.effect) {
-      case Effect::require: what = "refuses every case it applies to: its condition is never true"; break;
-      case Effect::exclude: what = "excludes every case it applies to: its condition is always true"; break;
+      case Effect::require:
+        what = "refuses every case it applies to: its condition is never true";
+        break;
+      case Effect::exclude:
+        what = "excludes every case it applies to: its condition is always true";
+        break;
       case Effect::approval: what = "asks for approval of every case it applies to"; break;
       case Effect::notice: what = "is given on every case it applies to"; break;
       }
@@ -645,12 +675,14 @@ private:
       if (rule.effect == Effect::approval) {
         add(rule.where, "unreachable-rule",
             fmt::format("approval '{}' is unreachable: whenever it holds, rule '{}' ({}) already "
-                        "makes the case ineligible", rule.id, other.id, line_of(other, m_top_file)));
+                        "makes the case ineligible",
+                        rule.id, other.id, line_of(other, m_top_file)));
       } else {
         add(rule.where, "unreachable-rule",
             fmt::format("rule '{}' never decides a case on its own: whenever it {}, rule '{}' ({}) "
-                        "{} too", rule.id, rule.effect == Effect::require ? "fails" : "excludes",
-                        other.id, line_of(other, m_top_file),
+                        "{} too",
+                        rule.id, rule.effect == Effect::require ? "fails" : "excludes", other.id,
+                        line_of(other, m_top_file),
                         other.effect == Effect::require ? "fails" : "excludes"));
       }
       break;

@@ -26,8 +26,7 @@ const std::vector<LintCheck>& lint_checks();
 // defines: its base layers are linted when they are named. `sources` holds the text of every
 // layer so that findings point at the key or the column inside a condition. `today` is the
 // front-end's date for review and end dates.
-std::vector<Diagnostic> lint_policy(const Policy& policy, const PolicySources& sources,
-                                    Days today);
+std::vector<Diagnostic> lint_policy(const Policy& policy, const PolicySources& sources, Days today);
 
 // Lints one policy file: a YAML or load error is a finding (never thrown), located and given
 // its check id; a policy that loads gets every check of lint_policy() and the loader's notes.

@@ -135,10 +135,12 @@ private:
   std::string bare(const Expr& expr, int index, const Question* list) {
     const ExprNode& n = expr.nodes()[static_cast<size_t>(index)];
     // A derived value (age) inlined by the compiler reads as its name.
-    if (n.derived >= 0 && n.op != Op::constant) return m_policy.derived[static_cast<size_t>(n.derived)].id;
+    if (n.derived >= 0 && n.op != Op::constant)
+      return m_policy.derived[static_cast<size_t>(n.derived)].id;
     const int p = precedence(n.op);
     switch (n.op) {
-    case Op::constant: return n.type == ValueType::boolean ? (n.x != 0 ? "always" : "never") : constant(n, nullptr);
+    case Op::constant:
+      return n.type == ValueType::boolean ? (n.x != 0 ? "always" : "never") : constant(n, nullptr);
     case Op::answer: return m_policy.questions[static_cast<size_t>(n.q)].id;
     case Op::field_category: return "category";
     case Op::field_date: return "date";
@@ -192,8 +194,7 @@ private:
                              : fmt::format("the number of entries of {} where {}", q.id, where);
     }
     case Op::is_drug: return node(expr, n.a, list, 5) + " is a drug offense";
-    case Op::answered:
-      return m_policy.questions[static_cast<size_t>(n.q)].id + " is answered";
+    case Op::answered: return m_policy.questions[static_cast<size_t>(n.q)].id + " is answered";
     case Op::years_between:
     case Op::months_between:
       return fmt::format("whole {} from {} to {}", n.op == Op::years_between ? "years" : "months",
@@ -281,7 +282,8 @@ std::string header_line(const Policy& policy) {
 std::string basis_text(const Rule& rule, bool markdown) {
   if (rule.basis == Basis::unstated) return {};
   std::string out = std::string("Basis: ") + basis_name(rule.basis);
-  if (rule.basis == Basis::assumed) return out + " (the model's assumption, not a published criterion)";
+  if (rule.basis == Basis::assumed)
+    return out + " (the model's assumption, not a published criterion)";
   std::vector<std::string> sources;
   for (const Source& s : rule.sources) {
     sources.push_back(markdown ? fmt::format("[{}]({})", s.title.empty() ? s.url : s.title, s.url)
@@ -317,17 +319,19 @@ std::string text_header(const Policy& policy) {
   if (pathway != nullptr) {
     std::vector<std::string> offered;
     for (const ChoiceValue& v : pathway->values) {
-      if (policy.pathways.empty() ||
-          std::find(policy.pathways.begin(), policy.pathways.end(), v.code) != policy.pathways.end()) {
+      if (policy.pathways.empty() || std::find(policy.pathways.begin(), policy.pathways.end(),
+                                               v.code) != policy.pathways.end()) {
         offered.push_back(v.code);
       }
     }
-    out += "\n" + wrap("Pathways offered: " + join(offered, ", "), "  ", k_text_columns, std::string());
+    out += "\n" +
+           wrap("Pathways offered: " + join(offered, ", "), "  ", k_text_columns, std::string());
   }
   for (const Provider& p : policy.providers) {
-    out += wrap(fmt::format("Referral to: {}{}. {}", p.name,
-                            p.pathways.empty() ? "" : " (" + join(p.pathways, ", ") + ")", p.contact),
-                "  ", k_text_columns, std::string());
+    out +=
+        wrap(fmt::format("Referral to: {}{}. {}", p.name,
+                         p.pathways.empty() ? "" : " (" + join(p.pathways, ", ") + ")", p.contact),
+             "  ", k_text_columns, std::string());
   }
   if (policy.intake_days) {
     out += wrap(fmt::format("Intake: within {} days of the incident ({})", *policy.intake_days,
@@ -336,7 +340,8 @@ std::string text_header(const Policy& policy) {
   }
   if (!policy.agencies.empty()) {
     std::vector<std::string> names;
-    for (const Agency& a : policy.agencies) names.push_back(a.code.empty() ? a.name : a.name + " (" + a.code + ")");
+    for (const Agency& a : policy.agencies)
+      names.push_back(a.code.empty() ? a.name : a.name + " (" + a.code + ")");
     out += wrap("Agencies: " + join(names, "; "), "  ", k_text_columns, std::string());
   }
   // Paths are not wrapped: they are copied into commands.
@@ -360,7 +365,8 @@ std::string text_checklist(const Policy& policy) {
                 pad + "  ", k_text_columns, pad);
     if (question.type == QuestionType::choice) {
       for (const ChoiceValue& v : question.values) {
-        out += wrap(fmt::format("{}: {}", v.code, value_label(v)), pad + "    ", k_text_columns, pad + "- ");
+        out += wrap(fmt::format("{}: {}", v.code, value_label(v)), pad + "    ", k_text_columns,
+                    pad + "- ");
       }
     }
     if (!question.help.empty()) {
@@ -383,7 +389,8 @@ std::string text_rules(const Policy& policy) {
       any = true;
       out += wrap(fmt::format("{} ({}): {}", rule.id, pathways_text(rule), rule.explain), indent,
                   k_text_columns, std::string("  - "));
-      out += wrap("In plain words: " + describer.describe(rule.expr), indent, k_text_columns, detail);
+      out +=
+          wrap("In plain words: " + describer.describe(rule.expr), indent, k_text_columns, detail);
       out += wrap("Condition: " + rule.condition, indent, k_text_columns, detail);
       if (!rule.approver.empty()) {
         out += wrap("Approved by: " + rule.approver, indent, k_text_columns, detail);
@@ -401,14 +408,17 @@ std::string text_sources(const Policy& policy) {
   std::string out;
   if (!policy.record_questions.empty()) {
     std::vector<std::string> ids;
-    for (int q : policy.record_questions) ids.push_back(policy.questions[static_cast<size_t>(q)].id);
-    out += "\n" + wrap("Kept in the record: " + join(ids, ", "), "  ", k_text_columns, std::string());
+    for (int q : policy.record_questions)
+      ids.push_back(policy.questions[static_cast<size_t>(q)].id);
+    out +=
+        "\n" + wrap("Kept in the record: " + join(ids, ", "), "  ", k_text_columns, std::string());
   }
   if (!policy.sources.empty()) {
     out += "\nSOURCES\n";
     for (const Source& s : policy.sources) {
-      out += wrap(s.title.empty() ? s.url : (s.url.empty() ? s.title : s.title + " <" + s.url + ">"),
-                  "    ", k_text_columns, std::string("  - "));
+      out +=
+          wrap(s.title.empty() ? s.url : (s.url.empty() ? s.title : s.title + " <" + s.url + ">"),
+               "    ", k_text_columns, std::string("  - "));
     }
   }
   return out;
@@ -440,7 +450,8 @@ std::string show_policy_markdown(const Policy& policy) {
     out += fmt::format("\n> **{}**\n", status);
   }
   if (!policy.summary.empty()) out += "\n" + policy.summary + "\n";
-  if (!policy.pathways.empty()) out += "\n**Pathways offered:** " + join(policy.pathways, ", ") + "\n";
+  if (!policy.pathways.empty())
+    out += "\n**Pathways offered:** " + join(policy.pathways, ", ") + "\n";
   for (const Provider& p : policy.providers) {
     out += fmt::format("\n**Referral to:** {}{}. {}\n", p.name,
                        p.pathways.empty() ? "" : " (" + join(p.pathways, ", ") + ")", p.contact);
@@ -458,7 +469,8 @@ std::string show_policy_markdown(const Policy& policy) {
     std::string answer = type_text(question);
     if (question.type == QuestionType::choice) {
       std::vector<std::string> values;
-      for (const ChoiceValue& v : question.values) values.push_back("`" + v.code + "` " + value_label(v));
+      for (const ChoiceValue& v : question.values)
+        values.push_back("`" + v.code + "` " + value_label(v));
       answer = join(values, "<br>");
     }
     std::string label = question.label;
@@ -524,13 +536,15 @@ std::string show_policy_dot(const Policy& policy) {
                                     status_name(policy.status) + ")",
                                 k_terminal_columns)) +
          ", labelloc=t];\n";
-  out += "  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n";
+  out += "  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", "
+         "fontsize=9];\n";
   out += "  subgraph cluster_checklist {\n    label=\"Checklist\"; style=rounded; color=gray;\n";
   const std::vector<size_t> asked = checklist(policy);
   for (size_t q : asked) {
     const Question& question = policy.questions[q];
     if (question.type == QuestionType::text) continue;
-    out += fmt::format("    {} [shape=box, style=rounded, label={}];\n", dot_string("q:" + question.id),
+    out += fmt::format("    {} [shape=box, style=rounded, label={}];\n",
+                       dot_string("q:" + question.id),
                        dot_string(question.id + "\n" + short_lines(question.label)));
   }
   out += "  }\n";
@@ -551,9 +565,9 @@ std::string show_policy_dot(const Policy& policy) {
     case Effect::approval: color = "lightgoldenrod"; break;
     case Effect::notice: color = "lightblue"; break;
     }
-    std::string label = rule.id + "\n(" + effect_name(rule.effect) +
-                        (rule.basis == Basis::unstated ? "" : std::string(", ") + basis_name(rule.basis)) +
-                        ")";
+    std::string label =
+        rule.id + "\n(" + effect_name(rule.effect) +
+        (rule.basis == Basis::unstated ? "" : std::string(", ") + basis_name(rule.basis)) + ")";
     if (!rule.pathways.empty()) label += "\n" + join(rule.pathways, ", ");
     out += fmt::format("    {} [shape=box, style=\"rounded,filled\", fillcolor={}, label={}];\n",
                        dot_string("r:" + rule.id), color, dot_string(label));
@@ -571,13 +585,15 @@ std::string show_policy_dot(const Policy& policy) {
   for (const Rule& rule : policy.rules) {
     for (int q : rule.reads) {
       if (q == policy.pathway_question && !rule.pathways.empty() &&
-          std::find(rule.expr.reads().begin(), rule.expr.reads().end(), q) == rule.expr.reads().end()) {
+          std::find(rule.expr.reads().begin(), rule.expr.reads().end(), q) ==
+              rule.expr.reads().end()) {
         out += fmt::format("  {} -> {} [color=gray60, label=\"applies to\"];\n",
                            dot_string("q:" + policy.questions[static_cast<size_t>(q)].id),
                            dot_string("r:" + rule.id));
         continue;
       }
-      out += fmt::format("  {} -> {};\n", dot_string("q:" + policy.questions[static_cast<size_t>(q)].id),
+      out += fmt::format("  {} -> {};\n",
+                         dot_string("q:" + policy.questions[static_cast<size_t>(q)].id),
                          dot_string("r:" + rule.id));
     }
     const char* target = "o:ineligible";
@@ -649,7 +665,9 @@ OrderedJson expr_tree(const Policy& policy, const Expr& expr, int index, const Q
       else if (s.type == ValueType::date) values.push_back(format_date(static_cast<Days>(x)));
       else values.push_back(x);
     }
-    return json{{"op", n.op == Op::in ? "in" : "not in"}, {"args", {child(n.a)}}, {"values", values}};
+    return json{{"op", n.op == Op::in ? "in" : "not in"},
+                {"args", {child(n.a)}},
+                {"values", values}};
   }
   case Op::add_months:
     if (n.months != 0) return json{{"op", "shift"}, {"args", {child(n.a)}}, {"months", n.months}};
@@ -731,9 +749,10 @@ std::string show_policy_json(const Policy& policy) {
                {"layers", layers}};
   json pathways = json::array();
   if (policy.pathway_question >= 0) {
-    for (const ChoiceValue& v : policy.questions[static_cast<size_t>(policy.pathway_question)].values) {
-      if (policy.pathways.empty() ||
-          std::find(policy.pathways.begin(), policy.pathways.end(), v.code) != policy.pathways.end()) {
+    for (const ChoiceValue& v :
+         policy.questions[static_cast<size_t>(policy.pathway_question)].values) {
+      if (policy.pathways.empty() || std::find(policy.pathways.begin(), policy.pathways.end(),
+                                               v.code) != policy.pathways.end()) {
         pathways.push_back(v.code);
       }
     }
@@ -750,13 +769,16 @@ std::string show_policy_json(const Policy& policy) {
                  {"used", std::find(used.begin(), used.end(), q) != used.end()},
                  {"asked", asked_text(policy, q)},
                  {"asked_when", optional_text(question.asked_when)},
-                 {"ask", question.ask.empty() ? json()
-                                              : expr_tree(policy, question.ask,
-                                                          static_cast<int>(question.ask.nodes().size()) - 1,
-                                                          nullptr)},
+                 {"ask",
+                  question.ask.empty()
+                      ? json()
+                      : expr_tree(policy, question.ask,
+                                  static_cast<int>(question.ask.nodes().size()) - 1, nullptr)},
                  {"read_by", readers(policy, q)}};
-    if (question.type == QuestionType::choice) item["values"] = values_json(question.values, question.id == vocabulary::offense);
-    if (question.type == QuestionType::convictions) item["categories"] = values_json(question.categories, false);
+    if (question.type == QuestionType::choice)
+      item["values"] = values_json(question.values, question.id == vocabulary::offense);
+    if (question.type == QuestionType::convictions)
+      item["categories"] = values_json(question.categories, false);
     if (question.type == QuestionType::number || question.type == QuestionType::integer) {
       item["min"] = question.min ? json(*question.min) : json();
       item["max"] = question.max ? json(*question.max) : json();
@@ -775,22 +797,24 @@ std::string show_policy_json(const Policy& policy) {
   for (const Rule& rule : policy.rules) {
     std::vector<std::string> reads;
     for (int q : rule.reads) reads.push_back(policy.questions[static_cast<size_t>(q)].id);
-    rules.push_back({{"id", rule.id},
-                     {"effect", effect_name(rule.effect)},
-                     {"pathways", rule.pathways},
-                     {"condition", rule.condition},
-                     {"plain", describer.describe(rule.expr)},
-                     {"explain", rule.explain},
-                     {"citation", rule.citation},
-                     {"approver", optional_text(rule.approver)},
-                     {"holds_by_design", rule.holds_by_design},
-                     {"basis", rule.basis == Basis::unstated ? json() : json(basis_name(rule.basis))},
-                     {"sources", sources_json(rule.sources)},
-                     {"assumption", optional_text(rule.assumption)},
-                     {"reads", reads}});
+    rules.push_back(
+        {{"id", rule.id},
+         {"effect", effect_name(rule.effect)},
+         {"pathways", rule.pathways},
+         {"condition", rule.condition},
+         {"plain", describer.describe(rule.expr)},
+         {"explain", rule.explain},
+         {"citation", rule.citation},
+         {"approver", optional_text(rule.approver)},
+         {"holds_by_design", rule.holds_by_design},
+         {"basis", rule.basis == Basis::unstated ? json() : json(basis_name(rule.basis))},
+         {"sources", sources_json(rule.sources)},
+         {"assumption", optional_text(rule.assumption)},
+         {"reads", reads}});
   }
   std::vector<std::string> record;
-  for (int q : policy.record_questions) record.push_back(policy.questions[static_cast<size_t>(q)].id);
+  for (int q : policy.record_questions)
+    record.push_back(policy.questions[static_cast<size_t>(q)].id);
   json providers = json::array();
   for (const Provider& p : policy.providers) {
     providers.push_back({{"name", p.name}, {"contact", p.contact}, {"pathways", p.pathways}});

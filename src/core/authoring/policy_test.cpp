@@ -51,8 +51,9 @@ PolicyTestFile read_policy_tests(const YamlDocument& doc, const Policy& policy) 
     PolicyTestCase test(policy);
     for (const auto& [key, value] : item.entries) {
       if (key.scalar != "name" && key.scalar != "answers" && key.scalar != "expect") {
-        throw InputError(doc.where(key), fmt::format("unknown key '{}' in a test case{}", key.scalar,
-                                                     did_you_mean(key.scalar, {"name", "answers", "expect"})));
+        throw InputError(doc.where(key),
+                         fmt::format("unknown key '{}' in a test case{}", key.scalar,
+                                     did_you_mean(key.scalar, {"name", "answers", "expect"})));
       }
       if (key.scalar == "expect") {
         test.expect_key = &key;
@@ -61,9 +62,11 @@ PolicyTestFile read_policy_tests(const YamlDocument& doc, const Policy& policy) 
     }
     test.line = item.line;
     const YamlNode* name = item.find("name");
-    test.name = name != nullptr && name->is_scalar() ? name->scalar : fmt::format("line {}", item.line);
+    test.name =
+        name != nullptr && name->is_scalar() ? name->scalar : fmt::format("line {}", item.line);
     if (base != nullptr) {
-      read_answers(YamlDocument{doc.file, doc.text, *base}, policy, test.answers, AnswerSource::file);
+      read_answers(YamlDocument{doc.file, doc.text, *base}, policy, test.answers,
+                   AnswerSource::file);
     }
     if (const YamlNode* answers = item.find("answers")) {
       read_answers(YamlDocument{doc.file, doc.text, *answers}, policy, test.answers,
@@ -81,8 +84,11 @@ PolicyTestFile read_policy_tests(const YamlDocument& doc, const Policy& policy) 
         else if (o == "ineligible") test.outcome = Outcome::ineligible;
         else if (o == "needs_approval") test.outcome = Outcome::needs_approval;
         else if (o == "incomplete") test.outcome = Outcome::incomplete;
-        else throw InputError(doc.where(value), fmt::format("unknown outcome '{}' (outcomes: eligible, "
-                                                            "ineligible, needs_approval, incomplete)", o));
+        else
+          throw InputError(doc.where(value),
+                           fmt::format("unknown outcome '{}' (outcomes: eligible, "
+                                       "ineligible, needs_approval, incomplete)",
+                                       o));
       } else if (key.scalar == "reasons") {
         test.reasons = id_list(doc, value, "reasons");
       } else if (key.scalar == "notices") {
@@ -90,13 +96,15 @@ PolicyTestFile read_policy_tests(const YamlDocument& doc, const Policy& policy) 
       } else if (key.scalar == "missing") {
         test.missing = id_list(doc, value, "missing");
       } else {
-        throw InputError(doc.where(key), fmt::format("unknown key '{}' in expect{}", key.scalar,
-                                                     did_you_mean(key.scalar, {"outcome", "reasons",
-                                                                               "notices", "missing"})));
+        throw InputError(doc.where(key),
+                         fmt::format("unknown key '{}' in expect{}", key.scalar,
+                                     did_you_mean(key.scalar,
+                                                  {"outcome", "reasons", "notices", "missing"})));
       }
     }
     if (!test.outcome) {
-      throw InputError(doc.where(*expect), fmt::format("test '{}' needs 'expect: outcome'", test.name));
+      throw InputError(doc.where(*expect),
+                       fmt::format("test '{}' needs 'expect: outcome'", test.name));
     }
     // Expected ids must exist, or a typo would make a test pass vacuously.
     for (const auto* list : {&test.reasons, &test.notices}) {
@@ -105,17 +113,18 @@ PolicyTestFile read_policy_tests(const YamlDocument& doc, const Policy& policy) 
                          [&](const Rule& r) { return r.id == id; })) {
           std::vector<std::string> known;
           for (const Rule& r : policy.rules) known.push_back(r.id);
-          throw InputError(doc.where(*expect), fmt::format("test '{}': no rule '{}' in policy '{}'{}",
-                                                           test.name, id, policy.id,
-                                                           did_you_mean(id, known)));
+          throw InputError(doc.where(*expect),
+                           fmt::format("test '{}': no rule '{}' in policy '{}'{}", test.name, id,
+                                       policy.id, did_you_mean(id, known)));
         }
       }
     }
     if (test.missing) {
       for (const std::string& id : *test.missing) {
         if (policy.question(id) == nullptr) {
-          throw InputError(doc.where(*expect), fmt::format("test '{}': no question '{}' in policy '{}'",
-                                                           test.name, id, policy.id));
+          throw InputError(doc.where(*expect),
+                           fmt::format("test '{}': no question '{}' in policy '{}'", test.name, id,
+                                       policy.id));
         }
       }
     }
@@ -135,8 +144,8 @@ static std::vector<std::string> rule_ids(const std::vector<const Rule*>& rules) 
   return ids;
 }
 
-static std::string answer_text(const Policy& policy, const Answers& answers,
-                               const Decision& d, size_t q) {
+static std::string answer_text(const Policy& policy, const Answers& answers, const Decision& d,
+                               size_t q) {
   const Question& question = policy.questions[q];
   const Slot& s = answers.slots[q];
   if (!s.present) {
@@ -150,7 +159,8 @@ static std::string answer_text(const Policy& policy, const Answers& answers,
   case QuestionType::convictions: {
     std::vector<std::string> items;
     for (const ConvictionItem& item : s.items) {
-      items.push_back(fmt::format("{} {}", question.categories[static_cast<size_t>(item.category)].code,
+      items.push_back(fmt::format("{} {}",
+                                  question.categories[static_cast<size_t>(item.category)].code,
                                   format_date(item.date)));
     }
     v = "[" + join(items, ", ") + "]";
@@ -186,8 +196,8 @@ std::vector<CaseResult> run_policy_tests(const Policy& policy, const PolicyTestF
     r.decision = evaluate(policy, test.answers, today);
     const Decision& d = r.decision;
     if (d.outcome != *test.outcome) {
-      r.differences.push_back(fmt::format("outcome: expected {}, got {}", outcome_name(*test.outcome),
-                                          outcome_name(d.outcome)));
+      r.differences.push_back(fmt::format("outcome: expected {}, got {}",
+                                          outcome_name(*test.outcome), outcome_name(d.outcome)));
     }
     const std::vector<std::string> got_reasons = rule_ids(d.reasons);
     const std::vector<std::string> got_notices = rule_ids(d.notices);
@@ -203,8 +213,8 @@ std::vector<CaseResult> run_policy_tests(const Policy& policy, const PolicyTestF
       std::vector<std::string> got;
       for (int q : d.missing) got.push_back(policy.questions[static_cast<size_t>(q)].id);
       if (set_text(*test.missing) != set_text(got)) {
-        r.differences.push_back(fmt::format("missing: expected {}, got {}", set_text(*test.missing),
-                                            set_text(got)));
+        r.differences.push_back(
+            fmt::format("missing: expected {}, got {}", set_text(*test.missing), set_text(got)));
       }
     }
     r.passed = r.differences.empty();
@@ -214,10 +224,12 @@ std::vector<CaseResult> run_policy_tests(const Policy& policy, const PolicyTestF
       std::set<std::string> named(test.reasons.begin(), test.reasons.end());
       named.insert(got_reasons.begin(), got_reasons.end());
       for (const std::string& id : test.notices) {
-        if (std::find(got_notices.begin(), got_notices.end(), id) == got_notices.end()) named.insert(id);
+        if (std::find(got_notices.begin(), got_notices.end(), id) == got_notices.end())
+          named.insert(id);
       }
       for (const std::string& id : got_notices) {
-        if (std::find(test.notices.begin(), test.notices.end(), id) == test.notices.end()) named.insert(id);
+        if (std::find(test.notices.begin(), test.notices.end(), id) == test.notices.end())
+          named.insert(id);
       }
       for (size_t i = 0; i < policy.rules.size(); ++i) {
         const Rule& rule = policy.rules[i];
@@ -347,7 +359,8 @@ std::string update_policy_tests(const YamlDocument& doc, const Policy& policy,
     if (e.with_missing) block += fmt::format("{}missing: {}\n", pad, flow_list(e.missing));
     edits.push_back({key_at, block_end, block});
   }
-  std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+  std::sort(edits.begin(), edits.end(),
+            [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
   std::string out;
   size_t at = 0;
   for (const Edit& edit : edits) {
@@ -405,7 +418,8 @@ static bool counts(const Policy& policy, size_t q) {
 
 size_t TestCoverage::total() const {
   size_t n = 0;
-  for (size_t i = 0; i < m_policy.rules.size(); ++i) n += (m_can_fire[i] ? 1 : 0) + (m_can_clear[i] ? 1 : 0);
+  for (size_t i = 0; i < m_policy.rules.size(); ++i)
+    n += (m_can_fire[i] ? 1 : 0) + (m_can_clear[i] ? 1 : 0);
   for (size_t q = 0; q < m_policy.questions.size(); ++q) {
     if (counts(m_policy, q)) n += 1 + m_tried[q].size();
   }
@@ -426,7 +440,8 @@ size_t TestCoverage::covered() const {
 }
 
 double TestCoverage::percent() const {
-  return total() == 0 ? 100.0 : 100.0 * static_cast<double>(covered()) / static_cast<double>(total());
+  return total() == 0 ? 100.0
+                      : 100.0 * static_cast<double>(covered()) / static_cast<double>(total());
 }
 
 std::vector<std::string> TestCoverage::uncovered() const {
@@ -437,16 +452,30 @@ std::vector<std::string> TestCoverage::uncovered() const {
     const char* fire = "fired";
     const char* clear = "cleared";
     switch (rule.effect) {
-    case Effect::require: fire = "failed a case"; clear = "passed a case"; break;
-    case Effect::exclude: fire = "excluded a case"; clear = "cleared a case"; break;
-    case Effect::approval: fire = "held"; clear = "came out false"; break;
-    case Effect::notice: fire = "given"; clear = "withheld"; break;
+    case Effect::require:
+      fire = "failed a case";
+      clear = "passed a case";
+      break;
+    case Effect::exclude:
+      fire = "excluded a case";
+      clear = "cleared a case";
+      break;
+    case Effect::approval:
+      fire = "held";
+      clear = "came out false";
+      break;
+    case Effect::notice:
+      fire = "given";
+      clear = "withheld";
+      break;
     }
     if (!m_fired[i] && m_can_fire[i]) {
-      out.push_back(fmt::format("rule '{}' ({}) never {}", rule.id, effect_name(rule.effect), fire));
+      out.push_back(
+          fmt::format("rule '{}' ({}) never {}", rule.id, effect_name(rule.effect), fire));
     }
     if (!m_cleared[i] && m_can_clear[i]) {
-      out.push_back(fmt::format("rule '{}' ({}) never {}", rule.id, effect_name(rule.effect), clear));
+      out.push_back(
+          fmt::format("rule '{}' ({}) never {}", rule.id, effect_name(rule.effect), clear));
     }
   }
   for (size_t q = 0; q < m_policy.questions.size(); ++q) {

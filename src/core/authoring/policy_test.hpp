@@ -19,7 +19,7 @@ struct PolicyTestCase {
   std::vector<std::string> reasons; // compared as sets
   std::vector<std::string> notices; // compared as sets
   std::optional<std::vector<std::string>> missing;
-  const YamlNode* expect_key = nullptr;   // where `expect:` is, for --update
+  const YamlNode* expect_key = nullptr; // where `expect:` is, for --update
   const YamlNode* expect_value = nullptr;
   explicit PolicyTestCase(const Policy& policy) : answers(policy) {}
 };
@@ -72,7 +72,7 @@ private:
   // Per rule: whether a case can fire (clear) it at all. A rule that holds by design can never
   // be cleared: counting that would keep every such policy under 100%.
   std::vector<bool> m_can_fire, m_can_clear;
-  std::vector<bool> m_asked;            // per question
+  std::vector<bool> m_asked;              // per question
   std::vector<std::vector<bool>> m_tried; // per question: per choice value
   size_t m_cases = 0;
 };

@@ -104,7 +104,8 @@ std::optional<long long> parse_rfc3339(std::string_view text) {
   if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) {
     return std::nullopt;
   }
-  return static_cast<long long>(*day) * k_seconds_per_day + parts[0] * 3600 + parts[1] * 60 + parts[2];
+  return static_cast<long long>(*day) * k_seconds_per_day + parts[0] * 3600 + parts[1] * 60 +
+         parts[2];
 }
 
 Days add_months(Days date, int months) {

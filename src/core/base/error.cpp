@@ -27,13 +27,15 @@ std::string format_diagnostic(const Diagnostic& d) {
 }
 
 static std::string first_message(const std::vector<Diagnostic>& diagnostics) {
-  return diagnostics.empty() ? std::string("invalid input") : format_diagnostic(diagnostics.front());
+  return diagnostics.empty() ? std::string("invalid input")
+                             : format_diagnostic(diagnostics.front());
 }
 
 InputError::InputError(std::vector<Diagnostic> diagnostics)
     : Error(first_message(diagnostics)), m_diagnostics(std::move(diagnostics)) {}
 
 InputError::InputError(SourceLocation where, const std::string& message)
-    : InputError(std::vector<Diagnostic>{Diagnostic{std::move(where), Severity::error, message, {}}}) {}
+    : InputError(
+          std::vector<Diagnostic>{Diagnostic{std::move(where), Severity::error, message, {}}}) {}
 
 } // namespace divert

@@ -30,7 +30,7 @@ struct Diagnostic {
   SourceLocation where;
   Severity severity = Severity::error;
   std::string message;
-  std::string check; // lint check id, empty for load errors
+  std::string check;    // lint check id, empty for load errors
   std::string code;     // a stable kebab-case name for scripts ("unknown-question"), or empty
   std::string question; // the question id the finding is about, or empty
 };

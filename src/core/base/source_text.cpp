@@ -23,7 +23,8 @@ TextPosition SourceText::locate(std::size_t offset) const {
   offset = std::min(offset, m_text.size());
   const auto next_line = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset);
   const std::size_t line = static_cast<std::size_t>(next_line - m_line_starts.begin());
-  return TextPosition{static_cast<int>(line), static_cast<int>(offset - m_line_starts[line - 1]) + 1};
+  return TextPosition{static_cast<int>(line),
+                      static_cast<int>(offset - m_line_starts[line - 1]) + 1};
 }
 
 std::size_t SourceText::offset(TextPosition position) const {

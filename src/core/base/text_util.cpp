@@ -97,13 +97,13 @@ size_t utf8_length(std::string_view s) {
   if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
   if (lead >= 0xE0 && lead <= 0xEF) {
     if (!continuation(1) || !continuation(2)) return 0;
-    if (lead == 0xE0 && byte(1) < 0xA0) return 0; // overlong
+    if (lead == 0xE0 && byte(1) < 0xA0) return 0;  // overlong
     if (lead == 0xED && byte(1) >= 0xA0) return 0; // a surrogate
     return 3;
   }
   if (lead >= 0xF0 && lead <= 0xF4) {
     if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
-    if (lead == 0xF0 && byte(1) < 0x90) return 0; // overlong
+    if (lead == 0xF0 && byte(1) < 0x90) return 0;  // overlong
     if (lead == 0xF4 && byte(1) >= 0x90) return 0; // above U+10FFFF
     return 4;
   }
@@ -146,8 +146,8 @@ std::string terminal_safe(std::string_view text) {
 std::string sha256_hex(std::string_view data) { return hex(sha256(data)); }
 
 std::optional<std::string_view> json_number_text(std::string_view token) {
-  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' ||
-                            token.back() == '\n' || token.back() == '\r')) {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
+                            token.back() == '\r')) {
     token.remove_suffix(1);
   }
   size_t i = 0;

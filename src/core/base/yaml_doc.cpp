@@ -58,7 +58,8 @@ void check_nesting(std::string_view text, const std::string& file) {
         ++j;
       }
       if (j - line_start > 512 || steps > k_max_depth) {
-        throw InputError(SourceLocation{file, line, 1}, "nesting too deep or line indented too far");
+        throw InputError(SourceLocation{file, line, 1},
+                         "nesting too deep or line indented too far");
       }
       at_line_start = false;
     }
@@ -480,8 +481,7 @@ YamlDocument parse_yaml(std::string text, const std::string& display_name) {
   TreeBuilder builder(*doc.file);
   try {
     YAML::Parser parser(in);
-    while (parser.HandleNextDocument(builder)) {
-    }
+    while (parser.HandleNextDocument(builder)) {}
   } catch (const YAML::Exception& e) {
     // yaml-cpp reports some errors with a null mark (-1); point at the start then.
     throw InputError(SourceLocation{display_name, std::max(e.mark.line, 0) + 1,

@@ -166,8 +166,7 @@ std::string shown(const AnswerValue& value) {
   return out;
 }
 
-template <typename Codes>
-std::string not_allowed(const Codes& values, std::string_view got) {
+template <typename Codes> std::string not_allowed(const Codes& values, std::string_view got) {
   std::vector<std::string> codes;
   codes.reserve(values.size());
   for (const ChoiceValue& v : values) {
@@ -397,16 +396,22 @@ void read_answers(const YamlDocument& doc, const Policy& policy, Answers& answer
     }
     const int q = policy.question_index(key.scalar);
     if (q < 0) {
-      problems.push_back({doc.where(key), Severity::error,
+      problems.push_back({doc.where(key),
+                          Severity::error,
                           fmt::format("unknown question '{}'{}", key.scalar,
                                       did_you_mean(key.scalar, known_ids(policy))),
-                          {}, "unknown-question", key.scalar});
+                          {},
+                          "unknown-question",
+                          key.scalar});
       continue;
     }
     const auto qi = static_cast<size_t>(q);
     if (std::string problem = assign_yaml_value(policy, qi, value, answers); !problem.empty()) {
-      problems.push_back({doc.where(value), Severity::error,
-                          fmt::format("answer '{}' {}", key.scalar, problem), {}, "bad-value",
+      problems.push_back({doc.where(value),
+                          Severity::error,
+                          fmt::format("answer '{}' {}", key.scalar, problem),
+                          {},
+                          "bad-value",
                           key.scalar});
       continue;
     }
@@ -428,10 +433,13 @@ void set_answer(const std::string& assignment, const Policy& policy, Answers& an
   const std::string text = assignment.substr(eq + 1);
   const int q = policy.question_index(id);
   if (q < 0) {
-    throw InputError({Diagnostic{{}, Severity::error,
+    throw InputError({Diagnostic{{},
+                                 Severity::error,
                                  fmt::format("--set: unknown question '{}'{}", id,
                                              did_you_mean(id, known_ids(policy))),
-                                 {}, "unknown-question", id}});
+                                 {},
+                                 "unknown-question",
+                                 id}});
   }
   const auto qi = static_cast<size_t>(q);
   YamlNode value;
@@ -443,16 +451,23 @@ void set_answer(const std::string& assignment, const Policy& policy, Answers& an
     try {
       value = parse_yaml_value(text, "--set " + id);
     } catch (const InputError& e) {
-      throw InputError({Diagnostic{{}, Severity::error,
-                                   fmt::format("--set {}: '{}' is not a valid value ({})", id, text,
-                                               e.diagnostics().empty() ? "" : e.diagnostics()[0].message),
-                                   {}, "bad-value", id}});
+      throw InputError(
+          {Diagnostic{{},
+                      Severity::error,
+                      fmt::format("--set {}: '{}' is not a valid value ({})", id, text,
+                                  e.diagnostics().empty() ? "" : e.diagnostics()[0].message),
+                      {},
+                      "bad-value",
+                      id}});
     }
   }
   if (std::string problem = assign_yaml_value(policy, qi, value, answers); !problem.empty()) {
-    throw InputError({Diagnostic{{}, Severity::error,
-                                 fmt::format("--set {}: answer '{}' {}", id, id, problem), {},
-                                 "bad-value", id}});
+    throw InputError({Diagnostic{{},
+                                 Severity::error,
+                                 fmt::format("--set {}: answer '{}' {}", id, id, problem),
+                                 {},
+                                 "bad-value",
+                                 id}});
   }
   answers.sources[qi] = AnswerSource::set;
   answers.where[qi] = SourceLocation{"--set " + id, 0, 0};
@@ -510,11 +525,11 @@ std::string past_date_problem(const Policy& policy, const Answers& answers) {
   }
   const std::string& id = policy.questions[static_cast<size_t>(fault.question)].id;
   if (fault.item == 0) {
-    return fmt::format("answer '{}' ({}) is after the incident date {}", id,
-                       format_date(fault.day), format_date(fault.incident));
+    return fmt::format("answer '{}' ({}) is after the incident date {}", id, format_date(fault.day),
+                       format_date(fault.incident));
   }
-  return fmt::format("answer '{}' item {} ({}) is dated after the incident date {}", id,
-                     fault.item, format_date(fault.day), format_date(fault.incident));
+  return fmt::format("answer '{}' item {} ({}) is dated after the incident date {}", id, fault.item,
+                     format_date(fault.day), format_date(fault.incident));
 }
 
 void check_answers(const Policy& policy, const Answers& answers) {
@@ -524,8 +539,11 @@ void check_answers(const Policy& policy, const Answers& answers) {
   }
   const auto qi = static_cast<size_t>(q);
   // Located where the offending answer was given.
-  throw InputError({Diagnostic{answers.where[qi], Severity::error,
-                               past_date_problem(policy, answers), {}, "date-after-incident",
+  throw InputError({Diagnostic{answers.where[qi],
+                               Severity::error,
+                               past_date_problem(policy, answers),
+                               {},
+                               "date-after-incident",
                                policy.questions[qi].id}});
 }
 

@@ -46,8 +46,8 @@ private:
   static size_t hash(std::string_view s) {
     if (s.empty()) return 0;
     const auto b = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(s[i])); };
-    return s.size() * 0x9E37u ^ b(0) * 0x85EBu ^ b(s.size() - 1) * 0xC2B2u ^ b(s.size() / 2) * 0x27D4u ^
-           b(s.size() / 3) * 0x1656u;
+    return s.size() * 0x9E37u ^ b(0) * 0x85EBu ^ b(s.size() - 1) * 0xC2B2u ^
+           b(s.size() / 2) * 0x27D4u ^ b(s.size() / 3) * 0x1656u;
   }
 
   std::vector<int> m_slots;
@@ -207,8 +207,7 @@ struct PlainScanner {
     }
   }
   bool literal(std::string_view word) {
-    if (static_cast<size_t>(end - p) < word.size() ||
-        std::string_view(p, word.size()) != word) {
+    if (static_cast<size_t>(end - p) < word.size() || std::string_view(p, word.size()) != word) {
       return false;
     }
     p += word.size();
@@ -415,7 +414,8 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
       if (value.type().get(type) != simdjson::SUCCESS) return refuse("bad-json", "invalid JSON");
       if (type == sj::json_type::string) {
         std::string_view s;
-        if (value.get_string().get(s) != simdjson::SUCCESS) return refuse("bad-json", "invalid JSON");
+        if (value.get_string().get(s) != simdjson::SUCCESS)
+          return refuse("bad-json", "invalid JSON");
         case_id_json.clear();
         append_json_string(case_id_json, s);
         answers.case_id = std::string(s);
@@ -453,8 +453,8 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
       problem = refuse("bad-json", fmt::format("invalid JSON: {}", simdjson::error_message(error)));
       break;
     }
-    if (std::string p = assign_answer(impl.policy.questions[q], decoded, impl.parts,
-                                      answers.slots[q]);
+    if (std::string p =
+            assign_answer(impl.policy.questions[q], decoded, impl.parts, answers.slots[q]);
         !p.empty()) {
       problem = refuse("bad-value", fmt::format("answer '{}' {}", key, p));
       m_question = std::string(key);

@@ -88,7 +88,8 @@ DecisionWriter::DecisionWriter(const Policy& policy, bool with_layers) : m_polic
     m_question.push_back(std::move(id));
   }
   if (policy.pathway_question >= 0) {
-    for (const ChoiceValue& v : policy.questions[static_cast<size_t>(policy.pathway_question)].values) {
+    for (const ChoiceValue& v :
+         policy.questions[static_cast<size_t>(policy.pathway_question)].values) {
       std::string code;
       append_json_string(code, v.code);
       m_pathway.push_back(std::move(code));
@@ -136,7 +137,9 @@ DecisionWriter::DecisionWriter(const Policy& policy, bool with_layers) : m_polic
 }
 
 void DecisionWriter::append_members(std::string& out, const Decision& d) const {
-  const auto rule_index = [&](const Rule* r) { return static_cast<size_t>(r - m_policy.rules.data()); };
+  const auto rule_index = [&](const Rule* r) {
+    return static_cast<size_t>(r - m_policy.rules.data());
+  };
   out += "\"schema\":\"divert.decision/1\",\"outcome\":\"";
   out += outcome_name(d.outcome);
   out += "\",\"pathway\":";
@@ -173,8 +176,9 @@ void DecisionWriter::append_members(std::string& out, const Decision& d) const {
   }
   out += "],\"referral\":";
   if (d.referral) {
-    const auto provider = std::find_if(m_policy.providers.begin(), m_policy.providers.end(),
-                                       [&](const Provider& p) { return p.name == d.referral->provider; });
+    const auto provider =
+        std::find_if(m_policy.providers.begin(), m_policy.providers.end(),
+                     [&](const Provider& p) { return p.name == d.referral->provider; });
     if (provider != m_policy.providers.end()) {
       out += m_provider[static_cast<size_t>(provider - m_policy.providers.begin())];
     } else {

@@ -37,7 +37,6 @@ private:
 };
 
 // A whole decision object on one line (`with_layers` as for DecisionWriter).
-std::string decision_json(const Policy& policy, const Decision& decision,
-                          bool with_layers = false);
+std::string decision_json(const Policy& policy, const Decision& decision, bool with_layers = false);
 
 } // namespace divert

@@ -78,7 +78,8 @@ void Evaluator::reset(Decision& d) const {
 void Evaluator::find_visible(const Answers& answers, Decision& d) const {
   const EvalInput input{answers.slots.data(), d.visible.data()};
   for (int q : m_asked_when) {
-    d.visible[static_cast<size_t>(q)] = m_policy.questions[static_cast<size_t>(q)].ask.eval_bool(input);
+    d.visible[static_cast<size_t>(q)] =
+        m_policy.questions[static_cast<size_t>(q)].ask.eval_bool(input);
   }
 }
 
@@ -107,8 +108,8 @@ Evaluator::RuleTally Evaluator::fire_rules(const Answers& answers, Decision& d) 
     const Rule& rule = m_policy.rules[i];
     Tri applies = Tri::yes;
     if (!rule.pathway_values.empty()) {
-      applies = d.pathway < 0 ? Tri::unknown
-                              : (applies_to_pathway(rule, d.pathway) ? Tri::yes : Tri::no);
+      applies =
+          d.pathway < 0 ? Tri::unknown : (applies_to_pathway(rule, d.pathway) ? Tri::yes : Tri::no);
     }
     Tri fired = Tri::no;
     if (applies != Tri::no) {
@@ -212,16 +213,17 @@ void Evaluator::add_date_warnings(const Answers& answers, std::optional<Days> to
   }
   if (p.until && day >= *p.until) {
     d.warnings.push_back(fmt::format("the policy ended on {}{}: incident_date is on or after "
-                                     "it", format_date(*p.until),
+                                     "it",
+                                     format_date(*p.until),
                                      p.until_reason.empty() ? "" : " (" + p.until_reason + ")"));
   }
   if (p.expires && day > *p.expires) {
-    d.warnings.push_back(fmt::format("incident_date is after the policy's end date {}",
-                                     format_date(*p.expires)));
+    d.warnings.push_back(
+        fmt::format("incident_date is after the policy's end date {}", format_date(*p.expires)));
   }
   if (today && day > *today) {
-    d.warnings.push_back(fmt::format("incident_date {} is after today ({})", format_date(day),
-                                     format_date(*today)));
+    d.warnings.push_back(
+        fmt::format("incident_date {} is after today ({})", format_date(day), format_date(*today)));
   }
 }
 
@@ -229,11 +231,11 @@ void Evaluator::add_date_warnings(const Answers& answers, std::optional<Days> to
 // the policy sets an intake period for that pathway, and who approves.
 Referral Evaluator::make_referral(const Answers& answers, const Decision& d) const {
   const Policy& p = m_policy;
-  const std::string pathway_code =
-      d.pathway >= 0 ? p.questions[static_cast<size_t>(p.pathway_question)]
-                           .values[static_cast<size_t>(d.pathway)]
-                           .code
-                     : std::string();
+  const std::string pathway_code = d.pathway >= 0
+                                       ? p.questions[static_cast<size_t>(p.pathway_question)]
+                                             .values[static_cast<size_t>(d.pathway)]
+                                             .code
+                                       : std::string();
   const auto serves = [&](const std::vector<std::string>& pathways) {
     return std::find(pathways.begin(), pathways.end(), pathway_code) != pathways.end();
   };

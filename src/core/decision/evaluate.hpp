@@ -23,14 +23,14 @@ struct Referral {
 // The decision on one case, and enough of the evaluation to explain it.
 struct Decision {
   Outcome outcome = Outcome::incomplete;
-  int pathway = -1;                  // value index of the pathway, -1 when unknown
-  std::vector<const Rule*> reasons;  // policy rule order
-  std::vector<const Rule*> notices;  // policy rule order
+  int pathway = -1;                 // value index of the pathway, -1 when unknown
+  std::vector<const Rule*> reasons; // policy rule order
+  std::vector<const Rule*> notices; // policy rule order
   // eligible or needs_approval: the require/exclude rules that passed and rest (in whole or in
   // part) on the model's assumption rather than a published or reported criterion
   std::vector<const Rule*> assumed;
-  std::vector<int> missing;          // question indices, policy question order
-  std::vector<int> unused;           // question indices, policy question order
+  std::vector<int> missing; // question indices, policy question order
+  std::vector<int> unused;  // question indices, policy question order
   std::vector<std::string> warnings;
   std::optional<Referral> referral;
 

@@ -23,7 +23,8 @@ std::vector<bool> candidates(const Policy& p, const Answers& answers, const Deci
   for (size_t i = 0; i < p.rules.size(); ++i) {
     if (d.fired[i] == Tri::unknown && wanted(p.rules[i])) {
       for (int q : p.rules[i].reads) {
-        if (!answers.slots[static_cast<size_t>(q)].present || d.visible[static_cast<size_t>(q)] != Tri::yes) {
+        if (!answers.slots[static_cast<size_t>(q)].present ||
+            d.visible[static_cast<size_t>(q)] != Tri::yes) {
           add(q);
         }
       }

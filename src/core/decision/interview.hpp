@@ -13,8 +13,8 @@ namespace divert {
 struct InterviewPlan {
   enum class Stage { outcome, notice, record, done };
   Stage stage = Stage::done;
-  int next = -1;       // the question to ask now, -1 when done
-  int remaining = 0;   // questions that may still be asked, `next` included (an upper bound)
+  int next = -1;     // the question to ask now, -1 when done
+  int remaining = 0; // questions that may still be asked, `next` included (an upper bound)
   std::vector<int> reasons_for_next; // rule indices that read `next` (for "why is this asked")
 };
 
@@ -22,7 +22,8 @@ struct InterviewPlan {
 // candidate when an undecided rule reads it, or when deciding whether a candidate is asked
 // needs it (its ask-condition reads it); of the candidates that are unanswered and asked,
 // the first in policy order comes next.
-InterviewPlan plan_interview(const Policy& policy, const Answers& answers, const Decision& decision);
+InterviewPlan plan_interview(const Policy& policy, const Answers& answers,
+                             const Decision& decision);
 
 // Answers that the current answers no longer ask for (their ask-condition is false), so that a
 // changed answer drops what no longer applies. Returns question indices, policy order.

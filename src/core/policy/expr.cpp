@@ -21,8 +21,27 @@ constexpr int k_max_expr_depth = 100;
 
 // ---- Lexer --------------------------------------------------------------------------------
 
-enum class Tok { end, ident, number, date, string, lparen, rparen, lbracket, rbracket, comma,
-                 colon, plus, minus, eq, ne, lt, le, gt, ge };
+enum class Tok {
+  end,
+  ident,
+  number,
+  date,
+  string,
+  lparen,
+  rparen,
+  lbracket,
+  rbracket,
+  comma,
+  colon,
+  plus,
+  minus,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge
+};
 
 struct Token {
   Tok kind = Tok::end;
@@ -89,8 +108,8 @@ private:
         i = j;
       } else if (std::isdigit(static_cast<unsigned char>(c))) {
         size_t j = i;
-        while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.' ||
-                                s[j] == '-')) {
+        while (j < s.size() &&
+               (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.' || s[j] == '-')) {
           // A '-' belongs to the literal only in the date shape YYYY-MM-DD.
           if (s[j] == '-' && !(j - i == 4 || j - i == 7)) {
             break;
@@ -107,8 +126,8 @@ private:
           t.number = *days;
         } else {
           t.kind = Tok::number;
-          const auto [ptr, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(),
-                                                 t.number);
+          const auto [ptr, ec] =
+              std::from_chars(t.text.data(), t.text.data() + t.text.size(), t.number);
           if (ec != std::errc() || ptr != t.text.data() + t.text.size() ||
               !std::isfinite(t.number)) {
             fail(t.offset, fmt::format("'{}' is not a number", t.text));
@@ -151,10 +170,10 @@ private:
           if (two == ">=") t.kind = Tok::ge, ++i;
           else t.kind = Tok::gt;
           break;
-        default:
-          fail(t.offset, fmt::format("unexpected character '{}'", c));
+        default: fail(t.offset, fmt::format("unexpected character '{}'", c));
         }
-        t.text = std::string(s.substr(static_cast<size_t>(t.offset), i - static_cast<size_t>(t.offset)));
+        t.text =
+            std::string(s.substr(static_cast<size_t>(t.offset), i - static_cast<size_t>(t.offset)));
       }
       t.end = static_cast<int>(i);
       m_tokens.push_back(std::move(t));
@@ -284,7 +303,8 @@ private:
       } else if (is_word(unit, "days") || is_word(unit, "day")) {
         days = n;
       } else {
-        fail(unit.offset, fmt::format("expected 'days', 'months' or 'years' after {}", amount.text));
+        fail(unit.offset,
+             fmt::format("expected 'days', 'months' or 'years' after {}", amount.text));
       }
       auto node = make(Ast::Kind::shift, op.offset, days != 0 ? "days" : "months");
       const int sign = op.kind == Tok::minus ? -1 : 1;
@@ -366,8 +386,7 @@ private:
       }
       return make(Ast::Kind::name, t.offset, t.text);
     }
-    default:
-      fail(t.offset, fmt::format("expected a value but found '{}'", t.text));
+    default: fail(t.offset, fmt::format("expected a value but found '{}'", t.text));
     }
   }
 
@@ -421,8 +440,7 @@ public:
     case Ast::Kind::boolean: return constant(ValueType::boolean, a.number, a.offset);
     case Ast::Kind::string:
       fail(a.offset, fmt::format("'{}' must be compared with a choice question", a.text));
-    case Ast::Kind::list:
-      fail(a.offset, "a list of values may only follow 'in' or 'not in'");
+    case Ast::Kind::list: fail(a.offset, "a list of values may only follow 'in' or 'not in'");
     case Ast::Kind::name: return name(a, depth);
     case Ast::Kind::call: return call(a, depth);
     case Ast::Kind::unary_not: {
@@ -460,8 +478,8 @@ public:
   Typed expect(const Ast& a, ValueType type, int depth, const char* context) {
     Typed t = compile(a, depth + 1);
     if (t.type != type) {
-      fail(a.offset, fmt::format("{} needs a {} value, but this is a {}", context,
-                                 type_name(type), type_name(t.type)));
+      fail(a.offset, fmt::format("{} needs a {} value, but this is a {}", context, type_name(type),
+                                 type_name(t.type)));
     }
     return t;
   }
@@ -527,8 +545,8 @@ private:
     if (q >= 0) {
       const Question& question = m_policy.questions[static_cast<size_t>(q)];
       if (question.type == QuestionType::text) {
-        fail(a.offset, fmt::format("'{}' is a record-only text question; rules cannot read it",
-                                   a.text));
+        fail(a.offset,
+             fmt::format("'{}' is a record-only text question; rules cannot read it", a.text));
       }
       Typed t = emit(ExprNode::Op::answer, value_type_of(question.type), a.offset);
       m_out.m_nodes[static_cast<size_t>(t.node)].q = q;
@@ -554,7 +572,8 @@ private:
         }
         Typed t = compile(*ast, depth + 1);
         --m_derived_depth;
-        m_out.m_nodes[static_cast<size_t>(t.node)].derived = static_cast<int>(&d - m_policy.derived.data());
+        m_out.m_nodes[static_cast<size_t>(t.node)].derived =
+            static_cast<int>(&d - m_policy.derived.data());
         return t;
       }
     }
@@ -580,8 +599,7 @@ private:
       }
       const int q = m_policy.question_index(a.args[0]->text);
       if (q < 0 || m_policy.questions[static_cast<size_t>(q)].type != QuestionType::convictions) {
-        fail(a.args[0]->offset,
-             fmt::format("'{}' is not a list question", a.args[0]->text));
+        fail(a.args[0]->offset, fmt::format("'{}' is not a list question", a.args[0]->text));
       }
       m_out.m_reads.push_back(q);
       m_in_list_scope = true;
@@ -619,7 +637,8 @@ private:
       const int q = m_policy.question_index(a.args[0]->text);
       if (m_policy.questions[static_cast<size_t>(q)].type == QuestionType::text) {
         fail(a.args[0]->offset, fmt::format("'{}' is a record-only text question; rules cannot "
-                                            "read it", a.args[0]->text));
+                                            "read it",
+                                            a.args[0]->text));
       }
       m_out.m_reads.push_back(q);
       Typed t = emit(ExprNode::Op::answered, ValueType::boolean, a.offset);
@@ -680,14 +699,13 @@ private:
       for (const AstPtr& item : list.args) {
         if (l.type == ValueType::choice) {
           set.push_back(choice_value(*item, l));
-        } else if (l.type == ValueType::number &&
-                   (item->kind == Ast::Kind::number)) {
+        } else if (l.type == ValueType::number && (item->kind == Ast::Kind::number)) {
           set.push_back(item->number);
         } else if (l.type == ValueType::date && item->kind == Ast::Kind::date) {
           set.push_back(item->number);
         } else {
-          fail(item->offset, fmt::format("a {} cannot be compared with '{}'", type_name(l.type),
-                                         item->text));
+          fail(item->offset,
+               fmt::format("a {} cannot be compared with '{}'", type_name(l.type), item->text));
         }
       }
       m_out.m_nodes[static_cast<size_t>(t.node)].set = std::move(set);
@@ -702,13 +720,12 @@ private:
     else if (op == ">=") code = ExprNode::Op::ge;
 
     Typed r{};
-    if (l.type == ValueType::choice && (a.args[1]->kind == Ast::Kind::name ||
-                                        a.args[1]->kind == Ast::Kind::string)) {
+    if (l.type == ValueType::choice &&
+        (a.args[1]->kind == Ast::Kind::name || a.args[1]->kind == Ast::Kind::string)) {
       // A value of the choice, unless the word names another choice question of the same set.
       const int q = m_policy.question_index(a.args[1]->text);
-      const bool is_value = std::any_of(l.values->begin(), l.values->end(), [&](const auto& v) {
-        return v.code == a.args[1]->text;
-      });
+      const bool is_value = std::any_of(l.values->begin(), l.values->end(),
+                                        [&](const auto& v) { return v.code == a.args[1]->text; });
       if (is_value || q < 0 || a.args[1]->kind == Ast::Kind::string) {
         r = constant(ValueType::choice, choice_value(*a.args[1], l), a.args[1]->offset);
         r.values = l.values;
@@ -719,8 +736,8 @@ private:
       r = compile(*a.args[1], depth + 1);
     }
     if (l.type != r.type) {
-      fail(a.offset, fmt::format("cannot compare a {} with a {}", type_name(l.type),
-                                 type_name(r.type)));
+      fail(a.offset,
+           fmt::format("cannot compare a {} with a {}", type_name(l.type), type_name(r.type)));
     }
     if (l.type == ValueType::choice && l.values != r.values) {
       fail(a.offset, fmt::format("'{}' and '{}' have different values", l.values_of, r.values_of));
@@ -731,7 +748,8 @@ private:
       fail(a.offset, fmt::format("'{}' orders numbers and dates, not a {}", op, type_name(l.type)));
     }
     if (l.type == ValueType::list || l.type == ValueType::text) {
-      fail(a.offset, fmt::format("a {} cannot be compared; use any(...) for lists", type_name(l.type)));
+      fail(a.offset,
+           fmt::format("a {} cannot be compared; use any(...) for lists", type_name(l.type)));
     }
     return emit(code, ValueType::boolean, a.offset, l.node, r.node);
   }
@@ -878,7 +896,7 @@ Expr::Value Expr::eval(int index, const EvalInput& in, const ConvictionItem* ite
     }
     const Days d = static_cast<Days>(l.x);
     return {true, static_cast<double>(n.months != 0 ? add_months(d, n.months)
-                                                     : d + static_cast<Days>(n.x))};
+                                                    : d + static_cast<Days>(n.x))};
   }
   case Op::any:
   case Op::count: {
@@ -917,7 +935,7 @@ Expr::Value Expr::eval(int index, const EvalInput& in, const ConvictionItem* ite
     const auto from = static_cast<Days>(l.x);
     const auto to = static_cast<Days>(r.x);
     return {true, static_cast<double>(n.op == Op::years_between ? years_between(from, to)
-                                                                 : months_between(from, to))};
+                                                                : months_between(from, to))};
   }
   }
   return {false, 0};
@@ -933,7 +951,7 @@ bool Expr::subtree_equals(int node, const Expr& other, int other_node) const {
 bool Expr::operator==(const Expr& other) const {
   if (m_nodes.empty() || other.m_nodes.empty()) return m_nodes.empty() == other.m_nodes.empty();
   return subtree_equals(static_cast<int>(m_nodes.size()) - 1, other,
-                      static_cast<int>(other.m_nodes.size()) - 1);
+                        static_cast<int>(other.m_nodes.size()) - 1);
 }
 
 } // namespace divert

@@ -53,8 +53,8 @@ struct EvalInput {
 
 struct ExprNode {
   enum class Op : std::uint8_t {
-    constant,     // x (bool, number, date or choice index)
-    answer,       // question q
+    constant, // x (bool, number, date or choice index)
+    answer,   // question q
     field_category,
     field_date,
     and_,

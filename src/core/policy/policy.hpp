@@ -44,11 +44,11 @@ struct Question {
   std::vector<ChoiceValue> categories; // convictions: the allowed categories
   std::optional<double> min;
   std::optional<double> max;
-  bool past = false;         // a past event: may not follow incident_date
-  bool record_only = false;  // text: kept in the record, never read by rules
-  std::string asked_when;    // the condition as written; empty = whenever the policy reads it
-  Expr ask;                  // compiled `asked_when` (always true when empty)
-  std::string layer;         // the policy id that defined it
+  bool past = false;        // a past event: may not follow incident_date
+  bool record_only = false; // text: kept in the record, never read by rules
+  std::string asked_when;   // the condition as written; empty = whenever the policy reads it
+  Expr ask;                 // compiled `asked_when` (always true when empty)
+  std::string layer;        // the policy id that defined it
   SourceLocation where;
 
   int value_index(std::string_view code) const;
@@ -86,7 +86,7 @@ struct Rule {
   Expr expr;
   std::string explain;
   std::string citation;
-  std::string approver;        // approval rules: who approves
+  std::string approver;         // approval rules: who approves
   bool holds_by_design = false; // lint: a condition that is always true on purpose
   Basis basis = Basis::unstated;
   std::vector<Source> sources; // what the criterion rests on (none for an assumed rule)
@@ -131,7 +131,7 @@ struct Policy {
   std::optional<Days> effective;
   std::optional<Days> review_by;
   std::optional<Days> expires;
-  std::optional<Days> until;  // the program or protocol ended or was superseded on this date
+  std::optional<Days> until; // the program or protocol ended or was superseded on this date
   std::string until_reason;
   std::string summary;
   std::vector<Source> sources;
@@ -148,9 +148,9 @@ struct Policy {
   SourceLocation where;
 
   // Filled by the loader for the evaluator.
-  std::vector<int> ask_order;     // questions in an order where each ask depends on earlier ones
+  std::vector<int> ask_order;       // questions in an order where each ask depends on earlier ones
   std::vector<bool> read_by_policy; // per question: read by some rule (or an ask of one)
-  std::vector<int> past_questions; // questions marked `past` (checked against incident_date)
+  std::vector<int> past_questions;  // questions marked `past` (checked against incident_date)
   int pathway_question = -1;
   int incident_date_question = -1;
 

@@ -164,8 +164,8 @@ private:
       if (start.line < 1) {
         return SourceLocation{file, start.line, start.column};
       }
-      const TextPosition at = source->get().locate_in_scalar(
-          start, value, static_cast<size_t>(std::max(offset, 0)));
+      const TextPosition at =
+          source->get().locate_in_scalar(start, value, static_cast<size_t>(std::max(offset, 0)));
       return SourceLocation{file, at.line, at.column};
     };
   }
@@ -174,7 +174,8 @@ private:
 
   void error(const SourceLocation& where, std::string message, std::string code = {}) {
     if (m_errors.size() < 200) {
-      m_errors.push_back(Diagnostic{where, Severity::error, std::move(message), {}, std::move(code)});
+      m_errors.push_back(
+          Diagnostic{where, Severity::error, std::move(message), {}, std::move(code)});
     }
   }
   void error(const YamlDocument& doc, const YamlNode& node, std::string message) {
@@ -254,8 +255,9 @@ private:
     }
     for (const auto& [key, value] : map.entries) {
       if (std::find(allowed.begin(), allowed.end(), key.scalar) == allowed.end()) {
-        error(doc, key, fmt::format("unknown key '{}' in {}{}", key.scalar, what,
-                                    did_you_mean(key.scalar, allowed)));
+        error(doc, key,
+              fmt::format("unknown key '{}' in {}{}", key.scalar, what,
+                          did_you_mean(key.scalar, allowed)));
       }
     }
     return true;
@@ -295,10 +297,11 @@ private:
       }
     }
     const YamlNode& root = doc.root;
-    static const std::vector<std::string> k_top_keys = {
-        "format", "id", "title", "version", "status", "abstract", "extends", "effective",
-        "review_by", "expires", "until", "summary", "sources", "agencies", "providers", "intake",
-        "pathways", "record", "questions", "choice_values", "derived", "rules"};
+    static const std::vector<std::string> k_top_keys =
+        {"format",    "id",        "title",    "version", "status",    "abstract",      "extends",
+         "effective", "review_by", "expires",  "until",   "summary",   "sources",       "agencies",
+         "providers", "intake",    "pathways", "record",  "questions", "choice_values", "derived",
+         "rules"};
     // A file that is not a policy at all (a mistyped or hostile 'extends: /etc/shadow') is
     // named, never quoted: its content may be a secret.
     if (root.is_mapping() && root.find("format") == nullptr) {
@@ -336,8 +339,10 @@ private:
         }
         std::optional<PolicyText> base_text = m_resolve(*ref, text.directory);
         if (!base_text) {
-          error(doc, *base, fmt::format("cannot find base policy '{}' (looked beside this file "
-                                        "and on the policy path)", *ref));
+          error(doc, *base,
+                fmt::format("cannot find base policy '{}' (looked beside this file "
+                            "and on the policy path)",
+                            *ref));
           return;
         }
         const size_t before = m_errors.size();
@@ -377,8 +382,10 @@ private:
     policy.effective.reset();
     policy.review_by.reset();
     policy.expires.reset();
-    if (const YamlNode* n = root.find("effective")) policy.effective = date_of(doc, *n, "effective");
-    if (const YamlNode* n = root.find("review_by")) policy.review_by = date_of(doc, *n, "review_by");
+    if (const YamlNode* n = root.find("effective"))
+      policy.effective = date_of(doc, *n, "effective");
+    if (const YamlNode* n = root.find("review_by"))
+      policy.review_by = date_of(doc, *n, "review_by");
     if (const YamlNode* n = root.find("expires")) policy.expires = date_of(doc, *n, "expires");
     policy.until.reset();
     policy.until_reason.clear();
@@ -387,7 +394,8 @@ private:
       error(doc, root, "a policy that decides cases needs 'effective' (the date it applies from)");
     }
     policy.summary.clear();
-    if (const YamlNode* n = root.find("summary")) policy.summary = text_of(doc, *n, "summary").value_or("");
+    if (const YamlNode* n = root.find("summary"))
+      policy.summary = text_of(doc, *n, "summary").value_or("");
 
     if (const YamlNode* n = root.find("sources")) read_sources(doc, *n, policy);
     policy.agencies.clear();
@@ -430,7 +438,8 @@ private:
 
   void read_until(const YamlDocument& doc, const YamlNode& node, Policy& policy) {
     if (!check_keys(doc, node, "'until'", {"date", "reason"})) return;
-    if (const YamlNode* n = required(doc, node, "date", "'until'")) policy.until = date_of(doc, *n, "date");
+    if (const YamlNode* n = required(doc, node, "date", "'until'"))
+      policy.until = date_of(doc, *n, "date");
     if (const YamlNode* n = required(doc, node, "reason", "'until'")) {
       policy.until_reason = text_of(doc, *n, "reason").value_or("");
     }
@@ -456,7 +465,8 @@ private:
           (void)required(doc, item, "title", "a rule's source");
           (void)required(doc, item, "url", "a rule's source");
         }
-        if (const YamlNode* t = item.find("title")) source.title = text_of(doc, *t, "title").value_or("");
+        if (const YamlNode* t = item.find("title"))
+          source.title = text_of(doc, *t, "title").value_or("");
         if (const YamlNode* u = item.find("url")) source.url = text_of(doc, *u, "url").value_or("");
       }
       out.push_back(std::move(source));
@@ -472,8 +482,10 @@ private:
     for (const YamlNode& item : node.items) {
       if (!check_keys(doc, item, "an agency", {"code", "name"})) continue;
       Agency agency;
-      if (const YamlNode* n = required(doc, item, "name", "an agency")) agency.name = text_of(doc, *n, "name").value_or("");
-      if (const YamlNode* n = item.find("code")) agency.code = text_of(doc, *n, "code").value_or("");
+      if (const YamlNode* n = required(doc, item, "name", "an agency"))
+        agency.name = text_of(doc, *n, "name").value_or("");
+      if (const YamlNode* n = item.find("code"))
+        agency.code = text_of(doc, *n, "code").value_or("");
       policy.agencies.push_back(std::move(agency));
     }
   }
@@ -486,9 +498,12 @@ private:
     for (const YamlNode& item : node.items) {
       if (!check_keys(doc, item, "a provider", {"name", "contact", "pathways"})) continue;
       Provider provider;
-      if (const YamlNode* n = required(doc, item, "name", "a provider")) provider.name = text_of(doc, *n, "name").value_or("");
-      if (const YamlNode* n = required(doc, item, "contact", "a provider")) provider.contact = text_of(doc, *n, "contact").value_or("");
-      if (const YamlNode* n = item.find("pathways")) provider.pathways = list_of_text(doc, *n, "pathways");
+      if (const YamlNode* n = required(doc, item, "name", "a provider"))
+        provider.name = text_of(doc, *n, "name").value_or("");
+      if (const YamlNode* n = required(doc, item, "contact", "a provider"))
+        provider.contact = text_of(doc, *n, "contact").value_or("");
+      if (const YamlNode* n = item.find("pathways"))
+        provider.pathways = list_of_text(doc, *n, "pathways");
       policy.providers.push_back(std::move(provider));
     }
   }
@@ -504,7 +519,8 @@ private:
         }
       }
     }
-    if (const YamlNode* n = node.find("pathways")) policy.intake_pathways = list_of_text(doc, *n, "pathways");
+    if (const YamlNode* n = node.find("pathways"))
+      policy.intake_pathways = list_of_text(doc, *n, "pathways");
   }
 
   std::vector<ChoiceValue> read_values(const YamlDocument& doc, const YamlNode& node,
@@ -532,7 +548,8 @@ private:
     } else if (check_keys(doc, value, "a value", {"label", "drug", "statutes"})) {
       if (const YamlNode* n = value.find("label")) v.label = text_of(doc, *n, "label").value_or("");
       if (const YamlNode* n = value.find("drug")) v.drug = bool_of(doc, *n, "drug").value_or(false);
-      if (const YamlNode* n = value.find("statutes")) v.statutes = list_of_text(doc, *n, "statutes");
+      if (const YamlNode* n = value.find("statutes"))
+        v.statutes = list_of_text(doc, *n, "statutes");
     }
     return v;
   }
@@ -545,9 +562,9 @@ private:
       error(doc, node, "'questions' must be a list");
       return;
     }
-    static const std::vector<std::string> k_keys = {"id", "type", "label", "help", "unit",
-                                                    "values", "categories", "min", "max",
-                                                    "past", "asked_when", "record_only"};
+    static const std::vector<std::string> k_keys = {"id",   "type",   "label",      "help",
+                                                    "unit", "values", "categories", "min",
+                                                    "max",  "past",   "asked_when", "record_only"};
     for (const YamlNode& item : node.items) {
       if (!check_keys(doc, item, "a question", k_keys)) continue;
       Question q;
@@ -581,9 +598,10 @@ private:
       error(doc, *n, "'case_id' is reserved for batch input; it cannot be a question");
     }
     if (const Question* existing = policy.question(q.id)) {
-      error(doc, *n, fmt::format("question '{}' is already defined by '{}' at {}:{}; a policy "
-                                 "may not redefine it", q.id, existing->layer,
-                                 existing->where.file, existing->where.line));
+      error(doc, *n,
+            fmt::format("question '{}' is already defined by '{}' at {}:{}; a policy "
+                        "may not redefine it",
+                        q.id, existing->layer, existing->where.file, existing->where.line));
       return false;
     }
     if (std::any_of(policy.derived.begin(), policy.derived.end(),
@@ -598,7 +616,7 @@ private:
     const YamlNode* n = required(doc, item, "type", "a question");
     if (n == nullptr) return;
     const std::string t = text_of(doc, *n, "type").value_or("");
-    static const std::vector<std::string> k_types = {"bool", "choice", "number", "integer",
+    static const std::vector<std::string> k_types = {"bool", "choice",      "number", "integer",
                                                      "date", "convictions", "text"};
     if (t == "bool") q.type = QuestionType::boolean;
     else if (t == "choice") q.type = QuestionType::choice;
@@ -607,16 +625,20 @@ private:
     else if (t == "date") q.type = QuestionType::date;
     else if (t == "convictions") q.type = QuestionType::convictions;
     else if (t == "text") q.type = QuestionType::text;
-    else error(doc, *n, fmt::format("unknown question type '{}'{} (types: {})", t,
-                                    did_you_mean(t, k_types), join(k_types, ", ")));
+    else
+      error(doc, *n,
+            fmt::format("unknown question type '{}'{} (types: {})", t, did_you_mean(t, k_types),
+                        join(k_types, ", ")));
   }
 
   void read_question_fields(const YamlDocument& doc, const YamlNode& item, Question& q) {
-    if (const YamlNode* n = required(doc, item, "label", "a question")) q.label = text_of(doc, *n, "label").value_or("");
+    if (const YamlNode* n = required(doc, item, "label", "a question"))
+      q.label = text_of(doc, *n, "label").value_or("");
     if (const YamlNode* n = item.find("help")) q.help = text_of(doc, *n, "help").value_or("");
     if (const YamlNode* n = item.find("unit")) q.unit = text_of(doc, *n, "unit").value_or("");
     if (const YamlNode* n = item.find("past")) q.past = bool_of(doc, *n, "past").value_or(false);
-    if (const YamlNode* n = item.find("record_only")) q.record_only = bool_of(doc, *n, "record_only").value_or(false);
+    if (const YamlNode* n = item.find("record_only"))
+      q.record_only = bool_of(doc, *n, "record_only").value_or(false);
     if (const YamlNode* n = item.find("min")) q.min = number_of(doc, *n, "min");
     if (const YamlNode* n = item.find("max")) q.max = number_of(doc, *n, "max");
     if (const YamlNode* n = item.find("values")) {
@@ -624,7 +646,8 @@ private:
       q.values = read_values(doc, *n, "values");
     }
     if (const YamlNode* n = item.find("categories")) {
-      if (q.type != QuestionType::convictions) error(doc, *n, "'categories' belong to convictions questions");
+      if (q.type != QuestionType::convictions)
+        error(doc, *n, "'categories' belong to convictions questions");
       q.categories = read_values(doc, *n, "categories");
     }
   }
@@ -668,8 +691,10 @@ private:
         const int existing = q.value_index(v.code);
         if (existing < 0) {
           if (q.id == vocabulary::offense && !(detail.is_mapping() && detail.find("drug"))) {
-            error(doc, code, fmt::format("a new offense '{}' must declare 'drug: true' or "
-                                         "'drug: false'", v.code));
+            error(doc, code,
+                  fmt::format("a new offense '{}' must declare 'drug: true' or "
+                              "'drug: false'",
+                              v.code));
           }
           q.values.push_back(std::move(v));
           continue;
@@ -677,7 +702,8 @@ private:
         ChoiceValue& old = q.values[static_cast<size_t>(existing)];
         if (detail.is_mapping() && detail.find("drug") && v.drug != old.drug) {
           error(doc, *detail.find("drug"),
-                fmt::format("'{}' may not change whether '{}' is a drug offense", policy.id, v.code));
+                fmt::format("'{}' may not change whether '{}' is a drug offense", policy.id,
+                            v.code));
         }
         if (!v.label.empty()) old.label = v.label;
         if (!v.statutes.empty()) old.statutes = v.statutes;
@@ -696,8 +722,10 @@ private:
       Derived d;
       d.layer = layer;
       d.where = doc.where(item);
-      if (const YamlNode* n = required(doc, item, "id", "a derived value")) d.id = text_of(doc, *n, "id").value_or("");
-      if (const YamlNode* n = required(doc, item, "label", "a derived value")) d.label = text_of(doc, *n, "label").value_or("");
+      if (const YamlNode* n = required(doc, item, "id", "a derived value"))
+        d.id = text_of(doc, *n, "id").value_or("");
+      if (const YamlNode* n = required(doc, item, "label", "a derived value"))
+        d.label = text_of(doc, *n, "label").value_or("");
       if (const YamlNode* n = required(doc, item, "value", "a derived value")) {
         d.expression = text_of(doc, *n, "value").value_or("");
         m_pending_derived.push_back({policy.derived.size(), expression_locator(doc, *n)});
@@ -718,10 +746,10 @@ private:
       error(doc, node, "'rules' must be a list");
       return;
     }
-    static const std::vector<std::string> k_keys = {"id", "effect", "pathways", "condition",
-                                                    "explain", "citation", "approver",
-                                                    "holds_by_design", "override", "basis",
-                                                    "sources", "assumption"};
+    static const std::vector<std::string> k_keys = {"id",        "effect",          "pathways",
+                                                    "condition", "explain",         "citation",
+                                                    "approver",  "holds_by_design", "override",
+                                                    "basis",     "sources",         "assumption"};
     std::set<std::string> own_ids;
     for (const YamlNode& item : node.items) {
       if (!check_keys(doc, item, "a rule", k_keys)) continue;
@@ -745,8 +773,10 @@ private:
         else if (e == "exclude") r.effect = Effect::exclude;
         else if (e == "approval") r.effect = Effect::approval;
         else if (e == "notice") r.effect = Effect::notice;
-        else error(doc, *n, fmt::format("effect '{}' must be require, exclude, approval or notice{}",
-                                        e, did_you_mean(e, {"require", "exclude", "approval", "notice"})));
+        else
+          error(doc, *n,
+                fmt::format("effect '{}' must be require, exclude, approval or notice{}", e,
+                            did_you_mean(e, {"require", "exclude", "approval", "notice"})));
       }
       if (const YamlNode* n = item.find("pathways")) {
         r.pathways = list_of_text(doc, *n, "pathways");
@@ -763,45 +793,55 @@ private:
         }
         m_pending_rules.push_back({r.id, layer, expression_locator(doc, *n)});
       }
-      if (const YamlNode* n = item.find("explain")) r.explain = text_of(doc, *n, "explain").value_or("");
-      if (const YamlNode* n = item.find("citation")) r.citation = text_of(doc, *n, "citation").value_or("");
+      if (const YamlNode* n = item.find("explain"))
+        r.explain = text_of(doc, *n, "explain").value_or("");
+      if (const YamlNode* n = item.find("citation"))
+        r.citation = text_of(doc, *n, "citation").value_or("");
       if (const YamlNode* n = item.find("approver")) {
         r.approver = text_of(doc, *n, "approver").value_or("");
         if (r.effect != Effect::approval) error(doc, *n, "'approver' belongs to approval rules");
       }
-      if (const YamlNode* n = item.find("holds_by_design")) r.holds_by_design = bool_of(doc, *n, "holds_by_design").value_or(false);
+      if (const YamlNode* n = item.find("holds_by_design"))
+        r.holds_by_design = bool_of(doc, *n, "holds_by_design").value_or(false);
       if (const YamlNode* n = item.find("basis")) {
         const std::string b = text_of(doc, *n, "basis").value_or("");
         if (b == "published") r.basis = Basis::published;
         else if (b == "reported") r.basis = Basis::reported;
         else if (b == "assumed") r.basis = Basis::assumed;
-        else error(doc, *n, fmt::format("basis '{}' must be published, reported or assumed{}", b,
-                                        did_you_mean(b, {"published", "reported", "assumed"})));
+        else
+          error(doc, *n,
+                fmt::format("basis '{}' must be published, reported or assumed{}", b,
+                            did_you_mean(b, {"published", "reported", "assumed"})));
       }
       if (const YamlNode* n = item.find("sources")) {
         r.sources = sources_of(doc, *n, true);
         if (r.basis == Basis::assumed && !r.sources.empty()) {
-          error(doc, *n, fmt::format("rule '{}' is assumed, so it rests on no source; give it "
-                                     "basis 'published' or 'reported', or remove 'sources'", r.id));
+          error(doc, *n,
+                fmt::format("rule '{}' is assumed, so it rests on no source; give it "
+                            "basis 'published' or 'reported', or remove 'sources'",
+                            r.id));
         }
       }
       if (const YamlNode* n = item.find("assumption")) {
         r.assumption = text_of(doc, *n, "assumption").value_or("");
         if (r.basis == Basis::assumed) {
-          error(doc, *n, "'assumption' names the assumed part of a published or reported rule; "
-                         "an assumed rule is assumed whole");
+          error(doc, *n,
+                "'assumption' names the assumed part of a published or reported rule; "
+                "an assumed rule is assumed whole");
         }
       }
       bool is_override = false;
-      if (const YamlNode* n = item.find("override")) is_override = bool_of(doc, *n, "override").value_or(false);
+      if (const YamlNode* n = item.find("override"))
+        is_override = bool_of(doc, *n, "override").value_or(false);
 
       auto existing = std::find_if(policy.rules.begin(), policy.rules.end(),
                                    [&](const Rule& o) { return o.id == r.id; });
       if (existing != policy.rules.end()) {
         if (!is_override) {
-          error(r.where, fmt::format("rule '{}' is already defined by '{}' at {}:{}; add "
-                                     "'override: true' to replace it", r.id, existing->layer,
-                                     existing->where.file, existing->where.line));
+          error(r.where,
+                fmt::format("rule '{}' is already defined by '{}' at {}:{}; add "
+                            "'override: true' to replace it",
+                            r.id, existing->layer, existing->where.file, existing->where.line));
           continue;
         }
         if (existing->effect == r.effect && existing->condition == r.condition &&
@@ -815,7 +855,8 @@ private:
         *existing = std::move(r);
       } else {
         if (is_override) {
-          error(r.where, fmt::format("rule '{}' overrides nothing: no base layer defines it", r.id));
+          error(r.where,
+                fmt::format("rule '{}' overrides nothing: no base layer defines it", r.id));
         }
         policy.rules.push_back(std::move(r));
       }
@@ -834,7 +875,8 @@ private:
       for (const std::string& name : names) {
         if (pathway == nullptr || pathway->value_index(name) < 0) {
           std::vector<std::string> codes;
-          if (pathway) for (const auto& v : pathway->values) codes.push_back(v.code);
+          if (pathway)
+            for (const auto& v : pathway->values) codes.push_back(v.code);
           error(where, fmt::format("unknown pathway '{}'{}", name, did_you_mean(name, codes)),
                 "unknown-pathway");
         }
@@ -879,7 +921,8 @@ private:
         for (const Diagnostic& d : e.diagnostics()) error(d.where, d.message, d.code);
       }
       const auto where = m_rule_pathways_where.find(rule->id + "@" + rule->layer);
-      check_pathways(rule->pathways, where != m_rule_pathways_where.end() ? where->second : rule->where);
+      check_pathways(rule->pathways,
+                     where != m_rule_pathways_where.end() ? where->second : rule->where);
       for (const std::string& name : rule->pathways) {
         if (pathway && pathway->value_index(name) >= 0) {
           rule->pathway_values.push_back(pathway->value_index(name));

@@ -24,9 +24,8 @@ struct PolicyText {
 
 // Finds the text of a base layer named by `extends` (an id or a path), searching
 // `from_directory` first. Returns nullopt when there is no such policy.
-using PolicyResolver =
-    std::function<std::optional<PolicyText>(const std::string& reference,
-                                            const std::string& from_directory)>;
+using PolicyResolver = std::function<std::optional<PolicyText>(const std::string& reference,
+                                                               const std::string& from_directory)>;
 
 // Loads a policy and every layer it extends, then type-checks every condition. Throws
 // InputError holding every problem found, each located at file:line:col.

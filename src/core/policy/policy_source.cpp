@@ -31,8 +31,7 @@ const YamlNode* PolicySources::top(const std::string& file, std::string_view key
 }
 
 const YamlNode* PolicySources::item_field(const std::string& file, std::string_view list,
-                                               std::string_view id,
-                                               std::string_view field) const {
+                                          std::string_view id, std::string_view field) const {
   const YamlNode* items = top(file, list);
   if (items == nullptr || !items->is_sequence()) {
     return nullptr;
@@ -69,8 +68,9 @@ SourceLocation PolicySources::where_in_scalar(const std::string& file, const Yam
   if (doc == nullptr || node.line <= 0) {
     return where(file, node);
   }
-  const TextPosition at = SourceText(*doc->text).locate_in_scalar(
-      TextPosition{node.line, node.column}, node.scalar, offset);
+  const TextPosition at =
+      SourceText(*doc->text)
+          .locate_in_scalar(TextPosition{node.line, node.column}, node.scalar, offset);
   return SourceLocation{file, at.line, at.column};
 }
 

@@ -239,8 +239,9 @@ void parse_options(std::string_view opts, size_t base, AllowedSigner& entry,
     size_t name_end = i;
     while (name_end < opts.size() && opts[name_end] != '=' && opts[name_end] != ',') ++name_end;
     std::string name(opts.substr(i, name_end - i));
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(name.begin(), name.end(), name.begin(), [](char c) {
+      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     if (name != "namespaces" && name != "valid-after" && name != "valid-before") {
       parser.fail(base + start,
                   fmt::format("unsupported allowed_signers option '{}' (divert supports "
@@ -391,17 +392,17 @@ TrustVerdict AllowedSigners::check(const PublicKey& key, std::string_view princi
     if (e.valid_after && when < *e.valid_after) {
       best_rank = 3;
       best.check = "validity";
-      best.message = fmt::format("the key was not yet valid at {} (line {}: valid-after={})",
-                                 format_openssh_time(when), e.line,
-                                 format_openssh_time(*e.valid_after));
+      best.message =
+          fmt::format("the key was not yet valid at {} (line {}: valid-after={})",
+                      format_openssh_time(when), e.line, format_openssh_time(*e.valid_after));
       continue;
     }
     if (e.valid_before && when > *e.valid_before) {
       best_rank = 3;
       best.check = "validity";
-      best.message = fmt::format("the key had expired at {} (line {}: valid-before={})",
-                                 format_openssh_time(when), e.line,
-                                 format_openssh_time(*e.valid_before));
+      best.message =
+          fmt::format("the key had expired at {} (line {}: valid-before={})",
+                      format_openssh_time(when), e.line, format_openssh_time(*e.valid_before));
       continue;
     }
     TrustVerdict ok;

@@ -21,8 +21,7 @@ int match_pattern_list(std::string_view text, std::string_view patterns);
 // A local civil time (year, month, day, hour, minute, second, possibly out of range, such as
 // February 31) as seconds since the epoch, the way OpenSSH converts one: mktime() with
 // tm_isdst = 0. The front-end supplies it (the core does not read the time zone).
-using LocalTimeToEpoch =
-    std::function<std::optional<long long>(int, int, int, int, int, int)>;
+using LocalTimeToEpoch = std::function<std::optional<long long>(int, int, int, int, int, int)>;
 
 // An allowed_signers time ("YYYYMMDD", "YYYYMMDDHHMM" or "YYYYMMDDHHMMSS", then 'Z' or "UTC",
 // any case) as seconds since the epoch, read as OpenSSH reads it: a day up to 31 in any month
@@ -42,8 +41,8 @@ struct AllowedSigner {
   std::optional<std::string> namespaces;
   std::optional<long long> valid_after;
   std::optional<long long> valid_before;
-  std::string key_type;           // "ssh-ed25519", "ssh-rsa", ...
-  std::optional<PublicKey> key;   // set for ssh-ed25519 lines only
+  std::string key_type;         // "ssh-ed25519", "ssh-rsa", ...
+  std::optional<PublicKey> key; // set for ssh-ed25519 lines only
 };
 
 // Why a signature is or is not trusted, as found by AllowedSigners::check.

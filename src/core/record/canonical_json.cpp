@@ -145,7 +145,8 @@ void append_value(std::string& out, const Json& value, std::size_t depth) {
   for (auto it = value.cbegin(); it != value.cend(); ++it) {
     members.emplace_back(to_utf16(it.key()), it);
   }
-  std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(members.begin(), members.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   out.push_back('{');
   bool first = true;
   for (const auto& [sort_key, it] : members) {
@@ -184,7 +185,8 @@ std::size_t locate_event(std::string_view text, std::size_t ordinal) {
         }
       }
       std::size_t j = i + 1;
-      while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r')) {
+      while (j < text.size() &&
+             (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r')) {
         ++j;
       }
       if (j < text.size() && text[j] == ':' && seen++ == ordinal) {
@@ -195,7 +197,8 @@ std::size_t locate_event(std::string_view text, std::size_t ordinal) {
   return text.size();
 }
 
-SourceLocation location_of(std::string_view text, std::size_t offset, const std::string& display_name) {
+SourceLocation location_of(std::string_view text, std::size_t offset,
+                           const std::string& display_name) {
   const TextPosition at = SourceText(text).locate(offset);
   return SourceLocation{display_name, at.line, at.column};
 }
@@ -269,7 +272,8 @@ public:
     auto [it, inserted] = object.try_emplace(val, nullptr);
     auto& seen = m_key_ordinals.back();
     if (!inserted) {
-      m_failure = Failure{0, ordinal, seen.at(it->first), "duplicate key " + canonicalize(Json(val))};
+      m_failure =
+          Failure{0, ordinal, seen.at(it->first), "duplicate key " + canonicalize(Json(val))};
       return false;
     }
     // The key lives in a std::map node, which never moves, so a view of it stays valid.
@@ -281,7 +285,8 @@ public:
   bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& ex) override {
     // `position` counts the characters read, the offending one included.
-    m_failure = Failure{position > 0 ? position - 1 : 0, std::nullopt, std::nullopt, strip_nlohmann_prefix(ex.what())};
+    m_failure = Failure{position > 0 ? position - 1 : 0, std::nullopt, std::nullopt,
+                        strip_nlohmann_prefix(ex.what())};
     return false;
   }
 
@@ -308,8 +313,9 @@ private:
   bool open(Json::value_t type) {
     const std::size_t ordinal = m_events++;
     if (m_stack.size() >= k_max_json_depth) {
-      m_failure = Failure{0, ordinal, std::nullopt,
-                          "JSON nesting is deeper than " + std::to_string(k_max_json_depth) + " levels"};
+      m_failure =
+          Failure{0, ordinal, std::nullopt,
+                  "JSON nesting is deeper than " + std::to_string(k_max_json_depth) + " levels"};
       return false;
     }
     Json* target = slot();
@@ -436,11 +442,14 @@ nlohmann::json parse_json_strict(std::string_view text, const std::string& displ
   StrictDomBuilder builder;
   const bool ok = Json::sax_parse(text.data(), text.data() + text.size(), &builder);
   if (const auto& failure = builder.failure()) {
-    const std::size_t offset = failure->ordinal ? locate_event(text, *failure->ordinal) : failure->offset;
+    const std::size_t offset =
+        failure->ordinal ? locate_event(text, *failure->ordinal) : failure->offset;
     std::string message = failure->message;
     if (failure->first_ordinal) {
-      const auto first = location_of(text, locate_event(text, *failure->first_ordinal), display_name);
-      message += " (first defined at line " + std::to_string(first.line) + ":" + std::to_string(first.column) + ")";
+      const auto first =
+          location_of(text, locate_event(text, *failure->first_ordinal), display_name);
+      message += " (first defined at line " + std::to_string(first.line) + ":" +
+                 std::to_string(first.column) + ")";
     }
     throw InputError(location_of(text, offset, display_name), message);
   }

@@ -157,10 +157,19 @@ private:
       size_t n = 0;
       char32_t cp = 0;
       char32_t min = 0;
-      if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; min = 0x80; }
-      else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; min = 0x800; }
-      else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; min = 0x10000; }
-      else return false;
+      if ((c & 0xE0) == 0xC0) {
+        n = 2;
+        cp = c & 0x1F;
+        min = 0x80;
+      } else if ((c & 0xF0) == 0xE0) {
+        n = 3;
+        cp = c & 0x0F;
+        min = 0x800;
+      } else if ((c & 0xF8) == 0xF0) {
+        n = 4;
+        cp = c & 0x07;
+        min = 0x10000;
+      } else return false;
       if (m_i + n > m_s.size()) return false;
       for (size_t k = 1; k < n; ++k) {
         const auto cc = static_cast<unsigned char>(m_s[m_i + k]);

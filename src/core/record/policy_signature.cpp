@@ -20,8 +20,8 @@ std::optional<SshsigInfo> verified(std::string_view bytes,
   try {
     return sshsig_verify(*signature, bytes, "the policy file (changed since it was signed?)");
   } catch (const InputError& e) {
-    verdict.problem = e.diagnostics().empty() ? std::string(e.what())
-                                              : e.diagnostics().front().message;
+    verdict.problem =
+        e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().message;
     return std::nullopt;
   }
 }
@@ -66,14 +66,14 @@ PolicySignatureVerdict check_policy_signed_by(std::string_view policy_bytes,
     return verdict;
   }
   if (!info->ns.starts_with(k_policy_namespace_prefix)) {
-    verdict.problem = fmt::format("signed in namespace '{}', not a {}<program> namespace",
-                                  info->ns, k_policy_namespace_prefix);
+    verdict.problem = fmt::format("signed in namespace '{}', not a {}<program> namespace", info->ns,
+                                  k_policy_namespace_prefix);
     return verdict;
   }
   verdict.signed_by = info->key.fingerprint();
   if (verdict.signed_by != signed_by) {
-    verdict.problem = fmt::format("signed by {}, not by {} as the record says",
-                                  verdict.signed_by, signed_by);
+    verdict.problem =
+        fmt::format("signed by {}, not by {} as the record says", verdict.signed_by, signed_by);
     return verdict;
   }
   verdict.good = true;

@@ -34,8 +34,8 @@ bool is_safe_id(std::string_view id) {
     return false;
   }
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 
@@ -61,10 +61,10 @@ json answer_value_json(const Question& question, const Slot& slot) {
     json items = json::array();
     for (const ConvictionItem& item : slot.items) {
       const auto c = static_cast<size_t>(item.category);
-      items.push_back({{"category", c < question.categories.size()
-                                        ? json(question.categories[c].code)
-                                        : json()},
-                       {"date", format_date(item.date)}});
+      items.push_back(
+          {{"category",
+            c < question.categories.size() ? json(question.categories[c].code) : json()},
+           {"date", format_date(item.date)}});
     }
     return items;
   }
@@ -129,22 +129,22 @@ json build_record(const Policy& policy, const Answers& answers, const Decision& 
   record["policy"] = {{"id", policy.id},
                       {"version", policy.version},
                       {"status", status_name(policy.status)},
-                      {"sha256", policy.layers.empty() ? json() : json(policy.layers.back().sha256)},
+                      {"sha256",
+                       policy.layers.empty() ? json() : json(policy.layers.back().sha256)},
                       {"layers", std::move(layers)}};
 
-  record["pathway"] =
-      decision.pathway >= 0
-          ? json(policy.questions[static_cast<size_t>(policy.pathway_question)]
-                     .values[static_cast<size_t>(decision.pathway)]
-                     .code)
-          : json();
+  record["pathway"] = decision.pathway >= 0
+                          ? json(policy.questions[static_cast<size_t>(policy.pathway_question)]
+                                     .values[static_cast<size_t>(decision.pathway)]
+                                     .code)
+                          : json();
 
   json recorded = json::object();
   for (int q : recorded_questions(policy, answers, decision)) {
     const auto qi = static_cast<size_t>(q);
-    recorded[policy.questions[qi].id] = {
-        {"value", answer_value_json(policy.questions[qi], answers.slots[qi])},
-        {"source", answer_source_name(answers.sources[qi])}};
+    recorded[policy.questions[qi].id] = {{"value", answer_value_json(policy.questions[qi],
+                                                                     answers.slots[qi])},
+                                         {"source", answer_source_name(answers.sources[qi])}};
   }
   record["answers"] = std::move(recorded);
   json unused = json::array();
@@ -175,11 +175,11 @@ json build_record(const Policy& policy, const Answers& answers, const Decision& 
 
   if (decision.referral) {
     const Referral& r = *decision.referral;
-    record["referral"] = {
-        {"provider", r.provider},
-        {"contact", r.contact},
-        {"intake_deadline", r.intake_deadline ? json(format_date(*r.intake_deadline)) : json()},
-        {"approver", nullable(r.approver)}};
+    record["referral"] = {{"provider", r.provider},
+                          {"contact", r.contact},
+                          {"intake_deadline",
+                           r.intake_deadline ? json(format_date(*r.intake_deadline)) : json()},
+                          {"approver", nullable(r.approver)}};
   } else {
     record["referral"] = nullptr;
   }

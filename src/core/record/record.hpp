@@ -29,7 +29,7 @@ struct OfficerAction {
 // Everything in a record that does not come from the policy, the answers or the decision: who,
 // where, when, and the place in the device chain. Filled by the front-end.
 struct RecordContext {
-  std::string record_id;  // a ULID
+  std::string record_id;    // a ULID
   long long created_at = 0; // seconds since the epoch, UTC
   std::string agency_code;
   std::string agency_name; // empty: null in the record

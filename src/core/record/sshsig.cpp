@@ -116,7 +116,9 @@ std::string base64_encode(std::string_view data, bool pad = true) {
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
   std::size_t i = 0;
-  const auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(data[k])); };
+  const auto byte = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(data[k]));
+  };
   for (; i + 3 <= data.size(); i += 3) {
     const std::uint32_t v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
     for (int shift = 18; shift >= 0; shift -= 6) {
@@ -236,7 +238,8 @@ std::string_view pem_label(std::string_view text) {
   }
   const auto label_start = start + begin.size();
   const auto end = text.find("-----", label_start);
-  return end == std::string_view::npos ? std::string_view{} : text.substr(label_start, end - label_start);
+  return end == std::string_view::npos ? std::string_view{}
+                                       : text.substr(label_start, end - label_start);
 }
 
 PublicKey public_key_of(EVP_PKEY* pkey) {
@@ -282,7 +285,8 @@ KeyError decrypt_failure() {
   if (wrong_passphrase) {
     return KeyError("wrong passphrase");
   }
-  return KeyError("cannot decrypt the private key" + (first_reason.empty() ? "" : " (" + first_reason + ")"));
+  return KeyError("cannot decrypt the private key" +
+                  (first_reason.empty() ? "" : " (" + first_reason + ")"));
 }
 
 } // namespace
@@ -312,7 +316,9 @@ PublicKey PublicKey::from_openssh(std::string_view line) {
   while (!rest.empty() && is_space(rest.front())) {
     rest.remove_prefix(1);
   }
-  const auto b64 = rest.substr(0, static_cast<std::size_t>(std::find_if(rest.begin(), rest.end(), is_space) - rest.begin()));
+  const auto b64 =
+      rest.substr(0, static_cast<std::size_t>(std::find_if(rest.begin(), rest.end(), is_space) -
+                                              rest.begin()));
   const auto blob = base64_decode(b64);
   if (!blob || b64.empty()) {
     throw InputError("ssh-ed25519 public key: invalid base64");
@@ -381,13 +387,15 @@ bool PublicKey::verify(std::string_view message, std::string_view signature) con
   }
   PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, m_raw.data(), m_raw.size()));
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!pkey || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1) {
+  if (!pkey || !ctx ||
+      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey.get()) != 1) {
     throw KeyError(with_reason("cannot set up Ed25519 verification"));
   }
   // Ed25519 is one-shot only: EVP_DigestVerifyUpdate is not supported for it.
-  const int rc = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                                  signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
-                                  message.size());
+  const int rc =
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                       message.size());
   ERR_clear_error();
   return rc == 1;
 }
@@ -412,7 +420,9 @@ SigningKey SigningKey::generate() {
   return SigningKey(std::make_unique<Impl>(Impl{std::move(pkey), {}}));
 }
 
-bool SigningKey::needs_passphrase(std::string_view text) { return pem_label(text) == "ENCRYPTED PRIVATE KEY"; }
+bool SigningKey::needs_passphrase(std::string_view text) {
+  return pem_label(text) == "ENCRYPTED PRIVATE KEY";
+}
 
 SigningKey SigningKey::load(std::string_view text, const std::string& passphrase) {
   if (pem_label(text) == "OPENSSH PRIVATE KEY") {
@@ -535,8 +545,8 @@ SigningKey SigningKey::from_openssh(std::string_view text) {
   if (public_raw.size() != 32 || secret.size() != 64 || secret.substr(32) != public_raw) {
     throw KeyError(what + ": corrupt ed25519 key");
   }
-  PkeyPtr pkey = pkey_from_seed(
-      std::span(reinterpret_cast<const unsigned char*>(secret.data()), 32), what);
+  PkeyPtr pkey =
+      pkey_from_seed(std::span(reinterpret_cast<const unsigned char*>(secret.data()), 32), what);
   const PublicKey derived = public_key_of(pkey.get());
   if (derived.ssh_blob() != public_blob ||
       !std::equal(public_raw.begin(), public_raw.end(), derived.raw().begin(), derived.raw().end(),
@@ -565,7 +575,8 @@ std::string SigningKey::to_encrypted_pem(const std::string& passphrase, int iter
   if (!pbe) {
     throw KeyError(with_reason("cannot set up key encryption"));
   }
-  SigPtr sig(PKCS8_set0_pbe(passphrase.data(), static_cast<int>(passphrase.size()), info.get(), pbe.get()));
+  SigPtr sig(PKCS8_set0_pbe(passphrase.data(), static_cast<int>(passphrase.size()), info.get(),
+                            pbe.get()));
   if (!sig) {
     throw KeyError(with_reason("cannot encrypt the private key"));
   }
@@ -632,7 +643,8 @@ KeyProtection inspect_private_key_pem(std::string_view pem) {
     out.kdf = short_name(alg->algorithm);
     return out;
   }
-  Pbe2ParamPtr pbe2(static_cast<PBE2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter)));
+  Pbe2ParamPtr pbe2(static_cast<PBE2PARAM*>(
+      ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter)));
   if (!pbe2) {
     throw KeyError(with_reason("corrupt PBES2 parameters"));
   }
@@ -642,8 +654,8 @@ KeyProtection inspect_private_key_pem(std::string_view pem) {
     return out;
   }
   out.kdf = "pbkdf2";
-  Pbkdf2ParamPtr kdf(
-      static_cast<PBKDF2PARAM*>(ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter)));
+  Pbkdf2ParamPtr kdf(static_cast<PBKDF2PARAM*>(
+      ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter)));
   if (!kdf) {
     throw KeyError(with_reason("corrupt PBKDF2 parameters"));
   }
@@ -704,7 +716,8 @@ const EVP_MD* sshsig_hash(std::string_view name) {
 }
 
 // What the key actually signs: the message is bound to the namespace through its hash.
-std::string signed_data(std::string_view ns, std::string_view hash_alg, std::string_view message_hash) {
+std::string signed_data(std::string_view ns, std::string_view hash_alg,
+                        std::string_view message_hash) {
   std::string data(k_magic);
   put_string(data, ns);
   put_string(data, ""); // reserved
@@ -807,7 +820,8 @@ SshsigInfo sshsig_verify(std::string_view armored, std::string_view message,
   }
   const auto raw = key_reader.string();
   key_reader.expect_end();
-  info.key = PublicKey::from_raw(std::span(reinterpret_cast<const unsigned char*>(raw.data()), raw.size()));
+  info.key = PublicKey::from_raw(
+      std::span(reinterpret_cast<const unsigned char*>(raw.data()), raw.size()));
 
   const EVP_MD* md = sshsig_hash(info.hash_alg);
   if (md == nullptr) {

@@ -68,7 +68,8 @@ public:
 
   // PKCS#8 "ENCRYPTED PRIVATE KEY": PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC, random 16-byte salt.
   // `iterations` below the default is meant for tests only. Throws KeyError for an empty passphrase.
-  std::string to_encrypted_pem(const std::string& passphrase, int iterations = k_pbkdf2_iterations) const;
+  std::string to_encrypted_pem(const std::string& passphrase,
+                               int iterations = k_pbkdf2_iterations) const;
   // PKCS#8 "PRIVATE KEY", for users who ask for an unprotected key explicitly.
   std::string to_unencrypted_pem() const;
 

@@ -104,8 +104,8 @@ void read_fields(const json& root, RecordReport& r) {
   } else {
     f.missing("device.seq", "a whole number >= 1");
   }
-  if (const json* prev = f.find("device.prev_sha256"); prev != nullptr && prev->is_string() &&
-                                                       is_hex64(prev->get<std::string>())) {
+  if (const json* prev = f.find("device.prev_sha256");
+      prev != nullptr && prev->is_string() && is_hex64(prev->get<std::string>())) {
     r.prev_sha256 = prev->get<std::string>();
   } else if (prev == nullptr || !prev->is_null()) {
     f.missing("device.prev_sha256", "null or a lower-case hex sha256");
@@ -176,7 +176,8 @@ bool skeleton(const std::string& bytes, json& out) {
     return false;
   }
   out = json::object();
-  for (const char* key : {"schema", "record_id", "created_at", "agency", "officer", "device", "policy"}) {
+  for (const char* key :
+       {"schema", "record_id", "created_at", "agency", "officer", "device", "policy"}) {
     simdjson::dom::element value;
     if (object[key].get(value) == simdjson::SUCCESS) {
       out[key] = to_json(value);
@@ -227,14 +228,17 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
 
   Fields f(root, r);
   const json* agency = f.find("agency.code");
-  const std::string agency_code = agency != nullptr && agency->is_string() ? agency->get<std::string>() : "";
+  const std::string agency_code =
+      agency != nullptr && agency->is_string() ? agency->get<std::string>() : "";
   const json* officer = f.find("officer.id");
-  const std::string officer_id = officer != nullptr && officer->is_string() ? officer->get<std::string>() : "";
+  const std::string officer_id =
+      officer != nullptr && officer->is_string() ? officer->get<std::string>() : "";
   if (agency_code.empty()) {
     f.missing("agency.code", "a string");
   }
   if (!r.record_id.empty() && file.file_name != "REF-" + r.record_id + ".json") {
-    r.failures.push_back({"file_name", fmt::format("the file name is not REF-{}.json", r.record_id)});
+    r.failures.push_back(
+        {"file_name", fmt::format("the file name is not REF-{}.json", r.record_id)});
   }
   if (!r.principal.empty() && r.principal != officer_principal(officer_id, agency_code)) {
     r.failures.push_back({"principal", fmt::format("officer.principal '{}' is not "
@@ -247,7 +251,8 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
     return r;
   }
   if (!file.signature) {
-    r.failures.push_back({"signature_file", fmt::format("no signature file {}.sshsig", file.file_name)});
+    r.failures.push_back(
+        {"signature_file", fmt::format("no signature file {}.sshsig", file.file_name)});
     return r;
   }
   SshsigInfo info;
@@ -263,7 +268,8 @@ RecordReport check_record(const RecordFile& file, const AllowedSigners& trust) {
                                                    info.ns, expected_ns)});
   }
   if (r.created_at_seconds && !r.principal.empty()) {
-    const TrustVerdict verdict = trust.check(info.key, r.principal, expected_ns, *r.created_at_seconds);
+    const TrustVerdict verdict =
+        trust.check(info.key, r.principal, expected_ns, *r.created_at_seconds);
     if (!verdict.trusted) {
       r.failures.push_back({verdict.check, verdict.message});
     }
@@ -304,22 +310,21 @@ void check_policy_layers(RecordReport& report, const std::vector<KnownPolicyFile
     if (matched) continue;
     if (same_policy != nullptr) {
       report.failures.push_back(
-          {"policy_signature",
-           fmt::format("policy {} {}: {}.sshsig: {}", layer.id, layer.version,
-                       same_policy->path, unsigned_because.problem)});
+          {"policy_signature", fmt::format("policy {} {}: {}.sshsig: {}", layer.id, layer.version,
+                                           same_policy->path, unsigned_because.problem)});
     } else if (same_bytes == nullptr) {
       report.failures.push_back(
           {"policy", fmt::format("policy {} {}: no *.yaml under {} has sha256 {}", layer.id,
                                  layer.version, policies_dir, layer.sha256)});
     } else {
       report.failures.push_back(
-          {"policy", fmt::format("policy {} {}: the file with sha256 {} ({}) is {}, not that "
-                                 "policy",
-                                 layer.id, layer.version, layer.sha256, same_bytes->path,
-                                 same_bytes->id.empty()
-                                     ? std::string("not a policy with an id and version")
-                                     : fmt::format("policy {} {}", same_bytes->id,
-                                                   same_bytes->version))});
+          {"policy",
+           fmt::format("policy {} {}: the file with sha256 {} ({}) is {}, not that "
+                       "policy",
+                       layer.id, layer.version, layer.sha256, same_bytes->path,
+                       same_bytes->id.empty()
+                           ? std::string("not a policy with an id and version")
+                           : fmt::format("policy {} {}", same_bytes->id, same_bytes->version))});
     }
   }
 }
@@ -342,7 +347,8 @@ std::vector<Finding> check_chains(std::vector<RecordReport>& reports, const Chai
   auto claimed = [&](const std::string& device, long long from, long long to) {
     std::vector<std::string> names;
     for (auto it = untrusted_claims.lower_bound({device, from});
-         it != untrusted_claims.end() && it->first.first == device && it->first.second <= to; ++it) {
+         it != untrusted_claims.end() && it->first.first == device && it->first.second <= to;
+         ++it) {
       names.insert(names.end(), it->second.begin(), it->second.end());
     }
     return names.empty() ? std::string()
@@ -353,8 +359,8 @@ std::vector<Finding> check_chains(std::vector<RecordReport>& reports, const Chai
   for (const auto& [device, seq] : starts) {
     if (devices.count(device) == 0) {
       missing_devices.push_back(
-          {"chain_start", fmt::format("device {}: no trusted record (expected from seq {})",
-                                      device, seq)});
+          {"chain_start",
+           fmt::format("device {}: no trusted record (expected from seq {})", device, seq)});
     }
   }
   for (auto& [device, members] : devices) {
@@ -400,16 +406,17 @@ std::vector<Finding> check_chains(std::vector<RecordReport>& reports, const Chai
     const long long expected_start = start == starts.end() ? 1 : start->second;
     const long long first_seq = by_seq.begin()->first;
     if (first_seq > expected_start) {
-      const std::string missing = first_seq - 1 == expected_start
-                                      ? fmt::format("seq {} is", expected_start)
-                                      : fmt::format("seqs {} to {} are", expected_start, first_seq - 1);
+      const std::string missing =
+          first_seq - 1 == expected_start
+              ? fmt::format("seq {} is", expected_start)
+              : fmt::format("seqs {} to {} are", expected_start, first_seq - 1);
       for (size_t i : by_seq.begin()->second) {
         reports[i].failures.push_back(
             {"chain_start",
              fmt::format("device {} starts at seq {}: {} missing (withheld or deleted{}; "
                          "--from {}:{} if the records handed over start here)",
-                         device, first_seq, missing,
-                         claimed(device, expected_start, first_seq - 1), device, first_seq)});
+                         device, first_seq, missing, claimed(device, expected_start, first_seq - 1),
+                         device, first_seq)});
       }
     }
 
@@ -449,10 +456,10 @@ std::vector<Finding> check_chains(std::vector<RecordReport>& reports, const Chai
         if (previous != nullptr && r.created_at_seconds && previous->created_at_seconds &&
             *r.created_at_seconds < *previous->created_at_seconds) {
           r.warnings.push_back(
-              {"created_at", fmt::format("created_at {} is earlier than {} of {} (seq {}): the "
-                                         "laptop clock went backwards",
-                                         r.created_at, previous->created_at, previous->file_name,
-                                         previous_seq)});
+              {"created_at",
+               fmt::format("created_at {} is earlier than {} of {} (seq {}): the "
+                           "laptop clock went backwards",
+                           r.created_at, previous->created_at, previous->file_name, previous_seq)});
         }
       }
       previous = &reports[group.back()];

@@ -34,11 +34,12 @@ void record_round_trip(const Policy& policy, const Answers& answers, const Decis
   const std::string bytes = canonicalize(build_record(policy, answers, decision, action, context));
   if (!is_canonical_json(bytes)) fuzz::wrong("a record divert made is not canonical", input);
   const std::string name = "REF-" + context.record_id + ".json";
-  const RecordReport report = check_record(
-      RecordFile{name, name, bytes,
-                 sshsig_sign(fuzz::test_key(), bytes, record_namespace(context.agency_code)), "",
-                 ""},
-      fuzz::test_trust());
+  const RecordReport report =
+      check_record(RecordFile{name, name, bytes,
+                              sshsig_sign(fuzz::test_key(), bytes,
+                                          record_namespace(context.agency_code)),
+                              "", ""},
+                   fuzz::test_trust());
   if (!report.ok()) {
     fuzz::wrong(("a record divert made fails verify: " + report.failures.front().check + ": " +
                  report.failures.front().message)
@@ -58,8 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         Answers answers(policy);
         read_answers(doc, policy, answers, AnswerSource::file);
         check_answers(policy, answers);
-        const Decision decision =
-            evaluate(policy, answers, static_cast<Days>(fuzz::k_now / 86400));
+        const Decision decision = evaluate(policy, answers, static_cast<Days>(fuzz::k_now / 86400));
         if (!nlohmann::json::accept(decision_json(policy, decision))) {
           fuzz::wrong("a decision that is not valid JSON", text);
         }

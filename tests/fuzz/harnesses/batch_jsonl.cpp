@@ -88,8 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           fuzz::wrong(("a decision line that is not valid JSON: " + out).c_str(), line);
         }
         if (decide_line(*runs()[i + 1], view) != out) {
-          fuzz::wrong(("the plain-line reader differs from the general one: " + out).c_str(),
-                      line);
+          fuzz::wrong(("the plain-line reader differs from the general one: " + out).c_str(), line);
         }
       });
     }

@@ -78,8 +78,9 @@ inline const SigningKey& test_key() {
   return key;
 }
 inline const AllowedSigners& test_trust() {
-  static const AllowedSigners trust = AllowedSigners::parse(
-      read_source_file("tests/data/keys/allowed_signers"), "tests/data/keys/allowed_signers");
+  static const AllowedSigners trust =
+      AllowedSigners::parse(read_source_file("tests/data/keys/allowed_signers"),
+                            "tests/data/keys/allowed_signers");
   return trust;
 }
 
@@ -94,8 +95,7 @@ inline const AllowedSigners& test_trust() {
 template <class Body> void expect_errors(Body&& body) {
   try {
     body();
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
 }
 
 // A fixed day for checks that need one (2026-11-26, the tests' fixed clock).

@@ -23,15 +23,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const std::string name = "REF-01M8BVX9F0000000QPWTAR96KA.json";
   std::vector<RecordReport> reports;
-  reports.push_back(check_record(
-      RecordFile{name, name, bytes, sshsig_sign(fuzz::test_key(), bytes, "divert-referral-v1@TEST000"),
-                 "", ""},
-      fuzz::test_trust()));
-  reports.push_back(check_record(RecordFile{"REF-x.json", "REF-x.json", bytes, std::nullopt, "", ""},
-                                 fuzz::test_trust()));
+  reports.push_back(
+      check_record(RecordFile{name, name, bytes,
+                              sshsig_sign(fuzz::test_key(), bytes, "divert-referral-v1@TEST000"),
+                              "", ""},
+                   fuzz::test_trust()));
+  reports.push_back(
+      check_record(RecordFile{"REF-x.json", "REF-x.json", bytes, std::nullopt, "", ""},
+                   fuzz::test_trust()));
   for (RecordReport& report : reports) {
-    check_policy_layers(report, {KnownPolicyFile{"policies/wa-whatcom.yaml", std::string(64, '0'),
-                                                 "wa-whatcom", "1.0.0"}},
+    check_policy_layers(report,
+                        {KnownPolicyFile{"policies/wa-whatcom.yaml", std::string(64, '0'),
+                                         "wa-whatcom", "1.0.0"}},
                         "policies");
   }
   (void)check_chains(reports, {{"DEV-0001", 1}});

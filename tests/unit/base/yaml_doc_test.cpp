@@ -46,13 +46,15 @@ TEST_CASE("yaml: a mapping of 10000 keys is read, and a duplicate of its first k
         "big.yaml:10000:1: error: duplicate key 'k0' (first at line 1)");
   CHECK(parse_error(mapping_of(20) + "k19: again\n") ==
         "big.yaml:21:1: error: duplicate key 'k19' (first at line 20)");
-  CHECK(parse_error("a: 1\nb: 2\na: 3\n") == "big.yaml:3:1: error: duplicate key 'a' (first at line 1)");
+  CHECK(parse_error("a: 1\nb: 2\na: 3\n") ==
+        "big.yaml:3:1: error: duplicate key 'a' (first at line 1)");
   CHECK(seconds_since(start) < 5.0);
 }
 
 TEST_CASE("yaml: more than 10000 keys in one mapping are refused, quickly") {
   const auto start = std::chrono::steady_clock::now();
-  CHECK(parse_error(mapping_of(80000)) == "big.yaml:10001:1: error: more than 10000 keys in one mapping");
+  CHECK(parse_error(mapping_of(80000)) ==
+        "big.yaml:10001:1: error: more than 10000 keys in one mapping");
   CHECK(parse_error("outer:\n" + [] {
           std::string inner;
           for (int i = 0; i < 10001; ++i) inner += "  k" + std::to_string(i) + ": 1\n";
@@ -90,7 +92,8 @@ TEST_CASE("json: a JSON document reads as the YAML reader would, with JSON's sur
 }
 
 TEST_CASE("json: the JSON reader keeps the YAML reader's checks and positions") {
-  CHECK(parse_error("{\"a\": 1,\n \"a\": 2}") == "big.yaml:2:2: error: duplicate key 'a' (first at line 1)");
+  CHECK(parse_error("{\"a\": 1,\n \"a\": 2}") ==
+        "big.yaml:2:2: error: duplicate key 'a' (first at line 1)");
   std::string deep(70, '[');
   deep += std::string(70, ']');
   CHECK(parse_error(deep).find("nesting deeper than 64 levels") != std::string::npos);

@@ -37,33 +37,37 @@ std::string complete_bash(const std::string& words) {
   const std::string src = DIVERT_SOURCE_DIR;
   return run("cd '" + src + "' && PATH='" + build_dir() + "':\"$PATH\" DIVERT_POLICY_PATH='" + src +
              "/policies' bash -c 'source completions/divert.bash; COMP_WORDS=(" + words +
-             "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _divert; ((${#COMPREPLY[@]})) && printf \"%s \" \"${COMPREPLY[@]}\"'");
+             "); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _divert; ((${#COMPREPLY[@]})) && printf "
+             "\"%s \" \"${COMPREPLY[@]}\"'");
 }
 
 } // namespace
 
 TEST_SUITE("completion") {
 
-// Which options and subcommands each command offers is checked against --help by
-// tests/docs/completion_parity.sh; here, prefixes, option values and policy ids.
-TEST_CASE("bash completes commands, subcommands, options, values and policy ids" * DIVERT_NEEDS("bash")) {
-  CHECK(complete_bash("divert po") == "policy ");
-  CHECK(complete_bash("divert policy sch") == "schema ");
-  CHECK(complete_bash("divert policy sign --p") == "--passphrase-file --program ");
-  CHECK(complete_bash("divert policy show --format \"\"") == "text markdown dot json ");
-  CHECK(complete_bash("divert records e") == "export ");
-  if (std::filesystem::exists(build_dir() + "/divert")) {
-    CHECK(complete_bash("divert policy show wa-w") == "wa-whatcom ");
-    CHECK(complete_bash("divert decide --policy nm") == "nm-santa-fe ");
-    // Abstract layers decide nothing: offered to policy show, not to --policy.
-    CHECK(complete_bash("divert policy show wa-s") == "wa-state ");
-    CHECK(complete_bash("divert decide --policy wa-s") == "");
-    CHECK(complete_bash("divert screen -p lead") == "");
+  // Which options and subcommands each command offers is checked against --help by
+  // tests/docs/completion_parity.sh; here, prefixes, option values and policy ids.
+  TEST_CASE("bash completes commands, subcommands, options, values and policy ids" *
+            DIVERT_NEEDS("bash")) {
+    CHECK(complete_bash("divert po") == "policy ");
+    CHECK(complete_bash("divert policy sch") == "schema ");
+    CHECK(complete_bash("divert policy sign --p") == "--passphrase-file --program ");
+    CHECK(complete_bash("divert policy show --format \"\"") == "text markdown dot json ");
+    CHECK(complete_bash("divert records e") == "export ");
+    if (std::filesystem::exists(build_dir() + "/divert")) {
+      CHECK(complete_bash("divert policy show wa-w") == "wa-whatcom ");
+      CHECK(complete_bash("divert decide --policy nm") == "nm-santa-fe ");
+      // Abstract layers decide nothing: offered to policy show, not to --policy.
+      CHECK(complete_bash("divert policy show wa-s") == "wa-state ");
+      CHECK(complete_bash("divert decide --policy wa-s") == "");
+      CHECK(complete_bash("divert screen -p lead") == "");
+    }
   }
-}
 
-TEST_CASE("the zsh completion function parses" * DIVERT_NEEDS("zsh")) {
-  CHECK(std::system(("zsh -n '" + std::string(DIVERT_SOURCE_DIR) + "/completions/_divert'").c_str()) == 0);
-}
+  TEST_CASE("the zsh completion function parses" * DIVERT_NEEDS("zsh")) {
+    CHECK(std::system(
+              ("zsh -n '" + std::string(DIVERT_SOURCE_DIR) + "/completions/_divert'").c_str()) ==
+          0);
+  }
 
 } // TEST_SUITE

@@ -52,8 +52,8 @@ TEST_SUITE("config") {
 
   TEST_CASE("the policy trust keys: program, policy_trust, and decide's partial reading") {
     TempDir dir;
-    const std::string path = write(dir.path / "config.yaml",
-                                   "program: whatcom-lead\npolicy_trust: policy-signers\n");
+    const std::string path =
+        write(dir.path / "config.yaml", "program: whatcom-lead\npolicy_trust: policy-signers\n");
     // decide and batch need only the trust keys; screen needs the officer's too.
     const std::optional<Config> partial = read_config(path, false);
     REQUIRE(partial);
@@ -113,9 +113,11 @@ TEST_SUITE("config") {
       return "";
     };
     const std::string ok = "officer: a\nagency: b\ndevice: c\nkey: k\nrecords: r\n";
-    CHECK(problem(ok + "colour: red\n").starts_with("65: :6:1: error: unknown configuration key 'colour'"));
+    CHECK(problem(ok + "colour: red\n")
+              .starts_with("65: :6:1: error: unknown configuration key 'colour'"));
     CHECK(problem("officer: a b\n").starts_with("65: :1:10: error: 'officer' must be"));
-    CHECK(problem("officer: a\nagency: b\ndevice: c\nrecords: r\n").find("has no 'key'") != std::string::npos);
+    CHECK(problem("officer: a\nagency: b\ndevice: c\nrecords: r\n").find("has no 'key'") !=
+          std::string::npos);
     CHECK(problem("").starts_with("77: "));
   }
 }
@@ -175,10 +177,11 @@ TEST_SUITE("publish") {
   std::string reserved_state(const std::string& records, const std::string& first_sha,
                              const std::string& id, const std::string& json,
                              const std::string& sig) {
-    return fmt::format("{{\"device\":\"DEV-1\",\"pending\":{{\"record_id\":\"{}\",\"records\":\"{}\","
-                       "\"seq\":2,\"sha256\":\"{}\",\"signature_sha256\":\"{}\"}},"
-                       "\"record_id\":\"A\",\"seq\":1,\"sha256\":\"{}\"}}\n",
-                       id, records, sha256_hex(json), sha256_hex(sig), first_sha);
+    return fmt::format(
+        "{{\"device\":\"DEV-1\",\"pending\":{{\"record_id\":\"{}\",\"records\":\"{}\","
+        "\"seq\":2,\"sha256\":\"{}\",\"signature_sha256\":\"{}\"}},"
+        "\"record_id\":\"A\",\"seq\":1,\"sha256\":\"{}\"}}\n",
+        id, records, sha256_hex(json), sha256_hex(sig), first_sha);
   }
 
   TEST_CASE("a reservation left by a crash is settled: no seq twice, no gap, only own files") {
@@ -200,7 +203,8 @@ TEST_SUITE("publish") {
     write(records / "REF-B.json.sshsig", "B-sig");
     write(state_file, reserved_state(records.string(), first.sha256, "B", "B-bytes", "B-sig"));
     std::optional<std::string> prev;
-    const PublishedRecord third = publish_record(records.string(), state, "DEV-1", make("C", &prev));
+    const PublishedRecord third =
+        publish_record(records.string(), state, "DEV-1", make("C", &prev));
     CHECK(third.seq == 3);
     CHECK(prev == sha256_hex("B-bytes"));
 
@@ -215,7 +219,8 @@ TEST_SUITE("publish") {
     text.replace(text.find("\"seq\":2"), 7, "\"seq\":4");
     text.replace(text.find("\"seq\":1"), 7, "\"seq\":3");
     write(state_file, text);
-    const PublishedRecord fourth = publish_record(records.string(), state, "DEV-1", make("E", &prev));
+    const PublishedRecord fourth =
+        publish_record(records.string(), state, "DEV-1", make("E", &prev));
     CHECK(fourth.seq == 4);
     CHECK(prev == third.sha256);
     CHECK_FALSE(fs::exists(records / "REF-D.json.sshsig"));

@@ -96,8 +96,9 @@ TEST_CASE("draft: a draft file others can read, a symlink or a FIFO is refused")
   bool expired = false;
 
   plant(path, k_now, k_0644);
-  CHECK(key_error([&] { load_draft(path, k_now, expired); })
-            .find("permissions 0644 on the draft") != std::string::npos);
+  CHECK(key_error([&] {
+          load_draft(path, k_now, expired);
+        }).find("permissions 0644 on the draft") != std::string::npos);
 
   fs::remove(path);
   plant(dir / "elsewhere.json", k_now, k_0600);
@@ -116,8 +117,8 @@ TEST_CASE("draft: a draft file others can read, a symlink or a FIFO is refused")
   if (::geteuid() == 0) {
     plant(path, k_now, k_0600);
     REQUIRE(::chown(path.c_str(), 65534, 65534) == 0);
-    CHECK(key_error([&] { load_draft(path, k_now, expired); })
-              .find("is owned by user id 65534") != std::string::npos);
+    CHECK(key_error([&] { load_draft(path, k_now, expired); }).find("is owned by user id 65534") !=
+          std::string::npos);
   }
 }
 

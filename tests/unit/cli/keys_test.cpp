@@ -65,14 +65,15 @@ TEST_CASE("keys: a key protected more weakly than keygen writes is refused, nami
     const std::string key = copy_with_mode(k_keys / "weak" / (std::string(name) + ".key.pem"),
                                            dir.path / "k.pem", k_0600);
     std::ostringstream warnings;
-    const std::string message = thrown<KeyError>(
-        [&] { load_signing_key(key, UnlockOptions{pass, false}, warnings); });
+    const std::string message = thrown<KeyError>([&] {
+      load_signing_key(key, UnlockOptions{pass, false}, warnings);
+    });
     CHECK(message.find("protected more weakly than divert keygen") != std::string::npos);
     CHECK(message.find(weakness) != std::string::npos);
   }
   // What keygen writes loads (and is the same key as the weak copies).
-  const std::string good = copy_with_mode(k_keys / "T-0001@TEST000.encrypted.key.pem",
-                                          dir.path / "good.pem", k_0600);
+  const std::string good =
+      copy_with_mode(k_keys / "T-0001@TEST000.encrypted.key.pem", dir.path / "good.pem", k_0600);
   std::ostringstream warnings;
   CHECK(load_signing_key(good, UnlockOptions{pass, false}, warnings).public_key().fingerprint() ==
         k_fingerprint);
@@ -97,18 +98,21 @@ TEST_CASE("keys: FIFOs and directories as key or passphrase file are refused wit
   TempDir dir;
   const std::string fifo = (dir.path / "fifo").string();
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  const std::string key = copy_with_mode(k_keys / "T-0001@TEST000.encrypted.key.pem",
-                                         dir.path / "k.pem", k_0600);
+  const std::string key =
+      copy_with_mode(k_keys / "T-0001@TEST000.encrypted.key.pem", dir.path / "k.pem", k_0600);
   std::ostringstream warnings;
-  CHECK(thrown<KeyError>([&] { load_signing_key(fifo, UnlockOptions{}, warnings); })
-            .find("is a FIFO") != std::string::npos);
+  CHECK(thrown<KeyError>([&] {
+          load_signing_key(fifo, UnlockOptions{}, warnings);
+        }).find("is a FIFO") != std::string::npos);
   CHECK(thrown<MissingInputError>([&] {
           load_signing_key(key, UnlockOptions{fifo, false}, warnings);
         }).find("the passphrase file is a FIFO") != std::string::npos);
-  CHECK(thrown<KeyError>([&] { load_signing_key(dir.path.string(), UnlockOptions{}, warnings); })
-            .find("is a directory") != std::string::npos);
-  CHECK(thrown<MissingInputError>([&] { read_passphrase_file(dir.path.string(), warnings); })
-            .find("is a directory") != std::string::npos);
+  CHECK(thrown<KeyError>([&] {
+          load_signing_key(dir.path.string(), UnlockOptions{}, warnings);
+        }).find("is a directory") != std::string::npos);
+  CHECK(thrown<MissingInputError>([&] {
+          read_passphrase_file(dir.path.string(), warnings);
+        }).find("is a directory") != std::string::npos);
 }
 
 TEST_CASE("keys: a passphrase from a descriptor's pipe is read; a file others can read warns") {
@@ -123,13 +127,15 @@ TEST_CASE("keys: a passphrase from a descriptor's pipe is read; a file others ca
   ::close(fds[0]);
   CHECK(warnings.str().empty());
 
-  const std::string open_file = copy_with_mode(k_keys / "passphrase.txt", dir.path / "open",
-                                               k_0600 | fs::perms::group_read | fs::perms::others_read);
+  const std::string open_file =
+      copy_with_mode(k_keys / "passphrase.txt", dir.path / "open",
+                     k_0600 | fs::perms::group_read | fs::perms::others_read);
   CHECK_FALSE(read_passphrase_file(open_file, warnings).empty());
-  CHECK(warnings.str() == "divert: warning: other users can read the passphrase file " +
-                              open_file + " (permissions 0644); chmod 600 " + open_file + "\n");
+  CHECK(warnings.str() == "divert: warning: other users can read the passphrase file " + open_file +
+                              " (permissions 0644); chmod 600 " + open_file + "\n");
   std::ostringstream none;
-  const std::string private_file = copy_with_mode(k_keys / "passphrase.txt", dir.path / "p", k_0600);
+  const std::string private_file =
+      copy_with_mode(k_keys / "passphrase.txt", dir.path / "p", k_0600);
   CHECK_FALSE(read_passphrase_file(private_file, none).empty());
   CHECK(none.str().empty());
 }
@@ -140,9 +146,11 @@ TEST_CASE("keys: a key owned by another user is refused") {
     return;
   }
   TempDir dir;
-  const std::string key = copy_with_mode(k_keys / "T-0001@TEST000.key.pem", dir.path / "k.pem", k_0600);
+  const std::string key =
+      copy_with_mode(k_keys / "T-0001@TEST000.key.pem", dir.path / "k.pem", k_0600);
   REQUIRE(::chown(key.c_str(), 65534, 65534) == 0);
   std::ostringstream warnings;
-  CHECK(thrown<KeyError>([&] { load_signing_key(key, UnlockOptions{}, warnings); })
-            .find("is owned by user id 65534, not by you") != std::string::npos);
+  CHECK(thrown<KeyError>([&] {
+          load_signing_key(key, UnlockOptions{}, warnings);
+        }).find("is owned by user id 65534, not by you") != std::string::npos);
 }

@@ -95,7 +95,8 @@ TEST_SUITE("officers") {
           "'divert keygen --officer B-4417 --agency CODE'");
   }
 
-  TEST_CASE("a second officer gets a configuration of their own, and the last used is the default") {
+  TEST_CASE(
+      "a second officer gets a configuration of their own, and the last used is the default") {
     Laptop laptop;
     write(laptop.first(), officer_config("B-4417"));
     CHECK(officer_config_path(laptop.store, "C-1002") == laptop.further("C-1002"));
@@ -131,8 +132,9 @@ TEST_SUITE("officers") {
     CHECK(default_config_path(laptop.store) == laptop.first());
     // An officers/ file that names someone else is not that officer's configuration.
     write(laptop.further("C-1002"), officer_config("X-9"));
-    CHECK(key_error([&] { select_config(laptop.store, "C-1002"); }).starts_with(
-        "no configuration for officer 'C-1002'"));
+    CHECK(key_error([&] {
+            select_config(laptop.store, "C-1002");
+          }).starts_with("no configuration for officer 'C-1002'"));
   }
 
   TEST_CASE("without a state directory nothing is remembered and config.yaml is the default") {
@@ -154,7 +156,9 @@ TEST_SUITE("new passphrase") {
           "unencrypted)");
     CHECK(new_passphrase_problem(Passphrase("")).starts_with("the passphrase has 0 characters"));
     // 7 characters in 14 bytes.
-    CHECK_FALSE(new_passphrase_problem(Passphrase("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9")).empty());
+    CHECK_FALSE(new_passphrase_problem(
+                    Passphrase("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"))
+                    .empty());
   }
 
   TEST_CASE("asked again after a mismatch or a short one, then taken") {
@@ -162,12 +166,11 @@ TEST_SUITE("new passphrase") {
     std::ostringstream out;
     const Passphrase p = ask_new_passphrase(std::ref(typist), out);
     CHECK(p.text() == "correct horse");
-    CHECK(typist.prompts == std::vector<std::string>{
-                                "New passphrase for the key (not shown): ",
-                                "The same passphrase again: ",
-                                "New passphrase for the key (not shown): ",
-                                "New passphrase for the key (not shown): ",
-                                "The same passphrase again: "});
+    CHECK(typist.prompts == std::vector<std::string>{"New passphrase for the key (not shown): ",
+                                                     "The same passphrase again: ",
+                                                     "New passphrase for the key (not shown): ",
+                                                     "New passphrase for the key (not shown): ",
+                                                     "The same passphrase again: "});
     CHECK(out.str() ==
           "divert: the passphrases do not match; try again (2 tries left)\n"
           "divert: the passphrase has 3 characters; use at least 8 (or --no-passphrase to store "

@@ -24,7 +24,8 @@ struct Run {
   explicit Run(const Policy& p) : answers(p) {}
 };
 
-Run drive(const Policy& policy, const std::string& typed, Answers start, int wrong_passphrases = 0) {
+Run drive(const Policy& policy, const std::string& typed, Answers start,
+          int wrong_passphrases = 0) {
   Run run(policy);
   run.answers = std::move(start);
   std::istringstream in(typed);
@@ -53,21 +54,20 @@ Run drive(const Policy& policy, const std::string& typed, Answers start, int wro
   return run;
 }
 
-const char* const k_eligible_typing =
-    "1\n"           // pathway: arrest_diversion
-    "2024-03-02\n"  // incident_date
-    "y\n"           // in_area
-    "y\n"           // probable_cause
-    "1\n"           // offense: drug_possession
-    "2.5 g\n"       // drug_grams
-    "n\n"           // delivery_involved
-    "n\n"           // exploits_minors
-    "n\n"           // promotes_prostitution
-    "1990-01-01\n"  // date_of_birth
-    "\n"            // convictions: none
-    "1\n"           // outstanding_warrant: none
-    "y\n"           // amenable
-    "y\n";          // consents
+const char* const k_eligible_typing = "1\n"          // pathway: arrest_diversion
+                                      "2024-03-02\n" // incident_date
+                                      "y\n"          // in_area
+                                      "y\n"          // probable_cause
+                                      "1\n"          // offense: drug_possession
+                                      "2.5 g\n"      // drug_grams
+                                      "n\n"          // delivery_involved
+                                      "n\n"          // exploits_minors
+                                      "n\n"          // promotes_prostitution
+                                      "1990-01-01\n" // date_of_birth
+                                      "\n"           // convictions: none
+                                      "1\n"          // outstanding_warrant: none
+                                      "y\n"          // amenable
+                                      "y\n";         // consents
 
 } // namespace
 
@@ -121,7 +121,8 @@ TEST_SUITE("prompt") {
     const Policy p = load_shipped("wa-king-county-2011");
     Run run = drive(p, "1\n2024-03-02\ny\ny\n1\nr\n1\n2\n", Answers(p));
     CHECK(run.interrupted);
-    CHECK(run.output.find("No longer asked, so dropped: Is there probable cause") != std::string::npos);
+    CHECK(run.output.find("No longer asked, so dropped: Is there probable cause") !=
+          std::string::npos);
     CHECK(run.output.find("probable_cause") == std::string::npos);
     CHECK_FALSE(run.answers.slots[static_cast<size_t>(p.question_index("offense"))].present);
   }
@@ -156,7 +157,8 @@ TEST_SUITE("prompt") {
 
   TEST_CASE("decline asks for a reason; a wrong passphrase can be retried") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, std::string(k_eligible_typing) + "decline\n\nAlready in treatment\n", Answers(p), 1);
+    Run run = drive(p, std::string(k_eligible_typing) + "decline\n\nAlready in treatment\n",
+                    Answers(p), 1);
     CHECK(run.status == 4);
     CHECK(run.output.find("Declined: not referred.") != std::string::npos);
     CHECK(run.output.find("Reason: Already in treatment") != std::string::npos);
@@ -198,7 +200,9 @@ TEST_SUITE("prompt") {
     // does not start a label but "Possession of" does; "2.5 grams" names the unit.
     Run run = drive(p, "arrest\n\ny\ny\npossession of\n2.5 grams\nr\n", Answers(p));
     CHECK(run.output.find("Enter for today, 2024-03-05") != std::string::npos);
-    const auto slot = [&](const char* id) { return run.answers.slots[static_cast<size_t>(p.question_index(id))]; };
+    const auto slot = [&](const char* id) {
+      return run.answers.slots[static_cast<size_t>(p.question_index(id))];
+    };
     CHECK(slot("pathway").present);
     CHECK(format_date(static_cast<Days>(slot("incident_date").x)) == "2024-03-05");
     CHECK(slot("offense").present);
@@ -224,13 +228,16 @@ TEST_SUITE("prompt") {
     CHECK(run.output.find("arrest_diversion") == std::string::npos);
     // Each refusal shows the question and its choices again.
     const size_t refused = run.output.find("'dr' could be");
-    CHECK(run.output.find("What is the offense you would otherwise book?", refused) != std::string::npos);
+    CHECK(run.output.find("What is the offense you would otherwise book?", refused) !=
+          std::string::npos);
   }
 
   TEST_CASE("a date of birth after the incident is refused in the officer's words") {
     const Policy p = load_shipped("wa-king-county-2011");
-    Run run = drive(p, std::string("1\n2024-03-02\ny\ny\n1\n2.5 g\nn\nn\nn\n2027-01-01\n"), Answers(p));
-    CHECK(run.output.find("date of birth (2027-01-01) is after the incident date") != std::string::npos);
+    Run run =
+        drive(p, std::string("1\n2024-03-02\ny\ny\n1\n2.5 g\nn\nn\nn\n2027-01-01\n"), Answers(p));
+    CHECK(run.output.find("date of birth (2027-01-01) is after the incident date") !=
+          std::string::npos);
     CHECK(run.output.find("date_of_birth") == std::string::npos);
   }
 }

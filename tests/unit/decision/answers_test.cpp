@@ -68,7 +68,8 @@ TEST_CASE("YAML and JSON Lines answers get the same verdict and message") {
        "as 0)"},
       {"drug_grams", "-1e-400", "-1e-400", "(too small to hold"},
       {"drug_grams", "0e-400", "0e-400", ""},
-      {"residency_months", "2.5", "2.5", "answer 'residency_months' must be a whole number, not '2.5'"},
+      {"residency_months", "2.5", "2.5",
+       "answer 'residency_months' must be a whole number, not '2.5'"},
       {"incident_date", "2023-02-30", "\"2023-02-30\"",
        "answer 'incident_date' must be a calendar date YYYY-MM-DD, not "},
       {"convictions", "[]", "[]", ""},
@@ -79,9 +80,11 @@ TEST_CASE("YAML and JSON Lines answers get the same verdict and message") {
        "answer 'convictions' item 1: category 'robbery_9' is not allowed, did you mean"},
       {"convictions", "[{category: robbery_2}]", "[{\"category\": \"robbery_2\"}]",
        "answer 'convictions' item 1 needs both category and date"},
-      {"convictions", "[1]", "[1]", "answer 'convictions' item 1 must be {category: ..., date: "
-                                    "YYYY-MM-DD}, not '1'"},
-      {"convictions", "[[]]", "[[]]", "item 1 must be {category: ..., date: YYYY-MM-DD}, not a list"},
+      {"convictions", "[1]", "[1]",
+       "answer 'convictions' item 1 must be {category: ..., date: "
+       "YYYY-MM-DD}, not '1'"},
+      {"convictions", "[[]]", "[[]]",
+       "item 1 must be {category: ..., date: YYYY-MM-DD}, not a list"},
       {"convictions", "yes", "true", "answer 'convictions' must be a list of"},
       {"narrative", "[a]", "[\"a\"]", "answer 'narrative' must be text, not a list"},
       {"narrative", "\"\"", "\"\"", ""},
@@ -166,18 +169,32 @@ TEST_CASE("a line over 1 MiB is refused without being parsed") {
 
 TEST_CASE("a plain decimal reads to the same double as from_chars, on the fast path or off it") {
   // Mantissas around 2^53 and up to 22 fraction digits are where the fast path hands over.
-  std::vector<std::string> texts = {"0",      "-0",   "2.5",    "0.1",      "3.0000000000000004",
-                                    "180",    "007",  "1.",     ".5",       "9007199254740991",
-                                    "9007199254740993", "0.30000000000000004", "1e3",
-                                    "123456789012345678901234567890", "0.0000000000000000000001",
-                                    "0.00000000000000000000001", "-12.75", "1e-400", "1e400"};
+  std::vector<std::string> texts = {"0",
+                                    "-0",
+                                    "2.5",
+                                    "0.1",
+                                    "3.0000000000000004",
+                                    "180",
+                                    "007",
+                                    "1.",
+                                    ".5",
+                                    "9007199254740991",
+                                    "9007199254740993",
+                                    "0.30000000000000004",
+                                    "1e3",
+                                    "123456789012345678901234567890",
+                                    "0.0000000000000000000001",
+                                    "0.00000000000000000000001",
+                                    "-12.75",
+                                    "1e-400",
+                                    "1e400"};
   std::uint64_t state = 42;
   for (int n = 0; n < 20000; ++n) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
     const auto whole = (state >> 20) % 100000000000ULL;
     const auto fraction = (state >> 7) % 10000000ULL;
-    texts.push_back(fmt::format("{}{}.{:0{}}", n % 2 ? "-" : "", whole % (n % 17 ? 1000 : 100000000000ULL),
-                                fraction, 1 + n % 9));
+    texts.push_back(fmt::format("{}{}.{:0{}}", n % 2 ? "-" : "",
+                                whole % (n % 17 ? 1000 : 100000000000ULL), fraction, 1 + n % 9));
   }
   for (const std::string& text : texts) {
     CAPTURE(text);

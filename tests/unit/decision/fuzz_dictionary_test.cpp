@@ -19,14 +19,15 @@ TEST_CASE("the fuzz dictionary covers every shipped question id and value") {
   }
   REQUIRE(entries.size() > 50);
   const auto quoted = [](const std::string& word) { return "\"\\\"" + word + "\\\"\""; };
-  for (const char* id : {"wa-state", "wa-king-county-2011", "wa-whatcom", "wa-burien", "nm-santa-fe",
-                         "co-pueblo", "ca-lead-pilot"}) {
+  for (const char* id : {"wa-state", "wa-king-county-2011", "wa-whatcom", "wa-burien",
+                         "nm-santa-fe", "co-pueblo", "ca-lead-pilot"}) {
     const divert::Policy policy = load_shipped(id);
     for (const divert::Question& q : policy.questions) {
       CHECK_MESSAGE(entries.count(quoted(q.id)) == 1, id << ": question " << q.id);
       for (const auto* list : {&q.values, &q.categories}) {
         for (const divert::ChoiceValue& v : *list) {
-          CHECK_MESSAGE(entries.count(quoted(v.code)) == 1, id << ": " << q.id << " value " << v.code);
+          CHECK_MESSAGE(entries.count(quoted(v.code)) == 1,
+                        id << ": " << q.id << " value " << v.code);
         }
       }
     }

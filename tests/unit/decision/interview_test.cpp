@@ -39,8 +39,8 @@ offense: dui
 )");
     // No probable cause settles it: nothing else can change the outcome, but the offense is
     // still asked for the Washington notices (they read it).
-    CHECK(asked == std::vector<std::string>{"pathway", "incident_date", "in_area",
-                                            "probable_cause", "offense"});
+    CHECK(asked == std::vector<std::string>{"pathway", "incident_date", "in_area", "probable_cause",
+                                            "offense"});
   }
 
   TEST_CASE("an eligible walk asks notice questions after the outcome is known") {

@@ -39,14 +39,15 @@ std::string some_date(Rng& r) {
 
 // A value for `q`, usually valid, sometimes of the wrong type or written unusually.
 std::string some_value(Rng& r, const Question& q, bool clean) {
-  const std::vector<std::string> odd = {"null",  "true",     "false",    "\"\"",   "[]",    "{}",
-                                        "[1]",   "{\"a\":1}", "-0",       "1e400",  "1.5e-3", "tru",
-                                        "\"\\u0041\"", "\"x\\\"y\"", "12abc", "\"\\n\"", "01",
-                                        "-",     "1.",       "9007199254740993", "[[]]", "nul"};
+  const std::vector<std::string> odd = {"null",        "true",       "false",  "\"\"",
+                                        "[]",          "{}",         "[1]",    "{\"a\":1}",
+                                        "-0",          "1e400",      "1.5e-3", "tru",
+                                        "\"\\u0041\"", "\"x\\\"y\"", "12abc",  "\"\\n\"",
+                                        "01",          "-",          "1.",     "9007199254740993",
+                                        "[[]]",        "nul"};
   if (!clean && r.chance(12)) return odd[r.below(odd.size())];
   switch (q.type) {
-  case QuestionType::boolean:
-    return r.chance(50) ? "true" : (r.chance(90) ? "false" : "\"true\"");
+  case QuestionType::boolean: return r.chance(50) ? "true" : (r.chance(90) ? "false" : "\"true\"");
   case QuestionType::choice: {
     if (q.values.empty() || (!clean && r.chance(5))) return "\"no_such_value\"";
     std::string code = q.values[r.below(q.values.size())].code;
@@ -58,15 +59,18 @@ std::string some_value(Rng& r, const Question& q, bool clean) {
   }
   case QuestionType::number:
   case QuestionType::integer: {
-    const std::vector<std::string> numbers = {"0", "1", "2.5", "-3", "180", "12", "1e2", "0.25",
-                                              "100000000000000000000", "7"};
+    const std::vector<std::string> numbers = {"0",   "1",    "2.5",
+                                              "-3",  "180",  "12",
+                                              "1e2", "0.25", "100000000000000000000",
+                                              "7"};
     const std::string n = clean ? std::to_string(r.below(3)) : numbers[r.below(numbers.size())];
     return !clean && r.chance(5) ? json_quoted(n) : n;
   }
   case QuestionType::date: return json_quoted(some_date(r));
   case QuestionType::text: {
-    const std::vector<std::string> texts = {"plain", "", "caf\xc3\xa9", "\xf0\x9f\x98\x80 x",
-                                            "tab\\there", "quote \\\" inside",
+    const std::vector<std::string> texts = {"plain",          "",
+                                            "caf\xc3\xa9",    "\xf0\x9f\x98\x80 x",
+                                            "tab\\there",     "quote \\\" inside",
                                             "\\u00e9t\\u00e9"};
     return json_quoted(texts[r.below(clean ? 4 : texts.size())]);
   }
@@ -80,8 +84,9 @@ std::string some_value(Rng& r, const Question& q, bool clean) {
         list += "\"x\"";
         continue;
       }
-      const std::string category =
-          q.categories.empty() || r.chance(5) ? "nope" : q.categories[r.below(q.categories.size())].code;
+      const std::string category = q.categories.empty() || r.chance(5)
+                                       ? "nope"
+                                       : q.categories[r.below(q.categories.size())].code;
       std::vector<std::string> fields = {"\"category\":" + json_quoted(category),
                                          "\"date\":" + json_quoted(some_date(r))};
       if (r.chance(5)) fields.push_back("\"extra\":1");
@@ -106,19 +111,20 @@ std::string some_line(Rng& r, const Policy& policy) {
   const std::vector<std::string> spaces = {"", "", "", " ", "\t", " \r"};
   const auto space = [&] { return spaces[r.below(spaces.size())]; };
   std::vector<std::string> fields;
-  const std::vector<std::string> case_ids = {"\"case-7\"", "42", "-17", "\"\"", "null",
-                                             "-0", "1.5", "true", "\"c\\u0041se\"",
-                                             "12345678901234567890", "[\"a\"]"};
+  const std::vector<std::string> case_ids =
+      {"\"case-7\"", "42",  "-17",  "\"\"",           "null",
+       "-0",         "1.5", "true", "\"c\\u0041se\"", "12345678901234567890",
+       "[\"a\"]"};
   if (r.chance(90)) {
-    fields.push_back("\"case_id\":" + space() +
-                     case_ids[r.below(clean ? 5 : case_ids.size())]);
+    fields.push_back("\"case_id\":" + space() + case_ids[r.below(clean ? 5 : case_ids.size())]);
   }
   for (const Question& q : policy.questions) {
     if (r.chance(20)) continue;
     std::string key = json_quoted(q.id);
     if (!clean && r.chance(2)) key = "\"" + q.id + "x\"";
-    if (!clean && r.chance(1) && !q.id.empty()) key = "\"\\u00" + std::to_string(q.id[0] / 16) +
-                                          "0123456789abcdef"[q.id[0] % 16] + q.id.substr(1) + "\"";
+    if (!clean && r.chance(1) && !q.id.empty())
+      key = "\"\\u00" + std::to_string(q.id[0] / 16) + "0123456789abcdef"[q.id[0] % 16] +
+            q.id.substr(1) + "\"";
     fields.push_back(key + space() + ":" + space() + some_value(r, q, clean));
     if (!clean && r.chance(1)) fields.push_back(fields.back());
   }
@@ -193,6 +199,7 @@ TEST_CASE("the plain-line reader reads every line as the general reader does") {
     CHECK(accepted < 2700);
     CHECK(plain.plain_lines_read() > accepted / 2);
     CHECK(general.plain_lines_read() == 0);
-    MESSAGE(std::string(id) << ": " << accepted << " accepted, " << plain.plain_lines_read() << " plain");
+    MESSAGE(std::string(id) << ": " << accepted << " accepted, " << plain.plain_lines_read()
+                            << " plain");
   }
 }

@@ -32,8 +32,12 @@ struct Condition {
     slot(id).present = true;
     slot(id).x = x;
   }
-  void set_date(const std::string& id, const char* date) { set(id, static_cast<double>(*parse_date(date))); }
-  Expr compile(const std::string& text) const { return Expr::compile(text, policy, SourceLocation{}); }
+  void set_date(const std::string& id, const char* date) {
+    set(id, static_cast<double>(*parse_date(date)));
+  }
+  Expr compile(const std::string& text) const {
+    return Expr::compile(text, policy, SourceLocation{});
+  }
   Tri eval(const std::string& text) const {
     return compile(text).eval_bool(EvalInput{answers.slots.data(), visible.data()});
   }
@@ -132,8 +136,9 @@ TEST_CASE("a comparison keeps the span of its text; a derived value's inside is 
   std::vector<std::string> spans;
   int derived_roots = 0;
   for (const ExprNode& n : e.nodes()) {
-    if (n.begin >= 0) spans.push_back(text.substr(static_cast<size_t>(n.begin),
-                                                  static_cast<size_t>(n.end - n.begin)));
+    if (n.begin >= 0)
+      spans.push_back(
+          text.substr(static_cast<size_t>(n.begin), static_cast<size_t>(n.end - n.begin)));
     if (n.derived >= 0) {
       ++derived_roots;
       CHECK(c.policy.derived[static_cast<size_t>(n.derived)].id == "age");

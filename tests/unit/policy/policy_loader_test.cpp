@@ -225,18 +225,18 @@ TEST_SUITE("yaml_tree_cache") {
       }
     };
     same(doc.root, *back);
-    CHECK_FALSE(decode_yaml_tree(bytes, "abd", text));                  // another text's hash
+    CHECK_FALSE(decode_yaml_tree(bytes, "abd", text)); // another text's hash
     CHECK_FALSE(decode_yaml_tree(bytes.substr(0, bytes.size() - 1), "abc", text)); // truncated
-    CHECK_FALSE(decode_yaml_tree(bytes + "x", "abc", text));            // trailing bytes
-    CHECK_FALSE(decode_yaml_tree(bytes, "abc", text.substr(0, 100)));   // places past the text
-    for (size_t at = 8; at < bytes.size(); at += 7) {                   // no crash on any flip
+    CHECK_FALSE(decode_yaml_tree(bytes + "x", "abc", text));                       // trailing bytes
+    CHECK_FALSE(decode_yaml_tree(bytes, "abc", text.substr(0, 100))); // places past the text
+    for (size_t at = 8; at < bytes.size(); at += 7) {                 // no crash on any flip
       std::string damaged = bytes;
       damaged[at] = static_cast<char>(damaged[at] ^ 0x5A);
       (void)decode_yaml_tree(damaged, "abc", text);
       damaged[at] = '\xff';
       (void)decode_yaml_tree(damaged, "abc", text);
     }
-    for (size_t size = 0; size < bytes.size(); size += 97) {            // nor on any cut
+    for (size_t size = 0; size < bytes.size(); size += 97) { // nor on any cut
       CHECK_FALSE(decode_yaml_tree(bytes.substr(0, size), "abc", text));
     }
   }
@@ -268,7 +268,8 @@ TEST_SUITE("yaml_tree_cache") {
         ++hits;
         return decode_yaml_tree(it->second, sha, text);
       }
-      void store(const std::string& sha, const YamlNode& root, std::string_view text) const override {
+      void store(const std::string& sha, const YamlNode& root,
+                 std::string_view text) const override {
         trees[sha] = encode_yaml_tree(sha, root, text);
       }
     };

@@ -54,9 +54,11 @@ TEST_CASE("canonical_json: RFC 8785 reference vectors") {
     const auto name = entry.path().filename();
     CAPTURE(name.string());
     const fs::path expected_path = root / "output" / name;
-    REQUIRE_MESSAGE(fs::is_regular_file(expected_path), "missing expected output " << expected_path.string());
+    REQUIRE_MESSAGE(fs::is_regular_file(expected_path),
+                    "missing expected output " << expected_path.string());
     const std::string expected = read_file(expected_path);
-    const std::string actual = canonicalize(parse_json_strict(read_file(entry.path()), name.string()));
+    const std::string actual =
+        canonicalize(parse_json_strict(read_file(entry.path()), name.string()));
     CHECK(actual == expected);
     // Canonical bytes are a fixed point.
     CHECK(canonicalize(parse_json_strict(expected, name.string())) == expected);
@@ -108,7 +110,8 @@ TEST_CASE("canonical_json: ECMAScript number formatting") {
 }
 
 TEST_CASE("canonical_json: integers are numbers as RFC 8785 sees them (doubles)") {
-  CHECK(canonicalize(parse_json_strict("[-0, 0, 9007199254740991]", "t")) == "[0,0,9007199254740991]");
+  CHECK(canonicalize(parse_json_strict("[-0, 0, 9007199254740991]", "t")) ==
+        "[0,0,9007199254740991]");
   CHECK(canonicalize(parse_json_strict("[9007199254740992, -9007199254740992]", "t")) ==
         "[9007199254740992,-9007199254740992]");
   // A double holds these exactly: printed as ECMAScript prints the double.
@@ -120,13 +123,15 @@ TEST_CASE("canonical_json: integers are numbers as RFC 8785 sees them (doubles)"
   CHECK_THROWS_AS(canonicalize(json(std::numeric_limits<std::uint64_t>::max())), InputError);
   CHECK_THROWS_AS(canonicalize(json(std::numeric_limits<std::int64_t>::max())), InputError);
   // Beyond uint64 nlohmann holds a double, so JCS's double formatting applies.
-  CHECK(canonicalize(parse_json_strict("123456789012345678901234", "t")) == "1.2345678901234569e+23");
+  CHECK(canonicalize(parse_json_strict("123456789012345678901234", "t")) ==
+        "1.2345678901234569e+23");
   CHECK(canonicalize(parse_json_strict("[1.0, -0.0, 1E2, 1e-7]", "t")) == "[1,0,100,1e-7]");
 }
 
 TEST_CASE("canonical_json: NaN and infinities are rejected") {
   CHECK_THROWS_AS(canonicalize(json(std::numeric_limits<double>::quiet_NaN())), InputError);
-  CHECK_THROWS_AS(canonicalize(json::array({1, std::numeric_limits<double>::infinity()})), InputError);
+  CHECK_THROWS_AS(canonicalize(json::array({1, std::numeric_limits<double>::infinity()})),
+                  InputError);
   CHECK_THROWS_AS(format_ecmascript_number(-std::numeric_limits<double>::infinity()), InputError);
   // A literal that overflows a double cannot sneak in as infinity either.
   CHECK_THROWS_AS(parse_json_strict("[1e400]", "t"), InputError);
@@ -135,7 +140,8 @@ TEST_CASE("canonical_json: NaN and infinities are rejected") {
 TEST_CASE("canonical_json: keys sort by UTF-16 code units, not UTF-8 bytes") {
   // U+20AC (20AC) < U+1F600 (D83D DE00) < U+FB33 (FB33) in UTF-16; in UTF-8, U+FB33 (EF ..) comes
   // before U+1F600 (F0 ..), which is the order nlohmann's std::map keeps.
-  const json value = parse_json_strict(R"({"\ufb33": 3, "\ud83d\ude00": 2, "\u20ac": 1, "a": 0})", "t");
+  const json value =
+      parse_json_strict(R"({"\ufb33": 3, "\ud83d\ude00": 2, "\u20ac": 1, "a": 0})", "t");
   CHECK(canonicalize(value) == "{\"a\":0,\"\u20ac\":1,\"\U0001F600\":2,\"\uFB33\":3}");
   CHECK(value.dump() != canonicalize(value));
 }
@@ -162,7 +168,8 @@ TEST_CASE("canonical_json: duplicate keys are rejected with their location") {
   CHECK(d.where.column == 10);
   CHECK(d.message.find("duplicate key \"x\"") != std::string::npos);
   // A key with a control character is quoted in JSON form, keeping the message on one line.
-  CHECK(parse_failure("{\"a\\nb\": 1, \"a\\nb\": 2}").message == "duplicate key \"a\\nb\" (first defined at line 1:2)");
+  CHECK(parse_failure("{\"a\\nb\": 1, \"a\\nb\": 2}").message ==
+        "duplicate key \"a\\nb\" (first defined at line 1:2)");
   CHECK(d.message.find("first defined at line 3:9") != std::string::npos);
 
   // Equal after unescaping is equal.

@@ -37,22 +37,60 @@ bool reference(const std::string& text) {
 
 TEST_SUITE("jcs_check") {
   TEST_CASE("agrees with canonicalize on hand-written cases") {
-    for (const std::string& text : std::initializer_list<std::string>{
-             R"({})", R"([])", R"({"a":1,"b":[true,false,null]})", R"({"b":1,"a":2})",
-             R"({"a":1,"a":2})", R"({ "a":1})", "{\"a\":1}\n", R"({"a":1.0})", R"({"a":1.5})",
-             R"({"a":1e21})", R"({"a":1e+21})", R"({"a":0.000001})", R"({"a":1e-7})", R"({"a":-0})",
-             R"({"a":-0.0})", R"({"a":01})", R"({"a":18446744073709551615})",
-             R"({"a":18446744073709551616})", R"({"a":-9223372036854775808})",
-             R"({"a":-9223372036854775809})", R"({"a":"\u001f"})", R"({"a":"\u001F"})",
-             R"({"a":"\u0041"})", R"({"a":"\n"})", R"({"a":"\u000a"})", R"({"a":"\/"})",
-             "{\"a\":\"\x7f\"}", "{\"a\":\"\xc3\xa9\"}", "{\"a\":\"\xc0\xa9\"}", "{\"a\":\"\xed\xa0\x80\"}",
-             "{\"\xef\xac\xb3\":1,\"\xf0\x9f\x98\x82\":2}", "{\"\xf0\x9f\x98\x82\":2,\"\xef\xac\xb3\":1}",
-             R"("x")", R"(tru)", R"([1,])", R"({"a":1,})", "", R"({"a":"\ud83d\ude02"})",
-             R"({"a":[1,[2,[3]]],"b":{"c":{}}})", "\xef\xbb\xbf{}", "9007199254740991",
-             "9007199254740992", "9007199254740993", "-9007199254740993", "18014398509481984",
-             "18014398509481985", "-9223372036854775808", "-9223372036854776000",
-             "9223372036854775807", "100000000000000000000", "1000000000000000000000",
-             std::string("1\0\0", 3), std::string("{}\0", 3)}) {
+    for (const std::string& text :
+         std::initializer_list<std::string>{R"({})",
+                                            R"([])",
+                                            R"({"a":1,"b":[true,false,null]})",
+                                            R"({"b":1,"a":2})",
+                                            R"({"a":1,"a":2})",
+                                            R"({ "a":1})",
+                                            "{\"a\":1}\n",
+                                            R"({"a":1.0})",
+                                            R"({"a":1.5})",
+                                            R"({"a":1e21})",
+                                            R"({"a":1e+21})",
+                                            R"({"a":0.000001})",
+                                            R"({"a":1e-7})",
+                                            R"({"a":-0})",
+                                            R"({"a":-0.0})",
+                                            R"({"a":01})",
+                                            R"({"a":18446744073709551615})",
+                                            R"({"a":18446744073709551616})",
+                                            R"({"a":-9223372036854775808})",
+                                            R"({"a":-9223372036854775809})",
+                                            R"({"a":"\u001f"})",
+                                            R"({"a":"\u001F"})",
+                                            R"({"a":"\u0041"})",
+                                            R"({"a":"\n"})",
+                                            R"({"a":"\u000a"})",
+                                            R"({"a":"\/"})",
+                                            "{\"a\":\"\x7f\"}",
+                                            "{\"a\":\"\xc3\xa9\"}",
+                                            "{\"a\":\"\xc0\xa9\"}",
+                                            "{\"a\":\"\xed\xa0\x80\"}",
+                                            "{\"\xef\xac\xb3\":1,\"\xf0\x9f\x98\x82\":2}",
+                                            "{\"\xf0\x9f\x98\x82\":2,\"\xef\xac\xb3\":1}",
+                                            R"("x")",
+                                            R"(tru)",
+                                            R"([1,])",
+                                            R"({"a":1,})",
+                                            "",
+                                            R"({"a":"\ud83d\ude02"})",
+                                            R"({"a":[1,[2,[3]]],"b":{"c":{}}})",
+                                            "\xef\xbb\xbf{}",
+                                            "9007199254740991",
+                                            "9007199254740992",
+                                            "9007199254740993",
+                                            "-9007199254740993",
+                                            "18014398509481984",
+                                            "18014398509481985",
+                                            "-9223372036854775808",
+                                            "-9223372036854776000",
+                                            "9223372036854775807",
+                                            "100000000000000000000",
+                                            "1000000000000000000000",
+                                            std::string("1\0\0", 3),
+                                            std::string("{}\0", 3)}) {
       CAPTURE(text);
       CHECK(is_canonical_json(text) == reference(text));
     }
@@ -78,8 +116,8 @@ TEST_SUITE("jcs_check") {
   }
 
   TEST_CASE("agrees with canonicalize on mutated records") {
-    const std::string record =
-        slurp(fs::path(DIVERT_SOURCE_DIR) / "tests/data/records/good/REF-01M8BVX9F0000000QPWTAR96KA.json");
+    const std::string record = slurp(fs::path(DIVERT_SOURCE_DIR) /
+                                     "tests/data/records/good/REF-01M8BVX9F0000000QPWTAR96KA.json");
     REQUIRE(!record.empty());
     CHECK(is_canonical_json(record));
     // Deterministic mutations: every position gets a few replacement bytes and a deletion.

@@ -20,8 +20,9 @@ namespace {
 constexpr long long k_now = 1795694400; // 2026-11-26T12:00:00Z
 const std::string k_policy_bytes = "format: 1\nid: p\n";
 
-AllowedSigners program_trust(const SigningKey& key, const std::string& principal = "LEAD-1",
-                             const std::string& options = "namespaces=\"divert-policy-v1@LEAD-1\"") {
+AllowedSigners
+program_trust(const SigningKey& key, const std::string& principal = "LEAD-1",
+              const std::string& options = "namespaces=\"divert-policy-v1@LEAD-1\"") {
   return AllowedSigners::parse(principal + " " + options + " " + key.public_key().openssh() + "\n",
                                "policy-signers");
 }
@@ -109,8 +110,9 @@ TEST_SUITE("policy signatures") {
     const std::string sig = sshsig_sign(key, k_policy_bytes, "divert-policy-v1@ANY");
 
     CHECK(check_policy_signed_by(k_policy_bytes, sig, fpr).good);
-    PolicySignatureVerdict v = check_policy_signed_by(
-        k_policy_bytes, sshsig_sign(other, k_policy_bytes, "divert-policy-v1@ANY"), fpr);
+    PolicySignatureVerdict v =
+        check_policy_signed_by(k_policy_bytes,
+                               sshsig_sign(other, k_policy_bytes, "divert-policy-v1@ANY"), fpr);
     CHECK_FALSE(v.good);
     CHECK(contains(v.problem, "signed by " + other.public_key().fingerprint() + ", not by " + fpr));
     CHECK_FALSE(check_policy_signed_by(k_policy_bytes, std::nullopt, fpr).good);
@@ -180,8 +182,9 @@ TEST_SUITE("policy signatures in records") {
     const SigningKey officer = SigningKey::generate();
     const SigningKey program = SigningKey::generate();
     const SigningKey other = SigningKey::generate();
-    const AllowedSigners trust = AllowedSigners::parse(
-        "T-0001@TEST000 " + officer.public_key().openssh() + "\n", "allowed_signers");
+    const AllowedSigners trust =
+        AllowedSigners::parse("T-0001@TEST000 " + officer.public_key().openssh() + "\n",
+                              "allowed_signers");
     Policy policy = fixture_policy();
 
     // Without a policy trust list: the layers hold id, version and sha256 only.

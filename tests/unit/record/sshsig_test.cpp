@@ -41,7 +41,8 @@ f/mhvOeQwvB150/Cm1uRAAAAEmdvbGRlbkBkaXZlcnQtdGVzdAECAw==
 -----END OPENSSH PRIVATE KEY-----
 )";
 constexpr const char* k_golden_pub =
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOowVgPTXaTOgneEL9gC22S5f/mhvOeQwvB150/Cm1uR golden@divert-test";
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOowVgPTXaTOgneEL9gC22S5f/mhvOeQwvB150/Cm1uR "
+    "golden@divert-test";
 constexpr const char* k_golden_fpr = "SHA256:aq83ur4PPGjK44nVcEr0Dckoiy/tPFIQ0e2XuXsIltU";
 constexpr const char* k_golden_message = R"({"record_id":"01TEST","seq":1})";
 constexpr const char* k_golden_sig_sha512 = R"(-----BEGIN SSH SIGNATURE-----
@@ -103,7 +104,8 @@ class TempDir {
 public:
   TempDir() {
     std::random_device random;
-    m_path = fs::temp_directory_path() / ("divert-sshsig-test-" + std::to_string(random()) + std::to_string(random()));
+    m_path = fs::temp_directory_path() /
+             ("divert-sshsig-test-" + std::to_string(random()) + std::to_string(random()));
     fs::create_directories(m_path);
   }
   TempDir(const TempDir&) = delete;
@@ -148,7 +150,8 @@ TEST_CASE("sshsig: tampering is detected") {
     std::string changed = message;
     changed[i] = static_cast<char>(changed[i] ^ 0x01);
     CAPTURE(i);
-    CHECK(thrown_message<InputError>([&] { sshsig_verify(sig, changed); }) == "signature does not match the record");
+    CHECK(thrown_message<InputError>([&] { sshsig_verify(sig, changed); }) ==
+          "signature does not match the record");
   }
   CHECK_THROWS_AS(sshsig_verify(sig, message + "\n"), InputError);
 
@@ -172,7 +175,8 @@ TEST_CASE("sshsig: malformed signatures are InputError") {
   for (const char c : sig) {
     crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
   }
-  CHECK(thrown_message<InputError>([&] { sshsig_verify(crlf, message); }).find("CRLF") != std::string::npos);
+  CHECK(thrown_message<InputError>([&] { sshsig_verify(crlf, message); }).find("CRLF") !=
+        std::string::npos);
   std::string no_footer = sig.substr(0, sig.find("-----END"));
   CHECK_THROWS_AS(sshsig_verify(no_footer, message), InputError);
   // Flip one base64 character in each line of the body: every field is either rejected as
@@ -235,7 +239,8 @@ TEST_CASE("sshsig: byte-identical to ssh-keygen for a recorded key") {
   CHECK(info.hash_alg == "sha256");
   CHECK(info.ns == k_ns);
   CHECK(info.key == key.public_key());
-  CHECK_THROWS_AS(sshsig_verify(k_golden_sig_sha256, std::string(k_golden_message) + " "), InputError);
+  CHECK_THROWS_AS(sshsig_verify(k_golden_sig_sha256, std::string(k_golden_message) + " "),
+                  InputError);
 }
 
 TEST_CASE("sshsig: public key encodings") {
@@ -256,12 +261,14 @@ TEST_CASE("sshsig: public key encodings") {
   CHECK_FALSE(pub.verify("hellO", signature));
   CHECK_FALSE(pub.verify("hello", signature.substr(1)));
 
-  CHECK_THROWS_AS(PublicKey::from_raw(std::span<const unsigned char>(pub.raw().data(), 31)), InputError);
+  CHECK_THROWS_AS(PublicKey::from_raw(std::span<const unsigned char>(pub.raw().data(), 31)),
+                  InputError);
   CHECK_THROWS_AS(PublicKey::from_openssh("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ"), InputError);
   CHECK_THROWS_AS(PublicKey::from_openssh("ssh-ed25519 !!!"), InputError);
   CHECK_THROWS_AS(PublicKey::from_openssh("ssh-ed25519"), InputError);
   // The type inside the blob must agree with the label.
-  CHECK_THROWS_AS(PublicKey::from_openssh("ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQ=="), InputError);
+  CHECK_THROWS_AS(PublicKey::from_openssh("ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQ=="),
+                  InputError);
   CHECK_THROWS_AS(PublicKey::from_pem("garbage"), InputError);
 }
 
@@ -283,16 +290,19 @@ TEST_CASE("sshsig: PKCS#8 PEM round trips") {
   // Fresh salt and IV each time.
   CHECK(key.to_encrypted_pem("correct horse", k_test_iterations) != encrypted);
 
-  CHECK(thrown_message<KeyError>([&] { SigningKey::from_pem(encrypted, "correct horsE"); }) == "wrong passphrase");
+  CHECK(thrown_message<KeyError>([&] { SigningKey::from_pem(encrypted, "correct horsE"); }) ==
+        "wrong passphrase");
   // Many wrong passphrases: the 1-in-256 case where the padding happens to be valid must also
   // say "wrong passphrase".
   for (int i = 0; i < 300; ++i) {
     CAPTURE(i);
-    CHECK(thrown_message<KeyError>([&] { SigningKey::from_pem(encrypted, "wrong " + std::to_string(i)); }) ==
-          "wrong passphrase");
+    CHECK(thrown_message<KeyError>([&] {
+            SigningKey::from_pem(encrypted, "wrong " + std::to_string(i));
+          }) == "wrong passphrase");
   }
-  CHECK(thrown_message<KeyError>([&] { SigningKey::from_pem(encrypted); }).find("passphrase is required") !=
-        std::string::npos);
+  CHECK(thrown_message<KeyError>([&] {
+          SigningKey::from_pem(encrypted);
+        }).find("passphrase is required") != std::string::npos);
   CHECK_THROWS_AS(key.to_encrypted_pem(""), KeyError);
 
   const auto protection = divert::inspect_private_key_pem(encrypted);
@@ -314,12 +324,14 @@ TEST_CASE("sshsig: default key encryption uses at least 600000 PBKDF2 iterations
   CHECK(SigningKey::from_pem(pem, "a passphrase").public_key() == key.public_key());
 }
 
-TEST_CASE("sshsig: OpenSSL's own parser reads the key encryption as we do" * DIVERT_NEEDS("openssl")) {
+TEST_CASE("sshsig: OpenSSL's own parser reads the key encryption as we do" *
+          DIVERT_NEEDS("openssl")) {
   const auto key = SigningKey::generate();
   const std::string pem = key.to_encrypted_pem("a passphrase");
   TempDir dir;
   write_file(dir.path() / "key.pem", pem);
-  REQUIRE(run("openssl asn1parse -in " + quoted(dir.path() / "key.pem") + " > " + quoted(dir.path() / "asn1.txt")) == 0);
+  REQUIRE(run("openssl asn1parse -in " + quoted(dir.path() / "key.pem") + " > " +
+              quoted(dir.path() / "asn1.txt")) == 0);
   const std::string dump = read_file(dir.path() / "asn1.txt");
   CHECK(dump.find(":PBES2") != std::string::npos);
   CHECK(dump.find(":PBKDF2") != std::string::npos);
@@ -330,9 +342,12 @@ TEST_CASE("sshsig: OpenSSL's own parser reads the key encryption as we do" * DIV
 
 TEST_CASE("sshsig: key loading errors are KeyError") {
   CHECK_THROWS_AS(SigningKey::from_pem(""), KeyError);
-  CHECK_THROWS_AS(SigningKey::from_pem("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
+  CHECK_THROWS_AS(SigningKey::from_pem(
+                      "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
                   KeyError);
-  CHECK_THROWS_AS(SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), KeyError);
+  CHECK_THROWS_AS(SigningKey::from_pem(
+                      "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+                  KeyError);
   CHECK_THROWS_AS(SigningKey::from_pem(k_golden_key), KeyError);
   CHECK_THROWS_AS(SigningKey::from_openssh("not a key"), KeyError);
 
@@ -346,7 +361,8 @@ BFZkmJznBe+C8CfS1rnzeq2AuPif0ddhbV0iAVPocH/HpMGMCD1yFvo5byf79OwDX1vD2j
 oNJlvo+vEuyTFxkA==
 -----END OPENSSH PRIVATE KEY-----
 )";
-  const auto message = thrown_message<KeyError>([&] { SigningKey::from_openssh(encrypted_openssh); });
+  const auto message =
+      thrown_message<KeyError>([&] { SigningKey::from_openssh(encrypted_openssh); });
   CHECK(message.find("encrypted") != std::string::npos);
   CHECK(message.find("ssh-keygen -p") != std::string::npos);
 
@@ -373,7 +389,8 @@ TEST_CASE("sshsig: interoperates with ssh-keygen" * DIVERT_NEEDS("ssh-keygen")) 
   write_file(message_path, message);
 
   // ssh-keygen writes REF-1.json.sig; ours must be the same bytes.
-  REQUIRE(run("ssh-keygen -Y sign -f " + q_key + " -n " + k_ns + " " + quoted(message_path) + " 2>" + q_err) == 0);
+  REQUIRE(run("ssh-keygen -Y sign -f " + q_key + " -n " + k_ns + " " + quoted(message_path) +
+              " 2>" + q_err) == 0);
   const std::string theirs = read_file(dir.path() / "REF-1.json.sig");
   const std::string ours = sshsig_sign(key, message, k_ns);
   CHECK(ours == theirs);
@@ -382,20 +399,24 @@ TEST_CASE("sshsig: interoperates with ssh-keygen" * DIVERT_NEEDS("ssh-keygen")) 
   // ssh-keygen accepts ours against an allowed_signers line built from our OpenSSH encoding.
   const fs::path ours_path = dir.path() / "REF-1.json.sshsig";
   write_file(ours_path, ours);
-  write_file(dir.path() / "allowed_signers", "B-4417@WA0000000 " + key.public_key().openssh() + "\n");
+  write_file(dir.path() / "allowed_signers",
+             "B-4417@WA0000000 " + key.public_key().openssh() + "\n");
   const std::string verify = "ssh-keygen -Y verify -f " + quoted(dir.path() / "allowed_signers") +
                              " -I B-4417@WA0000000 -s " + quoted(ours_path);
   CHECK(run(verify + " -n " + k_ns + " < " + quoted(message_path) + " >/dev/null 2>" + q_err) == 0);
-  CHECK(run(verify + " -n divert-referral-v1@WA9999999 < " + quoted(message_path) + " >/dev/null 2>" + q_err) != 0);
+  CHECK(run(verify + " -n divert-referral-v1@WA9999999 < " + quoted(message_path) +
+            " >/dev/null 2>" + q_err) != 0);
   const fs::path tampered_path = dir.path() / "tampered.json";
   std::string tampered = message;
   tampered[tampered.size() - 2] = '8';
   write_file(tampered_path, tampered);
-  CHECK(run(verify + " -n " + k_ns + " < " + quoted(tampered_path) + " >/dev/null 2>" + q_err) != 0);
+  CHECK(run(verify + " -n " + k_ns + " < " + quoted(tampered_path) + " >/dev/null 2>" + q_err) !=
+        0);
   CHECK_THROWS_AS(sshsig_verify(ours, tampered), InputError);
 
   // Fingerprint and public key line agree with ssh-keygen's.
-  REQUIRE(run("ssh-keygen -lf " + quoted(dir.path() / "key.pub") + " > " + quoted(dir.path() / "fpr.txt")) == 0);
+  REQUIRE(run("ssh-keygen -lf " + quoted(dir.path() / "key.pub") + " > " +
+              quoted(dir.path() / "fpr.txt")) == 0);
   std::istringstream fields(read_file(dir.path() / "fpr.txt"));
   std::string bits;
   std::string fingerprint;
@@ -407,19 +428,22 @@ TEST_CASE("sshsig: interoperates with ssh-keygen" * DIVERT_NEEDS("ssh-keygen")) 
   // An encrypted OpenSSH key gets the "decrypt first" KeyError.
   const fs::path locked = dir.path() / "locked";
   REQUIRE(run("ssh-keygen -q -t ed25519 -N 'a secret' -f " + quoted(locked) + " 2>" + q_err) == 0);
-  CHECK(thrown_message<KeyError>([&] { SigningKey::load(read_file(locked)); }).find("ssh-keygen -p") !=
-        std::string::npos);
+  CHECK(thrown_message<KeyError>([&] {
+          SigningKey::load(read_file(locked));
+        }).find("ssh-keygen -p") != std::string::npos);
 }
 
 TEST_SUITE_END();
 
 TEST_CASE("sshsig: a key from its 32-byte seed (RFC 8032 section 7.1, test 1)") {
-  const std::array<unsigned char, 32> seed = {
-      0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4,
-      0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60};
-  const std::array<unsigned char, 32> public_key = {
-      0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7, 0xd5, 0x4b, 0xfe, 0xd3, 0xc9, 0x64, 0x07, 0x3a,
-      0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6, 0x23, 0x25, 0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a};
+  const std::array<unsigned char, 32> seed = {0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60,
+                                              0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4,
+                                              0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19,
+                                              0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60};
+  const std::array<unsigned char, 32> public_key = {0xd7, 0x5a, 0x98, 0x01, 0x82, 0xb1, 0x0a, 0xb7,
+                                                    0xd5, 0x4b, 0xfe, 0xd3, 0xc9, 0x64, 0x07, 0x3a,
+                                                    0x0e, 0xe1, 0x72, 0xf3, 0xda, 0xa6, 0x23, 0x25,
+                                                    0xaf, 0x02, 0x1a, 0x68, 0xf7, 0x07, 0x51, 0x1a};
   const SigningKey key = SigningKey::from_seed(seed);
   CHECK(key.public_key().raw() == public_key);
   CHECK(key.public_key().verify("", key.sign("")));
