@@ -354,22 +354,9 @@ private:
             : hint(q);
     for (;;) {
       const std::string typed = read_line(prompt(fmt::format("({}) >", hint_text)));
-      if (typed == "?") {
-        help(qi, plan);
-        show_question(qi);
+      if (const std::optional<bool> leave = question_command(typed, qi, plan)) {
+        if (*leave) return;
         continue;
-      }
-      if (typed == "q") {
-        confirm_quit();
-        continue;
-      }
-      if (typed == "b") {
-        back(qi);
-        return;
-      }
-      if (typed == "r") {
-        review();
-        return;
       }
       if (typed.empty() && current.present) {
         record_typed(qi);
@@ -398,6 +385,30 @@ private:
     }
   }
 
+  // The commands every question takes: ? help, q quit, b back, r review. nullopt when `typed`
+  // is none of them; else whether the question is left (b, r) rather than asked again.
+  std::optional<bool> question_command(const std::string& typed, size_t qi,
+                                       const InterviewPlan& plan) {
+    if (typed == "?") {
+      help(qi, plan);
+      show_question(qi);
+      return false;
+    }
+    if (typed == "q") {
+      confirm_quit();
+      return false;
+    }
+    if (typed == "b") {
+      back(qi);
+      return true;
+    }
+    if (typed == "r") {
+      review();
+      return true;
+    }
+    return std::nullopt;
+  }
+
   void ask_convictions(size_t qi, const InterviewPlan& plan) {
     const Question& q = m_policy.questions[qi];
     const bool had = m_answers.slots[qi].present;
@@ -405,22 +416,9 @@ private:
     for (;;) {
       const std::string typed = read_line(prompt(
           fmt::format("Conviction {}: number or name (Enter when done) >", items.size() + 1)));
-      if (typed == "?") {
-        help(qi, plan);
-        show_question(qi);
+      if (const std::optional<bool> leave = question_command(typed, qi, plan)) {
+        if (*leave) return;
         continue;
-      }
-      if (typed == "q") {
-        confirm_quit();
-        continue;
-      }
-      if (typed == "b") {
-        back(qi);
-        return;
-      }
-      if (typed == "r") {
-        review();
-        return;
       }
       if (typed.empty()) {
         if (items.empty() && had) {
