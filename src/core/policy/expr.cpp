@@ -797,6 +797,7 @@ Expr Expr::compile(std::string_view text, const Policy& policy,
                                              type_name(root.type)));
     }
     compiler.finish();
+    out.build_program();
   } catch (const Parser::ExprSyntaxError& e) {
     throw InputError(locate(e.offset), e.message);
   } catch (const ExprCompiler::TypeError& e) {
@@ -810,135 +811,143 @@ bool Expr::is_constant_true() const {
          (m_nodes.size() == 1 && m_nodes[0].op == ExprNode::Op::constant && m_nodes[0].x != 0);
 }
 
-Tri Expr::eval_bool(const EvalInput& in) const {
+Tri Expr::eval_bool_by_tree(const EvalInput& in) const {
   if (m_nodes.empty()) {
     return Tri::yes;
   }
   const Value v = eval(static_cast<int>(m_nodes.size()) - 1, in, nullptr);
-  return v.known ? (v.x != 0 ? Tri::yes : Tri::no) : Tri::unknown;
+  return tri_of(v.known, v.x);
 }
 
+// Leaves answer directly; every other kind of node has its own function below.
 Expr::Value Expr::eval(int index, const EvalInput& in, const ConvictionItem* item) const {
   const ExprNode& n = m_nodes[static_cast<size_t>(index)];
   using Op = ExprNode::Op;
-  auto tri_value = [](Tri t) {
-    return t == Tri::unknown ? Value{false, 0} : Value{true, t == Tri::yes ? 1.0 : 0.0};
-  };
-  auto as_tri = [](Value v) { return v.known ? (v.x != 0 ? Tri::yes : Tri::no) : Tri::unknown; };
+  const auto q = static_cast<size_t>(n.q);
   switch (n.op) {
   case Op::constant: return {true, n.x};
-  case Op::answer: {
-    const auto q = static_cast<size_t>(n.q);
-    if (in.visible[q] != Tri::yes || !in.slots[q].present) {
-      return {false, 0};
-    }
+  case Op::answer:
+    if (in.visible[q] != Tri::yes || !in.slots[q].present) return {false, 0};
     return {true, in.slots[q].x};
-  }
-  case Op::answered: {
-    const auto q = static_cast<size_t>(n.q);
-    return {true, in.visible[q] == Tri::yes && in.slots[q].present ? 1.0 : 0.0};
-  }
+  case Op::answered: return {true, in.visible[q] == Tri::yes && in.slots[q].present ? 1.0 : 0.0};
   case Op::field_category: return {true, static_cast<double>(item->category)};
   case Op::field_date: return {true, static_cast<double>(item->date)};
-  case Op::and_: {
-    const Tri l = as_tri(eval(n.a, in, item));
-    if (l == Tri::no) {
-      return {true, 0};
-    }
-    return tri_value(tri_and(l, as_tri(eval(n.b, in, item))));
-  }
-  case Op::or_: {
-    const Tri l = as_tri(eval(n.a, in, item));
-    if (l == Tri::yes) {
-      return {true, 1};
-    }
-    return tri_value(tri_or(l, as_tri(eval(n.b, in, item))));
-  }
-  case Op::not_: return tri_value(tri_not(as_tri(eval(n.a, in, item))));
+  case Op::and_:
+  case Op::or_:
+  case Op::not_: return eval_logic(n, in, item);
   case Op::eq:
   case Op::ne:
   case Op::lt:
   case Op::le:
   case Op::gt:
-  case Op::ge: {
-    const Value l = eval(n.a, in, item);
-    if (!l.known) {
-      return {false, 0};
-    }
-    const Value r = eval(n.b, in, item);
-    if (!r.known) {
-      return {false, 0};
-    }
-    bool result = false;
-    switch (n.op) {
-    case Op::eq: result = l.x == r.x; break;
-    case Op::ne: result = l.x != r.x; break;
-    case Op::lt: result = l.x < r.x; break;
-    case Op::le: result = l.x <= r.x; break;
-    case Op::gt: result = l.x > r.x; break;
-    default: result = l.x >= r.x; break;
-    }
-    return {true, result ? 1.0 : 0.0};
-  }
+  case Op::ge: return eval_compare(n, in, item);
   case Op::in:
-  case Op::not_in: {
-    const Value l = eval(n.a, in, item);
-    if (!l.known) {
-      return {false, 0};
-    }
-    const bool found = std::find(n.set.begin(), n.set.end(), l.x) != n.set.end();
-    return {true, found == (n.op == Op::in) ? 1.0 : 0.0};
-  }
-  case Op::add_months: {
-    const Value l = eval(n.a, in, item);
-    if (!l.known) {
-      return l;
-    }
-    const Days d = static_cast<Days>(l.x);
-    return {true, static_cast<double>(n.months != 0 ? add_months(d, n.months)
-                                                    : d + static_cast<Days>(n.x))};
-  }
+  case Op::not_in: return eval_membership(n, in, item);
+  case Op::add_months: return eval_shift(n, in, item);
   case Op::any:
-  case Op::count: {
-    const auto q = static_cast<size_t>(n.q);
-    if (in.visible[q] != Tri::yes || !in.slots[q].present) {
-      return {false, 0};
-    }
-    Tri any = Tri::no;
-    double count = 0;
-    for (const ConvictionItem& element : in.slots[q].items) {
-      const Tri t = as_tri(eval(n.a, in, &element));
-      any = tri_or(any, t);
-      if (t == Tri::yes) {
-        ++count;
-      } else if (t == Tri::unknown && n.op == Op::count) {
-        return {false, 0};
-      }
-    }
-    return n.op == Op::any ? tri_value(any) : Value{true, count};
-  }
-  case Op::is_drug: {
-    const Value l = eval(n.a, in, item);
-    if (!l.known) {
-      return l;
-    }
-    const auto i = static_cast<size_t>(l.x);
-    return {true, i < m_drug.size() && m_drug[i] ? 1.0 : 0.0};
-  }
+  case Op::count: return eval_list(n, in);
+  case Op::is_drug: return eval_is_drug(n, in, item);
   case Op::years_between:
-  case Op::months_between: {
-    const Value l = eval(n.a, in, item);
-    const Value r = eval(n.b, in, item);
-    if (!l.known || !r.known) {
-      return {false, 0};
-    }
-    const auto from = static_cast<Days>(l.x);
-    const auto to = static_cast<Days>(r.x);
-    return {true, static_cast<double>(n.op == Op::years_between ? years_between(from, to)
-                                                                : months_between(from, to))};
-  }
+  case Op::months_between: return eval_between(n, in, item);
   }
   return {false, 0};
+}
+
+// Kleene's logic; the right side of `and`/`or` is not needed once the left decides.
+Expr::Value Expr::eval_logic(const ExprNode& n, const EvalInput& in,
+                             const ConvictionItem* item) const {
+  const Value l = eval(n.a, in, item);
+  const Tri left = tri_of(l.known, l.x);
+  Tri result = Tri::unknown;
+  if (n.op == ExprNode::Op::not_) {
+    result = tri_not(left);
+  } else if (n.op == ExprNode::Op::and_) {
+    if (left == Tri::no) return {true, 0};
+    const Value r = eval(n.b, in, item);
+    result = tri_and(left, tri_of(r.known, r.x));
+  } else {
+    if (left == Tri::yes) return {true, 1};
+    const Value r = eval(n.b, in, item);
+    result = tri_or(left, tri_of(r.known, r.x));
+  }
+  return result == Tri::unknown ? Value{false, 0} : Value{true, result == Tri::yes ? 1.0 : 0.0};
+}
+
+// A comparison is unknown when either side is.
+Expr::Value Expr::eval_compare(const ExprNode& n, const EvalInput& in,
+                               const ConvictionItem* item) const {
+  const Value l = eval(n.a, in, item);
+  if (!l.known) return {false, 0};
+  const Value r = eval(n.b, in, item);
+  if (!r.known) return {false, 0};
+  bool result = false;
+  switch (n.op) {
+  case ExprNode::Op::eq: result = l.x == r.x; break;
+  case ExprNode::Op::ne: result = l.x != r.x; break;
+  case ExprNode::Op::lt: result = l.x < r.x; break;
+  case ExprNode::Op::le: result = l.x <= r.x; break;
+  case ExprNode::Op::gt: result = l.x > r.x; break;
+  default: result = l.x >= r.x; break;
+  }
+  return {true, result ? 1.0 : 0.0};
+}
+
+Expr::Value Expr::eval_membership(const ExprNode& n, const EvalInput& in,
+                                  const ConvictionItem* item) const {
+  const Value l = eval(n.a, in, item);
+  if (!l.known) return {false, 0};
+  const bool found = std::find(n.set.begin(), n.set.end(), l.x) != n.set.end();
+  return {true, found == (n.op == ExprNode::Op::in) ? 1.0 : 0.0};
+}
+
+// A shift of months (or years) keeps anniversaries on the month's last day; one of days adds.
+Expr::Value Expr::eval_shift(const ExprNode& n, const EvalInput& in,
+                             const ConvictionItem* item) const {
+  const Value l = eval(n.a, in, item);
+  if (!l.known) return l;
+  const auto d = static_cast<Days>(l.x);
+  return {true, static_cast<double>(n.months != 0 ? add_months(d, n.months)
+                                                  : d + static_cast<Days>(n.x))};
+}
+
+// any(): yes if one item's condition is yes; count(): unknown as soon as one item's is unknown.
+Expr::Value Expr::eval_list(const ExprNode& n, const EvalInput& in) const {
+  const auto q = static_cast<size_t>(n.q);
+  if (in.visible[q] != Tri::yes || !in.slots[q].present) return {false, 0};
+  Tri any = Tri::no;
+  double count = 0;
+  for (const ConvictionItem& element : in.slots[q].items) {
+    const Value v = eval(n.a, in, &element);
+    const Tri t = tri_of(v.known, v.x);
+    any = tri_or(any, t);
+    if (t == Tri::yes) {
+      ++count;
+    } else if (t == Tri::unknown && n.op == ExprNode::Op::count) {
+      return {false, 0};
+    }
+  }
+  if (n.op == ExprNode::Op::count) return {true, count};
+  return any == Tri::unknown ? Value{false, 0} : Value{true, any == Tri::yes ? 1.0 : 0.0};
+}
+
+Expr::Value Expr::eval_is_drug(const ExprNode& n, const EvalInput& in,
+                               const ConvictionItem* item) const {
+  const Value l = eval(n.a, in, item);
+  if (!l.known) return l;
+  const auto i = static_cast<size_t>(l.x);
+  return {true, i < m_drug.size() && m_drug[i] ? 1.0 : 0.0};
+}
+
+Expr::Value Expr::eval_between(const ExprNode& n, const EvalInput& in,
+                               const ConvictionItem* item) const {
+  const Value l = eval(n.a, in, item);
+  const Value r = eval(n.b, in, item);
+  if (!l.known || !r.known) return {false, 0};
+  const auto from = static_cast<Days>(l.x);
+  const auto to = static_cast<Days>(r.x);
+  return {true,
+          static_cast<double>(n.op == ExprNode::Op::years_between ? years_between(from, to)
+                                                                  : months_between(from, to))};
 }
 
 bool Expr::subtree_equals(int node, const Expr& other, int other_node) const {

@@ -27,6 +27,10 @@ inline Tri tri_or(Tri a, Tri b) {
   return Tri::no;
 }
 inline Tri tri_not(Tri a) { return a == Tri::unknown ? a : (a == Tri::yes ? Tri::no : Tri::yes); }
+// An evaluated value as a truth: unknown unless known, else yes for anything but 0.
+inline Tri tri_of(bool known, double x) {
+  return known ? (x != 0 ? Tri::yes : Tri::no) : Tri::unknown;
+}
 
 // The static type of an expression, checked when a policy loads.
 enum class ValueType : std::uint8_t { boolean, number, date, choice, list, text, none };
@@ -98,11 +102,56 @@ struct ExprNode {
   }
 };
 
-// A compiled condition: nodes in a flat vector, root last. An empty Expr is "always true".
+// One step of a condition compiled to a postfix program over a stack of values (see
+// Expr::eval_bool): every batch case evaluates every rule, so the evaluator walks a flat array
+// instead of recursing over the tree. `and`/`or` skip their right side as the tree does, and a
+// list's condition runs once per item by jumping back, never by a nested call.
+struct ExprStep {
+  enum class Code : std::uint8_t {
+    constant,       // push x
+    answer,         // push question q's answer, unknown when hidden or not given
+    answered,       // push whether question q is answered and asked
+    field_category, // push the current list item's category
+    field_date,     // push the current list item's date
+    skip_if_no,     // `and`: a known "no" on top is the result; go to `target`
+    skip_if_yes,    // `or`: a known "yes" on top is the result; go to `target`
+    and_,
+    or_,
+    not_,
+    eq,
+    ne,
+    lt,
+    le,
+    gt,
+    ge,
+    in,     // the top is one of the values [set_begin, set_begin + set_count)
+    not_in, // the top is none of them
+    add_months,
+    add_days,
+    is_drug,
+    years_between,
+    months_between,
+    list_any,   // start any(q, ...): the items' condition follows; `target` is past list_next
+    list_count, // start count(q, ...), the same
+    list_next,  // fold the item's result; back to `target` for the next item, else push the total
+  };
+  Code code = Code::constant;
+  int q = -1;
+  int target = -1;
+  int months = 0;
+  double x = 0;
+  std::uint32_t set_begin = 0, set_count = 0;
+};
+
+// A compiled condition: nodes in a flat vector, root last, and the same as a postfix program
+// (the form that is evaluated). An empty Expr is "always true".
 class Expr {
 public:
   bool empty() const { return m_nodes.empty(); }
+  // Evaluates the compiled program.
   Tri eval_bool(const EvalInput& in) const;
+  // Evaluates the node tree directly: the reference the program is tested against.
+  Tri eval_bool_by_tree(const EvalInput& in) const;
   const std::vector<int>& reads() const { return m_reads; }
   bool is_constant_true() const;
   const std::vector<ExprNode>& nodes() const { return m_nodes; }
@@ -126,17 +175,33 @@ public:
 
 private:
   friend class ExprCompiler;
+  friend class ExprProgramBuilder;
   static Expr compile(std::string_view text, const Policy& policy,
                       const std::function<SourceLocation(int)>& locate, bool yes_no);
   struct Value {
     bool known;
     double x;
   };
+  // The tree evaluator, one function per kind of node.
   Value eval(int node, const EvalInput& in, const ConvictionItem* item) const;
+  Value eval_logic(const ExprNode& n, const EvalInput& in, const ConvictionItem* item) const;
+  Value eval_compare(const ExprNode& n, const EvalInput& in, const ConvictionItem* item) const;
+  Value eval_membership(const ExprNode& n, const EvalInput& in, const ConvictionItem* item) const;
+  Value eval_shift(const ExprNode& n, const EvalInput& in, const ConvictionItem* item) const;
+  Value eval_list(const ExprNode& n, const EvalInput& in) const;
+  Value eval_is_drug(const ExprNode& n, const EvalInput& in, const ConvictionItem* item) const;
+  Value eval_between(const ExprNode& n, const EvalInput& in, const ConvictionItem* item) const;
+  // Compiles m_nodes into m_steps (after the type checker has built the tree).
+  void build_program();
+  // The program evaluator, on a stack of at least m_stack_size values.
+  Value run(const EvalInput& in, Value* stack) const;
 
   std::vector<ExprNode> m_nodes;
   std::vector<int> m_reads; // sorted, unique question indices
   std::vector<bool> m_drug; // is_drug: per offense value
+  std::vector<ExprStep> m_steps;
+  std::vector<double> m_set_values; // the literal lists of `in` steps, one after the other
+  size_t m_stack_size = 0;          // the most values the program holds at once
 };
 
 } // namespace divert
