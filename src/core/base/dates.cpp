@@ -121,13 +121,12 @@ int months_between(Days from, Days to) {
   const CivilDate a = civil_from_days(from);
   const CivilDate b = civil_from_days(to);
   int months = (b.year - a.year) * 12 + static_cast<int>(b.month) - static_cast<int>(a.month);
-  // Step back until the clamped anniversary is not after `to`; at most one step either way.
-  while (months > 0 && add_months(from, months) > to) {
-    --months;
-  }
-  while (months < 0 && add_months(from, months) < to) {
-    ++months;
-  }
+  // The anniversary `months` on falls in `to`'s own month, on `from`'s day clamped to that
+  // month's length: one step back when it is still ahead of `to` (one step forward when counting
+  // backwards and it is behind), so the age rule costs no second date conversion.
+  const unsigned anniversary = std::min(a.day, days_in_month(b.year, b.month));
+  if (months > 0 && anniversary > b.day) --months;
+  if (months < 0 && anniversary < b.day) ++months;
   return months;
 }
 

@@ -48,3 +48,24 @@ TEST_SUITE("dates") {
     CHECK_FALSE(parse_rfc3339("1969-12-31T24:00:00Z"));
   }
 }
+
+TEST_CASE("months_between is the most months whose clamped anniversary does not pass the end") {
+  // The definition, stepping the anniversary back with add_months until it does not pass the
+  // end, against the one-step rule, for pairs of days around leap days and month ends, both ways.
+  const auto by_definition = [](Days from, Days to) {
+    const CivilDate a = civil_from_days(from);
+    const CivilDate b = civil_from_days(to);
+    int months = (b.year - a.year) * 12 + static_cast<int>(b.month) - static_cast<int>(a.month);
+    while (months > 0 && add_months(from, months) > to) --months;
+    while (months < 0 && add_months(from, months) < to) ++months;
+    return months;
+  };
+  const Days start = *parse_date("2023-12-25");
+  for (Days from = start; from < start + 80; from += 1) {
+    for (Days to = start - 800; to < start + 800; to += 7) {
+      CAPTURE(format_date(from));
+      CAPTURE(format_date(to));
+      REQUIRE(months_between(from, to) == by_definition(from, to));
+    }
+  }
+}
