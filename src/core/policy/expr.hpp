@@ -134,8 +134,13 @@ struct ExprStep {
     list_any,   // start any(q, ...): the items' condition follows; `target` is past list_next
     list_count, // start count(q, ...), the same
     list_next,  // fold the item's result; back to `target` for the next item, else push the total
+    // Fused forms of the commonest shapes, one step instead of three:
+    answer_compare, // push question q's answer `compare` x (eq ... ge)
+    answer_in,      // push whether question q's answer is one of the values (as `in`)
+    answer_not_in,  // the same as `not in`
   };
   Code code = Code::constant;
+  Code compare = Code::eq; // answer_compare: the comparison
   int q = -1;
   int target = -1;
   int months = 0;
@@ -195,6 +200,7 @@ private:
   void build_program();
   // The program evaluator, on a stack of at least m_stack_size values.
   Value run(const EvalInput& in, Value* stack) const;
+  double member(const ExprStep& s, double x, bool wanted) const;
 
   std::vector<ExprNode> m_nodes;
   std::vector<int> m_reads; // sorted, unique question indices

@@ -66,10 +66,18 @@ private:
     m_expr.m_steps[jump].target = static_cast<int>(m_expr.m_steps.size());
   }
 
-  // The literal list goes to the expression's shared table; the step keeps its range.
+  // The literal list goes to the expression's shared table; the step keeps its range. An
+  // answer's membership (`offense in [...]`) is one step.
   void emit_membership(const ExprNode& n) {
-    emit(n.a);
-    ExprStep& s = m_expr.m_steps[step(n.op == Op::in ? Code::in : Code::not_in, 0)];
+    const ExprNode& operand = m_expr.m_nodes[static_cast<size_t>(n.a)];
+    size_t at = 0;
+    if (operand.op == Op::answer) {
+      at = step(n.op == Op::in ? Code::answer_in : Code::answer_not_in, 1, operand.q);
+    } else {
+      emit(n.a);
+      at = step(n.op == Op::in ? Code::in : Code::not_in, 0);
+    }
+    ExprStep& s = m_expr.m_steps[at];
     s.set_begin = static_cast<std::uint32_t>(m_expr.m_set_values.size());
     s.set_count = static_cast<std::uint32_t>(n.set.size());
     m_expr.m_set_values.insert(m_expr.m_set_values.end(), n.set.begin(), n.set.end());
@@ -92,8 +100,18 @@ private:
     m_expr.m_steps[start].target = static_cast<int>(next) + 1;
   }
 
-  // Operands first, then the operation on them.
+  // Operands first, then the operation on them; an answer compared with a constant
+  // (`outstanding_warrant == felony`, `age < 18`) is one step.
   void emit_operation(const ExprNode& n) {
+    const ExprNode& left = m_expr.m_nodes[static_cast<size_t>(n.a)];
+    const bool comparison = n.op >= Op::eq && n.op <= Op::ge;
+    if (comparison && left.op == Op::answer &&
+        m_expr.m_nodes[static_cast<size_t>(n.b)].op == Op::constant) {
+      ExprStep& s = m_expr.m_steps[step(Code::answer_compare, 1, left.q)];
+      s.compare = operation_code(n.op);
+      s.x = m_expr.m_nodes[static_cast<size_t>(n.b)].x;
+      return;
+    }
     emit(n.a);
     if (n.b >= 0) emit(n.b);
     step(operation_code(n.op), n.b >= 0 ? -1 : 0);
@@ -154,6 +172,12 @@ struct ListScan {
 
 Tri Expr::eval_bool(const EvalInput& in) const {
   if (m_steps.empty()) return Tri::yes;
+  // A condition that is one yes/no answer (`consents`) needs no stack.
+  if (m_steps.size() == 1 && m_steps[0].code == ExprStep::Code::answer) {
+    const auto q = static_cast<size_t>(m_steps[0].q);
+    return in.visible[q] == Tri::yes && in.slots[q].present ? tri_of(true, in.slots[q].x)
+                                                            : Tri::unknown;
+  }
   // Conditions as written need a few values; only a pathological one spills to the heap.
   constexpr size_t k_local_stack = 32;
   std::array<Value, k_local_stack> local;
@@ -167,6 +191,14 @@ Tri Expr::eval_bool(const EvalInput& in) const {
   return tri_of(v.known, v.x);
 }
 
+// 1 when `x` is among the step's values and `wanted` says it should be, or it is not and should
+// not be; else 0.
+double Expr::member(const ExprStep& s, double x, bool wanted) const {
+  const double* begin = m_set_values.data() + s.set_begin;
+  const bool found = std::find(begin, begin + s.set_count, x) != begin + s.set_count;
+  return found == wanted ? 1.0 : 0.0;
+}
+
 // One pass over the steps; a list's condition is passed over once per item by list_next's jump.
 Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
   using Code = ExprStep::Code;
@@ -174,7 +206,8 @@ Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
   ListScan scan;
   const ExprStep* const steps = m_steps.data();
   const auto readable = [&](int q) { return in.visible[q] == Tri::yes && in.slots[q].present; };
-  for (size_t pc = 0; pc < m_steps.size(); ++pc) {
+  const size_t count = m_steps.size();
+  for (size_t pc = 0; pc < count; ++pc) {
     const ExprStep& s = steps[pc];
     switch (s.code) {
     case Code::constant: *++top = {true, s.x}; break;
@@ -182,6 +215,14 @@ Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
       *++top = readable(s.q) ? Value{true, in.slots[s.q].x} : Value{false, 0};
       break;
     case Code::answered: *++top = {true, readable(s.q) ? 1.0 : 0.0}; break;
+    case Code::answer_compare:
+      *++top = compare(s.compare, Value{readable(s.q), in.slots[s.q].x}, Value{true, s.x});
+      break;
+    case Code::answer_in:
+    case Code::answer_not_in:
+      *++top = readable(s.q) ? Value{true, in.slots[s.q].x} : Value{false, 0};
+      if (top->known) top->x = member(s, top->x, s.code == Code::answer_in);
+      break;
     case Code::field_category: *++top = {true, static_cast<double>(scan.at->category)}; break;
     case Code::field_date: *++top = {true, static_cast<double>(scan.at->date)}; break;
     case Code::skip_if_no:
@@ -215,11 +256,7 @@ Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
       break;
     case Code::in:
     case Code::not_in:
-      if (top->known) {
-        const double* begin = m_set_values.data() + s.set_begin;
-        const bool found = std::find(begin, begin + s.set_count, top->x) != begin + s.set_count;
-        top->x = found == (s.code == Code::in) ? 1.0 : 0.0;
-      }
+      if (top->known) top->x = member(s, top->x, s.code == Code::in);
       break;
     case Code::add_months:
       if (top->known) top->x = add_months(static_cast<Days>(top->x), s.months);

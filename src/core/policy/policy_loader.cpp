@@ -59,23 +59,26 @@ const char* status_name(PolicyStatus status) {
   return "?";
 }
 
-int Question::value_index(std::string_view code) const {
+namespace {
+
+// Every choice answer of every batch case is looked up here, among a handful of codes: the
+// length and the first byte rule out nearly every code before a full comparison.
+int code_index(const std::vector<ChoiceValue>& values, std::string_view code) {
   for (size_t i = 0; i < values.size(); ++i) {
-    if (values[i].code == code) {
+    const std::string& candidate = values[i].code;
+    if (candidate.size() == code.size() && (code.empty() || candidate[0] == code[0]) &&
+        candidate == code) {
       return static_cast<int>(i);
     }
   }
   return -1;
 }
 
-int Question::category_index(std::string_view code) const {
-  for (size_t i = 0; i < categories.size(); ++i) {
-    if (categories[i].code == code) {
-      return static_cast<int>(i);
-    }
-  }
-  return -1;
-}
+} // namespace
+
+int Question::value_index(std::string_view code) const { return code_index(values, code); }
+
+int Question::category_index(std::string_view code) const { return code_index(categories, code); }
 
 int Policy::question_index(std::string_view wanted) const {
   for (size_t i = 0; i < questions.size(); ++i) {
