@@ -303,8 +303,7 @@ void register_batch(CLI::App& app, CommandState& state) {
   CLI::App* cmd = app.add_subcommand(
       "batch", "Decide many cases: JSON Lines in (one case per line), one JSON decision per line "
                "out, in order.\nA bad line yields an error object and the run goes on (exit 65).");
-  cmd->add_option("--policy,-p", opts->policy, "Policy id (e.g. wa-whatcom) or path to a .yaml")
-      ->required();
+  add_policy_option(*cmd, opts->policy);
   cmd->add_option("cases", opts->cases, "Cases file (JSON Lines), or - for stdin (default)");
   cmd->add_option("--jobs,-j", opts->jobs,
                   "Decide on N threads (default: every core this process may use); the output "
