@@ -12,8 +12,9 @@
 # Output: Markdown on stdout and in bench/out/peers.md, exactly what README.md's Performance
 # section shows between its peers.md markers; to put a new run there:
 #   sed -i -e '/^<!-- peers.md -->$/,/^<!-- end peers.md -->$/{//!d}' \
-#          -e '/^<!-- peers.md -->$/r bench/out/peers.md' README.md Knobs: PEER_LIMIT=N runs the slow engines (json-rules-engine, Cedar) on the
-# first N cases only (the table says so).
+#          -e '/^<!-- peers.md -->$/r bench/out/peers.md' README.md
+# Knobs: PEER_LIMIT=N runs the slow engines (json-rules-engine, Cedar) on the first N cases only
+# (the table says so).
 set -eu
 cd "$(dirname "$0")/../.."
 cases=${1:-300000}

@@ -255,6 +255,16 @@ CLI::Validator number_from(double low, double high, bool whole) {
       "");
 }
 
+CLI::Option* add_policy_option(CLI::App& cmd, std::string& policy) {
+  return cmd.add_option("--policy,-p", policy, "Policy id (e.g. wa-whatcom) or path to a .yaml")
+      ->required();
+}
+
+void add_answer_options(CLI::App& cmd, std::string& answers, std::vector<std::string>& sets) {
+  cmd.add_option("--answers,-a", answers, "Answers file (YAML or JSON), or - for stdin");
+  cmd.add_option("--set", sets, "Answer one question: ID=VALUE (repeatable; overrides --answers)");
+}
+
 int run(const std::vector<std::string>& args, Io& io) {
   CLI::App app{"divert: Law Enforcement Assisted Diversion eligibility, checklists and signed "
                "referral records.\nRun 'divert COMMAND --help' for a command's options; "

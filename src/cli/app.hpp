@@ -14,6 +14,7 @@
 namespace CLI {
 class App;
 class Validator;
+class Option;
 } // namespace CLI
 
 namespace divert::cli {
@@ -63,6 +64,12 @@ void register_records(CLI::App& app, CommandState& state);
 // An option's value must be a number in [low, high] (whole: an integer), said in our words
 // rather than CLI11's "Value 150 not in range 0.000000 to 100.000000".
 CLI::Validator number_from(double low, double high, bool whole);
+
+// Options that mean the same in every command that takes them, named and explained once:
+// --policy where it has no configured default (decide, batch), and the answer sources that
+// read_case_answers() reads (decide, screen).
+CLI::Option* add_policy_option(CLI::App& cmd, std::string& policy);
+void add_answer_options(CLI::App& cmd, std::string& answers, std::vector<std::string>& sets);
 
 int run(const std::vector<std::string>& args, Io& io);
 int run(int argc, char** argv);

@@ -14,9 +14,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <condition_variable>
-#include <deque>
-#include <future>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -74,7 +73,9 @@ public:
       }
     }
     out += "{\"line\":";
-    out += std::to_string(line_number);
+    std::array<char, 24> digits{};
+    out.append(digits.data(),
+               std::to_chars(digits.data(), digits.data() + digits.size(), line_number).ptr);
     out += ",\"case_id\":";
     out += m_case_id;
     if (!problem.empty()) {
@@ -142,119 +143,122 @@ BatchTotals decide_serially(const Policy& policy, std::optional<Days> day, std::
   return totals;
 }
 
-// A block of consecutive case lines, copied out of the input so that a worker can decide it
-// while the next blocks are read; its decision lines are written in input order.
-struct CaseBlock {
-  std::string text;                             // the lines, then padding
-  std::vector<std::pair<size_t, size_t>> lines; // offset and length in `text`
-  std::vector<size_t> line_numbers;
+// A block of input lines on its way through a worker, with the decision lines it made.
+struct BatchSlot {
+  BlockReader::Block block;
+  size_t sequence = 0; // its place in the input, counted in blocks
   std::string out;
   BatchTotals totals;
-  std::promise<void> done;
 };
 
-constexpr size_t k_block_bytes = 1u << 19;
+constexpr size_t k_block_bytes = 1u << 18;
 constexpr size_t k_block_lines = 2048;
 
-// Several cores: the calling thread reads blocks and writes results in order; `jobs` workers
-// decide blocks. At most 2 x jobs blocks are in flight, so memory stays bounded whatever the
-// input size.
+// Several cores, `jobs` threads (this one too), each doing everything in turn so that no
+// thread waits on another while there is work: take a free slot, read a block into it (one
+// thread at a time: reading only counts newlines), decide its lines, and hand it in; whoever
+// hands in the oldest unwritten block writes every finished block in input order. 2 x jobs
+// slots are reused from block to block, so memory stays bounded whatever the input size.
 BatchTotals decide_in_parallel(const Policy& policy, std::optional<Days> day, std::istream& in,
                                Io& io, unsigned jobs) {
-  std::mutex mutex;
-  std::condition_variable ready;
-  std::deque<CaseBlock*> queue;
-  bool closing = false;
+  const size_t slot_count = 2 * static_cast<size_t>(jobs);
+  std::vector<std::unique_ptr<BatchSlot>> slots;
+  std::vector<BatchSlot*> free_slots;
+  for (size_t i = 0; i < slot_count; ++i) {
+    free_slots.push_back(slots.emplace_back(std::make_unique<BatchSlot>()).get());
+  }
+  BlockReader reader(in, JsonCaseReader::padding(), JsonCaseReader::k_max_line, k_block_bytes,
+                     k_block_lines);
+  std::mutex reading;
+  size_t next_sequence = 0;
+  bool input_done = false;
+
+  std::mutex mutex; // guards what follows
+  std::condition_variable slot_freed;
+  std::vector<BatchSlot*> finished(slot_count); // by sequence modulo slot_count
+  size_t next_to_write = 0;
+  bool writing = false;
+  std::exception_ptr failure;
+  BatchTotals totals;
 
   auto work = [&] {
-    BatchDecider decider(policy, day);
-    for (;;) {
-      CaseBlock* block = nullptr;
-      {
-        std::unique_lock lock(mutex);
-        ready.wait(lock, [&] { return closing || !queue.empty(); });
-        if (queue.empty()) {
+    try {
+      BatchDecider decider(policy, day);
+      for (;;) {
+        BatchSlot* slot = nullptr;
+        {
+          std::unique_lock lock(mutex);
+          slot_freed.wait(lock, [&] { return failure || !free_slots.empty(); });
+          if (failure) {
+            return;
+          }
+          slot = free_slots.back();
+          free_slots.pop_back();
+        }
+        bool more = false;
+        {
+          const std::lock_guard lock(reading);
+          more = !input_done && reader.fill(slot->block);
+          input_done = !more;
+          slot->sequence = next_sequence;
+          next_sequence += more ? 1 : 0;
+        }
+        if (!more) {
+          const std::lock_guard lock(mutex);
+          free_slots.push_back(slot);
+          slot_freed.notify_one();
           return;
         }
-        block = queue.front();
-        queue.pop_front();
-      }
-      try {
-        block->out.reserve(block->text.size() * 2);
-        for (size_t i = 0; i < block->lines.size(); ++i) {
-          const auto [offset, length] = block->lines[i];
-          decider.decide(std::string_view(block->text).substr(offset, length),
-                         block->line_numbers[i], block->out, block->totals);
+        slot->out.clear();
+        slot->totals = {};
+        BlockReader::for_each_case(slot->block, JsonCaseReader::k_max_line,
+                                   [&](std::string_view line, size_t line_number) {
+                                     decider.decide(line, line_number, slot->out, slot->totals);
+                                   });
+        std::unique_lock lock(mutex);
+        finished[slot->sequence % slot_count] = slot;
+        if (writing || failure) {
+          continue;
         }
-        block->done.set_value();
-      } catch (...) {
-        block->done.set_exception(std::current_exception());
+        writing = true;
+        while (BatchSlot* oldest = finished[next_to_write % slot_count]) {
+          finished[next_to_write % slot_count] = nullptr;
+          lock.unlock();
+          io.out.write(oldest->out.data(), static_cast<std::streamsize>(oldest->out.size()));
+          show_progress(io, oldest->block.first_line + oldest->block.lines - 1);
+          lock.lock();
+          totals.add(oldest->totals);
+          ++next_to_write;
+          free_slots.push_back(oldest);
+          slot_freed.notify_one();
+        }
+        writing = false;
       }
+    } catch (...) {
+      const std::lock_guard lock(mutex);
+      if (!failure) {
+        failure = std::current_exception();
+      }
+      slot_freed.notify_all();
     }
   };
-  std::vector<std::thread> workers;
-  auto stop_workers = [&] {
-    {
-      std::lock_guard lock(mutex);
-      closing = true;
-    }
-    ready.notify_all();
-    for (std::thread& worker : workers) {
-      worker.join();
-    }
-    workers.clear();
-  };
-  for (unsigned i = 0; i < jobs; ++i) {
-    workers.emplace_back(work);
-  }
-
-  BatchTotals totals;
-  std::deque<std::unique_ptr<CaseBlock>> in_flight;
-  auto write_oldest = [&] {
-    CaseBlock& block = *in_flight.front();
-    block.done.get_future().get();
-    io.out.write(block.out.data(), static_cast<std::streamsize>(block.out.size()));
-    totals.add(block.totals);
-    show_progress(io, block.line_numbers.back());
-    in_flight.pop_front();
-  };
+  std::vector<std::thread> helpers;
   try {
-    LineReader lines(in, JsonCaseReader::padding(), JsonCaseReader::k_max_line);
-    size_t line_number = 0;
-    std::string_view line;
-    bool more = true;
-    while (more) {
-      auto block = std::make_unique<CaseBlock>();
-      block->text.reserve(k_block_bytes + 4096);
-      while (block->text.size() < k_block_bytes && block->lines.size() < k_block_lines &&
-             (more = lines.next_case(line, line_number))) {
-        block->lines.emplace_back(block->text.size(), line.size());
-        block->line_numbers.push_back(line_number);
-        block->text.append(line);
-        block->text += '\n';
-      }
-      if (block->lines.empty()) {
-        break;
-      }
-      block->text.append(JsonCaseReader::padding(), ' ');
-      if (in_flight.size() >= 2 * static_cast<size_t>(jobs)) {
-        write_oldest();
-      }
-      in_flight.push_back(std::move(block));
-      {
-        std::lock_guard lock(mutex);
-        queue.push_back(in_flight.back().get());
-      }
-      ready.notify_one();
-    }
-    while (!in_flight.empty()) {
-      write_oldest();
+    for (unsigned i = 1; i < jobs; ++i) {
+      helpers.emplace_back(work);
     }
   } catch (...) {
-    stop_workers();
-    throw;
+    const std::lock_guard lock(mutex);
+    failure = std::current_exception();
+    slot_freed.notify_all();
   }
-  stop_workers();
+  work();
+  for (std::thread& helper : helpers) {
+    helper.join();
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
   return totals;
 }
 
@@ -299,8 +303,7 @@ void register_batch(CLI::App& app, CommandState& state) {
   CLI::App* cmd = app.add_subcommand(
       "batch", "Decide many cases: JSON Lines in (one case per line), one JSON decision per line "
                "out, in order.\nA bad line yields an error object and the run goes on (exit 65).");
-  cmd->add_option("--policy,-p", opts->policy, "Policy id (e.g. wa-whatcom) or path to a .yaml")
-      ->required();
+  add_policy_option(*cmd, opts->policy);
   cmd->add_option("cases", opts->cases, "Cases file (JSON Lines), or - for stdin (default)");
   cmd->add_option("--jobs,-j", opts->jobs,
                   "Decide on N threads (default: every core this process may use); the output "

@@ -46,11 +46,8 @@ void register_decide(CLI::App& app, CommandState& state) {
   CLI::App* cmd = app.add_subcommand(
       "decide", "Decide one case from an answers file and/or --set values; writes nothing.\n"
                 "Exit status: 0 eligible, 1 ineligible, 2 needs approval, 3 incomplete.");
-  cmd->add_option("--policy,-p", opts->policy, "Policy id (e.g. wa-whatcom) or path to a .yaml")
-      ->required();
-  cmd->add_option("--answers,-a", opts->answers, "Answers file (YAML or JSON), or - for stdin");
-  cmd->add_option("--set", opts->sets,
-                  "Answer one question: ID=VALUE (repeatable; overrides --answers)");
+  add_policy_option(*cmd, opts->policy);
+  add_answer_options(*cmd, opts->answers, opts->sets);
   cmd->add_flag("--json", opts->json, "Print the decision as JSON (divert.decision/1)");
   cmd->callback([opts, &state] {
     state.json = opts->json;

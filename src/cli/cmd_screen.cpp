@@ -105,9 +105,7 @@ void register_screen(CLI::App& app, CommandState& state) {
       "(nothing written; --resume continues).");
   cmd->add_option("--policy,-p", opts->policy,
                   "Policy id or path (default: the configured policy)");
-  cmd->add_option("--answers,-a", opts->answers, "Answers file (YAML or JSON), or - for stdin");
-  cmd->add_option("--set", opts->sets,
-                  "Answer one question: ID=VALUE (repeatable; overrides --answers)");
+  add_answer_options(*cmd, opts->answers, opts->sets);
   cmd->add_option("--key", opts->key, "Private key (default: the configured key)");
   cmd->add_option(
       "--passphrase-file", opts->passphrase_file,

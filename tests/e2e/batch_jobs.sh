@@ -2,7 +2,8 @@
 # ctest: divert source | e2e
 # `batch --jobs N` writes exactly what one thread writes, in input order, for any N: decisions,
 # error lines (bad JSON, unknown ids, bad values) and blank lines mixed through a corpus of
-# several blocks, compared byte for byte, summaries too.
+# several blocks, compared byte for byte, summaries too; then input shapes that cut blocks
+# differently, from a file and from a FIFO.
 #   sh tests/e2e/batch_jobs.sh DIVERT SOURCE_DIR
 set -eu
 divert=$1
@@ -43,6 +44,35 @@ cmp -s "$work/one.out" "$work/stdin.out" || { echo "batch_jobs: FAIL: --jobs 2 f
 : > "$work/empty.jsonl"
 "$divert" batch --policy wa-whatcom --jobs 2 "$work/empty.jsonl" > "$work/empty.out" 2>&1
 grep -q '0 cases' "$work/empty.out" || { echo "batch_jobs: FAIL: empty input"; cat "$work/empty.out"; status=1; }
+# Input shapes that cut blocks differently: CRLF lines, 5,000 tiny lines (more than a block
+# takes), a line longer than a block, one longer than the 1 MiB a case may take, blank lines
+# and no final newline; from a file, and from a FIFO (read() only, no size known).
+python3 - "$work/cases.jsonl" "$work/shapes.jsonl" <<'PY'
+import sys
+cases = open(sys.argv[1], encoding="utf-8").read().splitlines()
+with open(sys.argv[2], "w", encoding="utf-8", newline="") as out:
+    out.write("\r\n".join(cases[:3000]) + "\r\n")
+    out.write("x\n" * 5000)
+    out.write('{"case_id": "wide", "note": "' + "w" * 400000 + '"}\n')
+    out.write(cases[3000] + "\n" + "y" * (1 << 21) + "\n \t\r\n")
+    out.write("\n".join(cases[3001:6000]))
+PY
+"$divert" batch --policy wa-whatcom --jobs 1 "$work/shapes.jsonl" > "$work/one.out" 2> "$work/one.err" || true
+if ! grep -q '"line":8001,"case_id":"wide"' "$work/one.out" ||
+   ! grep -q '"line":8003,"case_id":null,"error":{"code":"line-too-long"' "$work/one.out"; then
+  echo "batch_jobs: FAIL: shapes corpus"; status=1
+fi
+mkfifo "$work/fifo"
+for n in 2 3; do
+  "$divert" batch --policy wa-whatcom --jobs "$n" "$work/shapes.jsonl" > "$work/n.out" 2> "$work/n.err" || true
+  cmp -s "$work/one.out" "$work/n.out" && cmp -s "$work/one.err" "$work/n.err" ||
+    { echo "batch_jobs: FAIL: --jobs $n differs on the shapes corpus"; status=1; }
+  cat "$work/shapes.jsonl" > "$work/fifo" &
+  "$divert" batch --policy wa-whatcom --jobs "$n" "$work/fifo" > "$work/n.out" 2> "$work/n.err" || true
+  wait
+  cmp -s "$work/one.out" "$work/n.out" && cmp -s "$work/one.err" "$work/n.err" ||
+    { echo "batch_jobs: FAIL: --jobs $n differs on the shapes corpus from a FIFO"; status=1; }
+done
 # A bad job count is a usage error.
 set +e
 "$divert" batch --policy wa-whatcom --jobs 0 "$work/empty.jsonl" > /dev/null 2>&1

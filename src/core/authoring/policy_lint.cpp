@@ -70,11 +70,11 @@ const std::vector<LintCheck>& lint_checks() {
   return k_checks;
 }
 
-std::string load_error_check(const Diagnostic& d) {
+std::string lint_check_for(const Diagnostic& load_error) {
   const auto& checks = lint_checks();
-  const bool is_check =
-      std::any_of(checks.begin(), checks.end(), [&](const LintCheck& c) { return c.id == d.code; });
-  return is_check ? d.code : "load";
+  const bool is_check = std::any_of(checks.begin(), checks.end(),
+                                    [&](const LintCheck& c) { return c.id == load_error.code; });
+  return is_check ? load_error.code : "load";
 }
 
 namespace {
@@ -733,7 +733,7 @@ std::vector<Diagnostic> lint_policy_file(const PolicyText& top, const PolicyReso
   } catch (const InputError& e) {
     for (Diagnostic d : e.diagnostics()) {
       if (d.check.empty()) {
-        d.check = load_error_check(d);
+        d.check = lint_check_for(d);
       }
       findings.push_back(std::move(d));
     }

@@ -33,8 +33,8 @@ std::vector<Diagnostic> lint_policy(const Policy& policy, const PolicySources& s
 std::vector<Diagnostic> lint_policy_file(const PolicyText& top, const PolicyResolver& resolve,
                                          Days today);
 
-// The check id a load error belongs to: unknown-question, unknown-value, unknown-pathway,
-// yaml, or load for the rest.
-std::string load_error_check(const Diagnostic& d);
+// The lint check a load error is reported under: its code where the code is a check of
+// lint_checks() (unknown-question, unknown-value, unknown-pathway, yaml...), "load" otherwise.
+std::string lint_check_for(const Diagnostic& load_error);
 
 } // namespace divert

@@ -444,31 +444,31 @@ double TestCoverage::percent() const {
                       : 100.0 * static_cast<double>(covered()) / static_cast<double>(total());
 }
 
+namespace {
+
+struct CoverageWords {
+  const char* fire;
+  const char* clear;
+};
+
+// What a test must show for each side of a rule, in the words of its effect.
+CoverageWords coverage_words(Effect effect) {
+  switch (effect) {
+  case Effect::require: return {"failed a case", "passed a case"};
+  case Effect::exclude: return {"excluded a case", "cleared a case"};
+  case Effect::approval: return {"held", "came out false"};
+  case Effect::notice: return {"given", "withheld"};
+  }
+  return {"fired", "cleared"};
+}
+
+} // namespace
+
 std::vector<std::string> TestCoverage::uncovered() const {
   std::vector<std::string> out;
   for (size_t i = 0; i < m_policy.rules.size(); ++i) {
     const Rule& rule = m_policy.rules[i];
-    // What a test must show for each side of the rule.
-    const char* fire = "fired";
-    const char* clear = "cleared";
-    switch (rule.effect) {
-    case Effect::require:
-      fire = "failed a case";
-      clear = "passed a case";
-      break;
-    case Effect::exclude:
-      fire = "excluded a case";
-      clear = "cleared a case";
-      break;
-    case Effect::approval:
-      fire = "held";
-      clear = "came out false";
-      break;
-    case Effect::notice:
-      fire = "given";
-      clear = "withheld";
-      break;
-    }
+    const auto [fire, clear] = coverage_words(rule.effect);
     if (!m_fired[i] && m_can_fire[i]) {
       out.push_back(
           fmt::format("rule '{}' ({}) never {}", rule.id, effect_name(rule.effect), fire));

@@ -52,35 +52,38 @@ static void append_basis(std::string& out, const Rule& r) {
   }
 }
 
+namespace {
+
+// What a rule shows where it appears in a decision: a reason adds its effect to a notice's
+// text and citation; an assumption names only the rule and its basis.
+enum class RuleMembers { reason, notice, assumption };
+
+std::string rule_object(const Rule& r, RuleMembers members) {
+  std::string out = "{\"rule\":";
+  append_json_string(out, r.id);
+  if (members == RuleMembers::reason) {
+    out += ",\"effect\":\"";
+    out += effect_name(r.effect);
+    out += '"';
+  }
+  if (members != RuleMembers::assumption) {
+    out += ",\"text\":";
+    append_json_string(out, r.explain);
+    out += ",\"citation\":";
+    append_json_string(out, r.citation);
+  }
+  append_basis(out, r);
+  out += '}';
+  return out;
+}
+
+} // namespace
+
 DecisionWriter::DecisionWriter(const Policy& policy, bool with_layers) : m_policy(policy) {
   for (const Rule& r : policy.rules) {
-    std::string reason = "{\"rule\":";
-    append_json_string(reason, r.id);
-    reason += ",\"effect\":\"";
-    reason += effect_name(r.effect);
-    reason += "\",\"text\":";
-    append_json_string(reason, r.explain);
-    reason += ",\"citation\":";
-    append_json_string(reason, r.citation);
-    append_basis(reason, r);
-    reason += '}';
-    m_reason.push_back(std::move(reason));
-
-    std::string notice = "{\"rule\":";
-    append_json_string(notice, r.id);
-    notice += ",\"text\":";
-    append_json_string(notice, r.explain);
-    notice += ",\"citation\":";
-    append_json_string(notice, r.citation);
-    append_basis(notice, r);
-    notice += '}';
-    m_notice.push_back(std::move(notice));
-
-    std::string assumed = "{\"rule\":";
-    append_json_string(assumed, r.id);
-    append_basis(assumed, r);
-    assumed += '}';
-    m_assumed.push_back(std::move(assumed));
+    m_reason.push_back(rule_object(r, RuleMembers::reason));
+    m_notice.push_back(rule_object(r, RuleMembers::notice));
+    m_assumed.push_back(rule_object(r, RuleMembers::assumption));
   }
   for (const Question& q : policy.questions) {
     std::string id;

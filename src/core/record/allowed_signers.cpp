@@ -365,44 +365,48 @@ AllowedSigners AllowedSigners::parse(std::string_view text, const std::string& d
 TrustVerdict AllowedSigners::check(const PublicKey& key, std::string_view principal,
                                    std::string_view ns, long long when) const {
   TrustVerdict best;
-  int best_rank = 0; // 1 key listed for other principals, 2 namespace, 3 validity
+  // The most telling refusal is reported: a key listed only for other principals (1) < a
+  // namespace the line does not permit (2) < a time outside the key's validity (3); among
+  // equals, the first line. The message is formatted only when it is kept.
+  int best_rank = 0;
+  auto refuse = [&](int rank, const char* check, auto&& message) {
+    if (rank > best_rank) {
+      best_rank = rank;
+      best.check = check;
+      best.message = message();
+    }
+  };
   for (const AllowedSigner& e : m_entries) {
     if (!e.key || *e.key != key) {
       continue;
     }
     if (match_pattern_list(principal, e.principals) != 1) {
-      if (best_rank < 1) {
-        best_rank = 1;
-        best.check = "principal";
-        best.message = fmt::format("the trust list does not allow key {} for principal '{}' "
-                                   "(line {} lists it for '{}')",
-                                   key.fingerprint(), principal, e.line, e.principals);
-      }
+      refuse(1, "principal", [&] {
+        return fmt::format("the trust list does not allow key {} for principal '{}' "
+                           "(line {} lists it for '{}')",
+                           key.fingerprint(), principal, e.line, e.principals);
+      });
       continue;
     }
     if (e.namespaces && match_pattern_list(ns, *e.namespaces) != 1) {
-      if (best_rank < 2) {
-        best_rank = 2;
-        best.check = "namespace";
-        best.message = fmt::format("line {} does not permit namespace '{}' (namespaces=\"{}\")",
-                                   e.line, ns, *e.namespaces);
-      }
+      refuse(2, "namespace", [&] {
+        return fmt::format("line {} does not permit namespace '{}' (namespaces=\"{}\")", e.line, ns,
+                           *e.namespaces);
+      });
       continue;
     }
     if (e.valid_after && when < *e.valid_after) {
-      best_rank = 3;
-      best.check = "validity";
-      best.message =
-          fmt::format("the key was not yet valid at {} (line {}: valid-after={})",
-                      format_openssh_time(when), e.line, format_openssh_time(*e.valid_after));
+      refuse(3, "validity", [&] {
+        return fmt::format("the key was not yet valid at {} (line {}: valid-after={})",
+                           format_openssh_time(when), e.line, format_openssh_time(*e.valid_after));
+      });
       continue;
     }
     if (e.valid_before && when > *e.valid_before) {
-      best_rank = 3;
-      best.check = "validity";
-      best.message =
-          fmt::format("the key had expired at {} (line {}: valid-before={})",
-                      format_openssh_time(when), e.line, format_openssh_time(*e.valid_before));
+      refuse(3, "validity", [&] {
+        return fmt::format("the key had expired at {} (line {}: valid-before={})",
+                           format_openssh_time(when), e.line, format_openssh_time(*e.valid_before));
+      });
       continue;
     }
     TrustVerdict ok;

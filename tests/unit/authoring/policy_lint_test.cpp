@@ -125,10 +125,10 @@ TEST_SUITE("policy_lint") {
   }
 
   TEST_CASE("a load error that is no check of its own is reported as 'load'") {
-    CHECK(load_error_check(Diagnostic{{}, Severity::error, "unknown question 'x'", {}, {}}) ==
+    CHECK(lint_check_for(Diagnostic{{}, Severity::error, "unknown question 'x'", {}, {}}) ==
           "load");
-    CHECK(load_error_check(Diagnostic{{}, Severity::error, "m", {}, "bad-value"}) == "load");
-    CHECK(load_error_check(Diagnostic{{}, Severity::error, "m", {}, "unknown-value"}) ==
+    CHECK(lint_check_for(Diagnostic{{}, Severity::error, "m", {}, "bad-value"}) == "load");
+    CHECK(lint_check_for(Diagnostic{{}, Severity::error, "m", {}, "unknown-value"}) ==
           "unknown-value");
   }
 
