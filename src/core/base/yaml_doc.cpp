@@ -639,16 +639,24 @@ private:
       if (!inline_value()) {
         return false;
       }
-      skip_blank_lines();
-      if (at_end() || line_indent() < indent) {
-        break;
-      }
-      if (line_indent() != indent) {
+      bool more = false;
+      if (!next_entry(indent, more)) {
         return false;
+      }
+      if (!more) {
+        break;
       }
     }
     m_builder.OnSequenceEnd();
     return true;
+  }
+
+  // After an entry of a block at `indent`: `more` when the next line is another entry; false
+  // when that line is indented in a way this reader leaves to yaml-cpp.
+  bool next_entry(size_t indent, bool& more) {
+    skip_blank_lines();
+    more = !at_end() && line_indent() >= indent;
+    return !more || line_indent() == indent;
   }
 
   YAML::Mark mark_at_indent(size_t indent) const {
@@ -694,12 +702,12 @@ private:
           return false; // an empty value: yaml-cpp places its null
         }
       }
-      skip_blank_lines();
-      if (at_end() || line_indent() < indent) {
-        break;
-      }
-      if (line_indent() != indent) {
+      bool more = false;
+      if (!next_entry(indent, more)) {
         return false;
+      }
+      if (!more) {
+        break;
       }
     }
     m_builder.OnMapEnd();
