@@ -429,6 +429,312 @@ std::optional<YamlNode> read_json_document(const std::string& text, const std::s
   return builder.take_root();
 }
 
+// yaml-cpp spends about a millisecond on a 600-byte answers file (most of what `decide` adds
+// to the process floor). This reads the common plain form of such a file, a block mapping of
+// `key: value` lines whose values are plain or simply quoted scalars, one-line flow mappings or
+// lists of them, and feeds the same events to the same tree builder, with the positions
+// yaml-cpp gives. Anything else (or anything it doubts) returns nullopt and yaml-cpp reads it;
+// a test compares the two trees on every YAML file of the project and on generated variations.
+class PlainBlockYaml {
+public:
+  PlainBlockYaml(std::string_view text, TreeBuilder& builder) : m_text(text), m_builder(builder) {}
+
+  bool read() {
+    for (const char c : m_text) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x80 || c == '\t' || c == '\r' || c == '\\' || c == '&' || c == '*' || c == '!' ||
+          c == '|' || c == '>' || c == '%' || c == '@' || c == '`' || c == '?' || c == '[' ||
+          c == ']') {
+        return false;
+      }
+    }
+    skip_blank_lines();
+    if (at_end() || line_indent() != 0 || !mapping(0)) {
+      return false;
+    }
+    skip_blank_lines();
+    return at_end();
+  }
+
+private:
+  bool at_end() const { return m_pos >= m_text.size(); }
+  char peek(size_t ahead = 0) const {
+    return m_pos + ahead < m_text.size() ? m_text[m_pos + ahead] : '\n';
+  }
+
+  YAML::Mark mark() const {
+    YAML::Mark mark;
+    mark.pos = static_cast<int>(m_pos);
+    mark.line = m_line;
+    mark.column = static_cast<int>(m_pos - m_line_start);
+    return mark;
+  }
+
+  // Spaces at the start of the current line; m_pos must be at the line's start.
+  size_t line_indent() const {
+    size_t n = 0;
+    while (m_pos + n < m_text.size() && m_text[m_pos + n] == ' ') {
+      ++n;
+    }
+    return n;
+  }
+
+  void next_line() {
+    while (!at_end() && m_text[m_pos] != '\n') {
+      ++m_pos;
+    }
+    if (!at_end()) {
+      ++m_pos;
+      ++m_line;
+      m_line_start = m_pos;
+    }
+  }
+
+  // Skips lines that are empty, blank or only a comment; stops at the start of a line.
+  void skip_blank_lines() {
+    while (!at_end()) {
+      const size_t n = line_indent();
+      const char c = m_pos + n < m_text.size() ? m_text[m_pos + n] : '\n';
+      if (c != '\n' && c != '#') {
+        return;
+      }
+      next_line();
+    }
+  }
+
+  // After a value: spaces, then a comment or the end of the line.
+  bool end_of_line() {
+    while (peek() == ' ') {
+      ++m_pos;
+    }
+    if (peek() == '#' && m_text[m_pos - 1] == ' ') {
+      next_line();
+      return true;
+    }
+    if (peek() != '\n') {
+      return false;
+    }
+    next_line();
+    return true;
+  }
+
+  static bool plain_start(char c, char next) {
+    if (c == '-') {
+      return next >= '0' && next <= '9';
+    }
+    return std::string_view("?:,[]{}#&*!|>'\"%@` \n").find(c) == std::string_view::npos;
+  }
+
+  // A scalar on one line: double- or single-quoted without escapes, or plain. In flow context
+  // a plain scalar also ends at ',' and '}'.
+  bool scalar(bool flow, bool key) {
+    const YAML::Mark at = mark();
+    const char c = peek();
+    if (c == '"' || c == '\'') {
+      if (key) {
+        return false;
+      }
+      const size_t close =
+          m_text.find_first_of(std::string_view(c == '"' ? "\"\n" : "'\n"), m_pos + 1);
+      if (close == std::string_view::npos || m_text[close] != c || peek(close + 1 - m_pos) == c) {
+        return false;
+      }
+      m_builder.OnScalar(at, "!", YAML::NullAnchor,
+                         std::string(m_text.substr(m_pos + 1, close - m_pos - 1)));
+      m_pos = close + 1;
+      return true;
+    }
+    if (!plain_start(c, peek(1))) {
+      return false;
+    }
+    const size_t start = m_pos;
+    size_t end = m_pos;
+    for (;;) {
+      const char d = peek();
+      if (d == '\n' || (d == '#' && m_text[m_pos - 1] == ' ')) {
+        break;
+      }
+      if (d == '"' || d == '\'' || d == '{' || d == '}' || d == ',' || d == '#') {
+        if (!flow || (d != ',' && d != '}')) {
+          return false;
+        }
+        break;
+      }
+      if (d == ':') {
+        const char e = peek(1);
+        if (e == ' ' || e == '\n' || (flow && (e == ',' || e == '}'))) {
+          if (!key) {
+            return false;
+          }
+          break;
+        }
+        return false;
+      }
+      ++m_pos;
+      if (d != ' ') {
+        end = m_pos;
+      }
+    }
+    if (key && peek() != ':') {
+      return false;
+    }
+    m_builder.OnScalar(at, "?", YAML::NullAnchor, std::string(m_text.substr(start, end - start)));
+    m_pos = end;
+    return true;
+  }
+
+  // `{key: value, ...}` on one line, of scalars.
+  bool flow_mapping() {
+    m_builder.OnMapStart(mark(), "?", YAML::NullAnchor, YAML::EmitterStyle::Flow);
+    ++m_pos;
+    for (;;) {
+      while (peek() == ' ') {
+        ++m_pos;
+      }
+      if (!scalar(true, true) || peek() != ':' || peek(1) != ' ') {
+        return false;
+      }
+      m_pos += 2;
+      while (peek() == ' ') {
+        ++m_pos;
+      }
+      if (!scalar(true, false)) {
+        return false;
+      }
+      while (peek() == ' ') {
+        ++m_pos;
+      }
+      if (peek() == '}') {
+        ++m_pos;
+        m_builder.OnMapEnd();
+        return true;
+      }
+      if (peek() != ',') {
+        return false;
+      }
+      ++m_pos;
+    }
+  }
+
+  bool inline_value() {
+    if (peek() == '{') {
+      return flow_mapping() && end_of_line();
+    }
+    return scalar(false, false) && end_of_line();
+  }
+
+  // Lines `- value` at `indent`.
+  bool sequence(size_t indent) {
+    m_builder.OnSequenceStart(mark_at_indent(indent), "?", YAML::NullAnchor,
+                              YAML::EmitterStyle::Block);
+    for (;;) {
+      m_pos += indent;
+      if (peek() != '-' || peek(1) != ' ') {
+        return false;
+      }
+      m_pos += 2;
+      while (peek() == ' ') {
+        ++m_pos;
+      }
+      if (!inline_value()) {
+        return false;
+      }
+      bool more = false;
+      if (!next_entry(indent, more)) {
+        return false;
+      }
+      if (!more) {
+        break;
+      }
+    }
+    m_builder.OnSequenceEnd();
+    return true;
+  }
+
+  // After an entry of a block at `indent`: `more` when the next line is another entry; false
+  // when that line is indented in a way this reader leaves to yaml-cpp.
+  bool next_entry(size_t indent, bool& more) {
+    skip_blank_lines();
+    more = !at_end() && line_indent() >= indent;
+    return !more || line_indent() == indent;
+  }
+
+  YAML::Mark mark_at_indent(size_t indent) const {
+    YAML::Mark at = mark();
+    at.pos += static_cast<int>(indent);
+    at.column += static_cast<int>(indent);
+    return at;
+  }
+
+  // Lines `key: value` at `indent`; a value on the lines below is a list (`- ` at the same
+  // indent or deeper) or a mapping indented deeper.
+  bool mapping(size_t indent) {
+    m_builder.OnMapStart(mark_at_indent(indent), "?", YAML::NullAnchor, YAML::EmitterStyle::Block);
+    for (;;) {
+      m_pos += indent;
+      if (!scalar(false, true) || peek() != ':') {
+        return false;
+      }
+      ++m_pos;
+      if (peek() == ' ' && (peek(1) != '\n' && peek(1) != '#' && peek(1) != ' ')) {
+        ++m_pos;
+        if (!inline_value()) {
+          return false;
+        }
+      } else {
+        if (!end_of_line()) {
+          return false;
+        }
+        skip_blank_lines();
+        if (at_end()) {
+          return false;
+        }
+        const size_t inner = line_indent();
+        if (peek(inner) == '-' && inner >= indent) {
+          if (!sequence(inner)) {
+            return false;
+          }
+        } else if (inner > indent) {
+          if (!mapping(inner)) {
+            return false;
+          }
+        } else {
+          return false; // an empty value: yaml-cpp places its null
+        }
+      }
+      bool more = false;
+      if (!next_entry(indent, more)) {
+        return false;
+      }
+      if (!more) {
+        break;
+      }
+    }
+    m_builder.OnMapEnd();
+    return true;
+  }
+
+  std::string_view m_text;
+  TreeBuilder& m_builder;
+  size_t m_pos = 0;
+  int m_line = 0;
+  size_t m_line_start = 0;
+};
+
+// The tree of `text` when PlainBlockYaml can read it, else nullopt.
+std::optional<YamlNode> read_plain_block_yaml(std::string_view text, const std::string& file) {
+  TreeBuilder builder(file);
+  try {
+    PlainBlockYaml reader(text, builder);
+    if (!reader.read() || !builder.has_root()) {
+      return std::nullopt;
+    }
+  } catch (const InputError&) {
+    return std::nullopt; // yaml-cpp words the error
+  }
+  return builder.take_root();
+}
+
 } // namespace
 
 YamlNode::YamlNode() = default;
@@ -457,7 +763,7 @@ const char* YamlNode::kind_name() const {
   return "?";
 }
 
-YamlDocument parse_yaml(std::string text, const std::string& display_name) {
+YamlDocument parse_yaml(std::string text, const std::string& display_name, bool fast) {
   if (text.size() > k_max_text) {
     throw InputError(SourceLocation{display_name, 0, 0},
                      fmt::format("file larger than {} MiB", k_max_text >> 20));
@@ -476,6 +782,12 @@ YamlDocument parse_yaml(std::string text, const std::string& display_name) {
   if (std::optional<YamlNode> json = read_json_document(*doc.text, *doc.file)) {
     doc.root = std::move(*json);
     return doc;
+  }
+  if (fast) {
+    if (std::optional<YamlNode> plain = read_plain_block_yaml(*doc.text, *doc.file)) {
+      doc.root = std::move(*plain);
+      return doc;
+    }
   }
   std::istringstream in(*doc.text);
   TreeBuilder builder(*doc.file);

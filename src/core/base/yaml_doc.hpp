@@ -55,7 +55,9 @@ struct YamlDocument {
 // Parses `text`. Throws InputError located at `display_name:line:col` for any syntax error,
 // duplicate key, anchor, alias, tag, merge key, second document, invalid UTF-8 or nesting
 // deeper than a policy could ever need.
-YamlDocument parse_yaml(std::string text, const std::string& display_name);
+// `fast`: a plain block mapping (the usual answers file) is read without yaml-cpp, into the
+// same tree; false only for the test that compares the two.
+YamlDocument parse_yaml(std::string text, const std::string& display_name, bool fast = true);
 
 // A store of parsed trees keyed by the SHA-256 of their text, so that a policy read again
 // need not be parsed again (yaml-cpp costs milliseconds per policy, most of `decide`'s time).
