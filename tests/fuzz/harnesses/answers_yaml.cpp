@@ -2,7 +2,11 @@
 // An answers file (YAML or JSON), as `divert decide --answers` and `screen --answers` read it,
 // against every shipped policy: the decision must be valid JSON, and a decided case must make
 // a record that is canonical and passes every check of `divert verify`; the text form is drawn.
+// parse_yaml's plain block reader (the fast path for the usual answers file) must make exactly
+// yaml-cpp's tree of the same text, positions included, or leave the text to yaml-cpp.
 #include "harness.hpp"
+
+#include "base/yaml_parse_outcome.hpp"
 
 #include "cli/render.hpp"
 #include "core/decision/answers.hpp"
@@ -52,6 +56,10 @@ void record_round_trip(const Policy& policy, const Answers& answers, const Decis
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
+  if (divert::testing::yaml_parse_outcome(text, true) !=
+      divert::testing::yaml_parse_outcome(text, false)) {
+    fuzz::wrong("the plain YAML reader and yaml-cpp read this differently", text);
+  }
   fuzz::expect_errors([&] {
     const YamlDocument doc = parse_yaml(text, "answers.yaml");
     for (const Policy& policy : fuzz::shipped_policies()) {

@@ -2,6 +2,7 @@
 // parse_yaml reads a plain block mapping (the usual answers file) without yaml-cpp: the tree,
 // positions included, must be yaml-cpp's for every file it reads that way, and whatever it
 // declines (or finds wrong) is left to yaml-cpp, so errors read the same.
+#include "base/yaml_parse_outcome.hpp"
 #include "core/base/yaml_doc.hpp"
 
 #include <doctest/doctest.h>
@@ -19,26 +20,8 @@ using divert::YamlNode;
 
 namespace {
 
-std::string describe(const YamlNode& node) {
-  std::ostringstream out;
-  out << static_cast<int>(node.kind) << '@' << node.line << ':' << node.column
-      << (node.quoted ? "q" : "") << '[' << node.scalar << ']';
-  for (const YamlNode& item : node.items) {
-    out << " (" << describe(item) << ')';
-  }
-  for (const auto& [key, value] : node.entries) {
-    out << " {" << describe(key) << " = " << describe(value) << '}';
-  }
-  return out.str();
-}
-
-// What each parser makes of `text`: the tree, or the error.
 std::string outcome(const std::string& text, bool fast) {
-  try {
-    return describe(parse_yaml(text, "t.yaml", fast).root);
-  } catch (const std::exception& e) {
-    return std::string("error: ") + e.what();
-  }
+  return divert::testing::yaml_parse_outcome(text, fast);
 }
 
 } // namespace
