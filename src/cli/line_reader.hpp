@@ -237,7 +237,10 @@ private:
     if (block.text.empty() || room(block) < want || room(block) > 2 * want) {
       std::vector<char>(want + 1 + m_padding).swap(block.text);
     }
-    std::memcpy(block.text.data(), m_carry.data(), m_carry.size());
+    // memcpy from an empty vector's data() (null) is undefined even for zero bytes.
+    if (!m_carry.empty()) {
+      std::memcpy(block.text.data(), m_carry.data(), m_carry.size());
+    }
     size_t pos = m_carry.size();
     while (m_skipping) {
       const size_t got = read_into(block, 0);
