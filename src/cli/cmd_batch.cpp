@@ -113,34 +113,10 @@ private:
   std::string m_case_id;
 };
 
-constexpr size_t k_output_flush = (1u << 20) - 4096;
-
 void show_progress(Io& io, size_t line_number) {
   if (io.stderr_is_tty) {
     io.err << fmt::format("\rdivert batch: {} lines...", line_number) << std::flush;
   }
-}
-
-// One core: decide each line as it is read, writing in blocks of about 1 MiB.
-BatchTotals decide_serially(const Policy& policy, std::optional<Days> day, std::istream& in,
-                            Io& io) {
-  BatchDecider decider(policy, day);
-  LineReader lines(in, JsonCaseReader::padding(), JsonCaseReader::k_max_line);
-  BatchTotals totals;
-  std::string out;
-  out.reserve(1u << 20);
-  size_t line_number = 0;
-  std::string_view line;
-  while (lines.next_case(line, line_number)) {
-    decider.decide(line, line_number, out, totals);
-    if (out.size() > k_output_flush) {
-      io.out.write(out.data(), static_cast<std::streamsize>(out.size()));
-      out.clear();
-      show_progress(io, line_number);
-    }
-  }
-  io.out.write(out.data(), static_cast<std::streamsize>(out.size()));
-  return totals;
 }
 
 // A block of input lines on its way through a worker, with the decision lines it made.
@@ -154,13 +130,13 @@ struct BatchSlot {
 constexpr size_t k_block_bytes = 1u << 18;
 constexpr size_t k_block_lines = 2048;
 
-// Several cores, `jobs` threads (this one too), each doing everything in turn so that no
+// `jobs` threads (this one too; with one job, no other), each doing everything in turn so that no
 // thread waits on another while there is work: take a free slot, read a block into it (one
 // thread at a time: reading only counts newlines), decide its lines, and hand it in; whoever
 // hands in the oldest unwritten block writes every finished block in input order. 2 x jobs
 // slots are reused from block to block, so memory stays bounded whatever the input size.
-BatchTotals decide_in_parallel(const Policy& policy, std::optional<Days> day, std::istream& in,
-                               Io& io, unsigned jobs) {
+BatchTotals decide_in_blocks(const Policy& policy, std::optional<Days> day, std::istream& in,
+                             Io& io, unsigned jobs) {
   const size_t slot_count = 2 * static_cast<size_t>(jobs);
   std::vector<std::unique_ptr<BatchSlot>> slots;
   std::vector<BatchSlot*> free_slots;
@@ -279,8 +255,7 @@ int run_batch(const BatchOptions& opts, Io& io) {
   const std::optional<Days> day = today();
   const unsigned jobs = opts.jobs == 0 ? available_cores() : opts.jobs;
 
-  const BatchTotals totals = jobs == 1 ? decide_serially(policy, day, *in, io)
-                                       : decide_in_parallel(policy, day, *in, io, jobs);
+  const BatchTotals totals = decide_in_blocks(policy, day, *in, io, jobs);
   io.out.flush();
   if (in->bad()) {
     throw IoError(fmt::format("{}: read error", opts.cases));
