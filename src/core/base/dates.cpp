@@ -40,26 +40,22 @@ std::optional<Days> parse_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
     return std::nullopt;
   }
-  auto digits = [&](size_t from, size_t count) -> int {
-    int value = 0;
-    for (size_t i = from; i < from + count; ++i) {
-      if (text[i] < '0' || text[i] > '9') {
-        return -1;
-      }
-      value = value * 10 + (text[i] - '0');
-    }
-    return value;
+  // Straight-line: every batch line has a few dates. A byte below '0' wraps to a large value.
+  const auto digit = [&](size_t i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(text[i])) - '0';
   };
-  const int year = digits(0, 4);
-  const int month = digits(5, 2);
-  const int day = digits(8, 2);
-  if (year < 1000 || month < 1 || month > 12 || day < 1) {
+  const unsigned y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3);
+  const unsigned m0 = digit(5), m1 = digit(6), d0 = digit(8), d1 = digit(9);
+  if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9)) {
     return std::nullopt;
   }
-  if (static_cast<unsigned>(day) > days_in_month(year, static_cast<unsigned>(month))) {
+  const auto year = static_cast<int>(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+  const unsigned month = m0 * 10 + m1;
+  const unsigned day = d0 * 10 + d1;
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) {
     return std::nullopt;
   }
-  return days_from_civil({year, static_cast<unsigned>(month), static_cast<unsigned>(day)});
+  return days_from_civil({year, month, day});
 }
 
 std::string format_date(Days days) {

@@ -21,16 +21,6 @@ const char* answer_source_name(AnswerSource source) {
   return "?";
 }
 
-void Answers::clear(size_t q) {
-  slots[q].present = false;
-  slots[q].x = 0;
-  slots[q].items.clear();
-  slots[q].text.clear();
-  if (!where[q].file.empty()) {
-    where[q] = {};
-  }
-}
-
 void Answers::reset() {
   for (size_t q = 0; q < slots.size(); ++q) {
     clear(q);

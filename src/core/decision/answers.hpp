@@ -26,7 +26,15 @@ struct Answers {
   explicit Answers(const Policy& policy)
       : slots(policy.questions.size()), sources(policy.questions.size()),
         where(policy.questions.size()) {}
-  void clear(size_t q);
+  // Inline: batch clears every answered slot of every line.
+  void clear(size_t q) {
+    Slot& slot = slots[q];
+    slot.present = false;
+    slot.x = 0;
+    if (!slot.items.empty()) slot.items.clear();
+    if (!slot.text.empty()) slot.text.clear();
+    if (!where[q].file.empty()) where[q] = {};
+  }
   void reset();
 };
 

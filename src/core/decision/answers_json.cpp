@@ -2,6 +2,7 @@
 #include "core/decision/answers_json.hpp"
 
 #include "core/decision/decision_json.hpp"
+#include "core/decision/plain_line_reader.hpp"
 #include "core/base/text_util.hpp"
 
 #include <fmt/format.h>
@@ -16,54 +17,16 @@ namespace divert {
 
 namespace sj = simdjson::ondemand;
 
-// Question ids -> index: a small open-addressing table with a cheap hash of the id's length
-// and a few bytes, since every key of every line is looked up here.
-class IdIndex {
-public:
-  explicit IdIndex(const Policy& policy) {
-    size_t capacity = 16;
-    while (capacity < policy.questions.size() * 4) capacity *= 2;
-    m_slots.assign(capacity, -1);
-    m_ids.reserve(policy.questions.size());
-    for (size_t i = 0; i < policy.questions.size(); ++i) {
-      m_ids.emplace_back(policy.questions[i].id);
-      size_t at = hash(m_ids.back()) & (capacity - 1);
-      while (m_slots[at] >= 0) at = (at + 1) & (capacity - 1);
-      m_slots[at] = static_cast<int>(i);
-    }
-  }
-
-  int find(std::string_view key) const {
-    const size_t mask = m_slots.size() - 1;
-    for (size_t at = hash(key) & mask;; at = (at + 1) & mask) {
-      const int i = m_slots[at];
-      if (i < 0) return -1;
-      if (m_ids[static_cast<size_t>(i)] == key) return i;
-    }
-  }
-
-private:
-  static size_t hash(std::string_view s) {
-    if (s.empty()) return 0;
-    const auto b = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(s[i])); };
-    return s.size() * 0x9E37u ^ b(0) * 0x85EBu ^ b(s.size() - 1) * 0xC2B2u ^
-           b(s.size() / 2) * 0x27D4u ^ b(s.size() / 3) * 0x1656u;
-  }
-
-  std::vector<int> m_slots;
-  std::vector<std::string> m_ids;
-};
-
 struct JsonCaseReader::Impl {
   const Policy& policy;
   sj::parser parser;
-  IdIndex index;
+  NameTable index;
   std::vector<unsigned char> seen;
   AnswerParts parts;
+  PlainLineReader plain;
 
-  explicit Impl(const Policy& p) : policy(p), index(p), seen(p.questions.size()) {}
-
-  bool read_plain(std::string_view line, Answers& answers, std::string& case_id_json);
+  explicit Impl(const Policy& p)
+      : policy(p), index(question_ids(p)), seen(p.questions.size()), plain(p) {}
 
   // Empties the answers of the previous line. A refused conviction list leaves the items read
   // before its fault in a slot that is not present: they are cleared too, or they would join
@@ -161,199 +124,6 @@ struct JsonCaseReader::Impl {
   }
 };
 
-namespace {
-
-bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// A cursor over one line for the plain-line reader: every step either matches the JSON it
-// expects or says no, and a "no" hands the whole line to the general reader.
-struct PlainScanner {
-  const char* p;
-  const char* end;
-
-  void skip_space() {
-    while (p < end && is_json_space(*p)) ++p;
-  }
-  bool take(char c) {
-    skip_space();
-    if (p == end || *p != c) return false;
-    ++p;
-    return true;
-  }
-  // A string without escapes or control characters, after its opening quote was taken: it is
-  // its own unescaped text (the line's UTF-8 is checked as a whole).
-  // Eight bytes at a time (the line is padded): the first quote, backslash or control byte is
-  // the lowest flagged byte of the three "has a byte equal to / below" word tests.
-  bool string_body(std::string_view& out) {
-    constexpr std::uint64_t ones = 0x0101010101010101u;
-    constexpr std::uint64_t highs = 0x8080808080808080u;
-    const char* begin = p;
-    for (;; p += 8) {
-      if (p >= end) return false;
-      std::uint64_t word = 0;
-      std::memcpy(&word, p, sizeof word);
-      const std::uint64_t quote = word ^ (ones * '"');
-      const std::uint64_t backslash = word ^ (ones * '\\');
-      const std::uint64_t flagged = (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
-                                     ((word - ones * 0x20) & ~word)) &
-                                    highs;
-      if (flagged != 0) {
-        p += static_cast<unsigned>(std::countr_zero(flagged)) / 8;
-        if (p >= end || *p != '"') return false;
-        out = std::string_view(begin, static_cast<size_t>(p - begin));
-        ++p;
-        return true;
-      }
-    }
-  }
-  bool literal(std::string_view word) {
-    if (static_cast<size_t>(end - p) < word.size() || std::string_view(p, word.size()) != word) {
-      return false;
-    }
-    p += word.size();
-    return true;
-  }
-  // A scalar decoded as Impl::decode() decodes it; a container is left to the caller.
-  bool scalar(AnswerValue& out) {
-    out = {};
-    skip_space();
-    if (p == end) return false;
-    switch (*p) {
-    case '"': {
-      ++p;
-      std::string_view s;
-      if (!string_body(s)) return false;
-      if (!s.empty()) {
-        out.kind = ValueKind::string;
-        out.text = s;
-      }
-      return true;
-    }
-    case 't':
-    case 'f': {
-      const std::string_view word = *p == 't' ? "true" : "false";
-      if (!literal(word)) return false;
-      out.kind = ValueKind::boolean;
-      out.text = word;
-      return true;
-    }
-    case 'n': return literal("null");
-    default: {
-      const char* begin = p;
-      while (p < end && ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == '.' ||
-                         *p == 'e' || *p == 'E')) {
-        ++p;
-      }
-      const std::optional<std::string_view> number =
-          json_number_text(std::string_view(begin, static_cast<size_t>(p - begin)));
-      if (!number) return false;
-      out.kind = ValueKind::number;
-      out.text = *number;
-      return true;
-    }
-    }
-  }
-};
-
-} // namespace
-
-// The common line, read directly: one flat object of plain scalars and lists of flat objects,
-// every answer accepted. It sets exactly what the general reader sets for such a line, and
-// returns false at the first thing it does not cover (escapes, deeper nesting, any problem at
-// all) so that the general reader reads the line again from the start and words every error.
-// It does less than a generic visitor because it knows the shape it expects: no structural
-// index, no value asked its type, no string copied.
-bool JsonCaseReader::Impl::read_plain(std::string_view line, Answers& answers,
-                                      std::string& case_id_json) {
-  if (!simdjson::validate_utf8(line.data(), line.size())) return false;
-  PlainScanner in{line.data(), line.data() + line.size()};
-  if (!in.take('{')) return false;
-  in.skip_space();
-  bool seen_case_id = false;
-  if (in.p < in.end && *in.p == '}') {
-    ++in.p;
-  } else {
-    for (;;) {
-      std::string_view key;
-      if (!in.take('"') || !in.string_body(key) || !in.take(':')) return false;
-      if (key == "case_id") {
-        if (seen_case_id) return false;
-        seen_case_id = true;
-        AnswerValue id;
-        if (in.take('"')) {
-          // An empty string is still a case_id (unlike an empty answer).
-          std::string_view s;
-          if (!in.string_body(s)) return false;
-          case_id_json.clear();
-          append_json_string(case_id_json, s);
-          answers.case_id = std::string(s);
-        } else if (!in.scalar(id)) {
-          return false;
-        } else if (id.kind == ValueKind::number) {
-          // Plain integers only; "-0", fractions and exponents are the general reader's.
-          const std::string_view t = id.text;
-          const size_t digits = t.size() - (t[0] == '-' ? 1 : 0);
-          if (digits > 18 || t.find_first_of(".eE") != std::string_view::npos ||
-              t.substr(0, 2) == "-0") {
-            return false;
-          }
-          case_id_json.assign(t);
-          answers.case_id = case_id_json;
-        } else if (id.kind != ValueKind::null) {
-          return false;
-        }
-      } else {
-        const int found = index.find(key);
-        if (found < 0 || seen[static_cast<size_t>(found)] != 0) return false;
-        const auto q = static_cast<size_t>(found);
-        seen[q] = 1;
-        parts.clear();
-        AnswerValue decoded;
-        in.skip_space();
-        if (in.p < in.end && *in.p == '[') {
-          ++in.p;
-          decoded.kind = ValueKind::list;
-          if (!in.take(']')) {
-            for (;;) {
-              AnswerValue item;
-              if (!in.take('{')) return false;
-              item.kind = ValueKind::object;
-              item.first = static_cast<std::uint32_t>(parts.fields.size());
-              if (!in.take('}')) {
-                for (;;) {
-                  AnswerField field;
-                  if (!in.take('"') || !in.string_body(field.key) || !in.take(':') ||
-                      !in.scalar(field.value)) {
-                    return false;
-                  }
-                  parts.fields.push_back(field);
-                  ++item.count;
-                  if (in.take('}')) break;
-                  if (!in.take(',')) return false;
-                }
-              }
-              parts.items.push_back(item);
-              ++decoded.count;
-              if (in.take(']')) break;
-              if (!in.take(',')) return false;
-            }
-          }
-        } else if (!in.scalar(decoded)) {
-          return false;
-        }
-        if (!assign_answer(policy.questions[q], decoded, parts, answers.slots[q]).empty()) {
-          return false;
-        }
-        answers.sources[q] = AnswerSource::file;
-      }
-      if (in.take('}')) break;
-      if (!in.take(',')) return false;
-    }
-  }
-  in.skip_space();
-  return in.p == in.end;
-}
-
 JsonCaseReader::JsonCaseReader(const Policy& policy) : m_impl(std::make_unique<Impl>(policy)) {}
 JsonCaseReader::~JsonCaseReader() = default;
 
@@ -378,7 +148,7 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
   }
 
   if (m_plain_lines) {
-    if (impl.read_plain(line, answers, case_id_json)) {
+    if (impl.plain.read(line, answers, case_id_json)) {
       ++m_plain_read;
       return {};
     }
