@@ -70,16 +70,21 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& known) {
+  const size_t within = std::max<size_t>(2, word.size() / 4);
   size_t best = std::string::npos;
   const std::string* best_word = nullptr;
   for (const std::string& k : known) {
+    // The distance is at least the difference in length: a word far longer or shorter than
+    // every id (a hostile batch key of a megabyte) costs no quadratic comparison at all.
+    const size_t apart = word.size() > k.size() ? word.size() - k.size() : k.size() - word.size();
+    if (apart > within) continue;
     const size_t d = edit_distance(word, k);
     if (d < best) {
       best = d;
       best_word = &k;
     }
   }
-  if (best_word != nullptr && best <= std::max<size_t>(2, word.size() / 4)) {
+  if (best_word != nullptr && best <= within) {
     return fmt::format(", did you mean '{}'?", *best_word);
   }
   return {};
