@@ -25,18 +25,29 @@ struct JsonCaseReader::Impl {
   AnswerParts parts;
   PlainLineReader plain;
 
-  explicit Impl(const Policy& p)
-      : policy(p), index(question_ids(p)), seen(p.questions.size()), plain(p) {}
+  std::vector<size_t> with_storage; // convictions and text questions
 
-  // Empties the answers of the previous line. A refused conviction list leaves the items read
-  // before its fault in a slot that is not present: they are cleared too, or they would join
-  // the next line's list.
+  explicit Impl(const Policy& p)
+      : policy(p), index(question_ids(p)), seen(p.questions.size()), plain(p) {
+    for (size_t q = 0; q < p.questions.size(); ++q) {
+      const QuestionType type = p.questions[q].type;
+      if (type == QuestionType::convictions || type == QuestionType::text)
+        with_storage.push_back(q);
+    }
+  }
+
+  // Empties what a line sets: every slot's value, the lists and texts of the questions that
+  // have them (a refused conviction list leaves the items read before its fault in a slot that
+  // is not present: they are cleared too, or they would join the next line's list), the
+  // case_id. Without a branch per slot: every line of a batch pays for this.
   void reset(Answers& answers) {
-    for (size_t q = 0; q < answers.slots.size(); ++q) {
-      if (answers.slots[q].present || !answers.slots[q].items.empty()) {
-        answers.clear(q);
-      }
-      seen[q] = 0;
+    for (Slot& slot : answers.slots) {
+      slot.present = false;
+      slot.x = 0;
+    }
+    for (const size_t q : with_storage) {
+      answers.slots[q].items.clear();
+      answers.slots[q].text.clear();
     }
     answers.case_id.reset();
   }
@@ -157,6 +168,7 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
     impl.reset(answers);
   }
 
+  std::fill(impl.seen.begin(), impl.seen.end(), 0);
   sj::document doc;
   const simdjson::padded_string_view view(line.data(), line.size(), line.size() + padding());
   if (auto error = impl.parser.iterate(view).get(doc); error != simdjson::SUCCESS) {

@@ -18,7 +18,8 @@ public:
   JsonCaseReader(const JsonCaseReader&) = delete;
   JsonCaseReader& operator=(const JsonCaseReader&) = delete;
 
-  // Parses one JSON object into `answers` (reset first). `line` must stay readable for
+  // Parses one JSON object into `answers` (first emptied of every value, list, text and
+  // case_id; `where` is left alone: a JSON line gives no place per answer). `line` must stay readable for
   // `padding()` bytes past its end. Returns "" on success, else why the line was refused.
   // `case_id_json` receives the case_id as JSON text ("null" when absent).
   std::string read(std::string_view line, Answers& answers, std::string& case_id_json);

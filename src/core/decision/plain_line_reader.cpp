@@ -87,36 +87,55 @@ std::vector<std::string_view> codes_of(const std::vector<ChoiceValue>& values) {
 } // namespace
 
 CodeIndex::CodeIndex(const std::vector<ChoiceValue>& values) : m_long(codes_of(values)) {
-  size_t capacity = 16;
-  while (capacity < values.size() * 2) capacity *= 2;
-  m_slots.assign(capacity, -1);
+  std::vector<size_t> slotted; // the codes short enough for a pattern, each code once
   for (size_t i = 0; i < values.size(); ++i) {
     const std::string& code = values[i].code;
     m_codes.emplace_back(code + '"');
-    // Too long for a pattern, or a repeat of an earlier code (the first wins): not in a slot.
-    if (code.empty() || m_codes.back().size() == 0 || m_long.find(code) != static_cast<int>(i)) {
-      continue;
+    if (!code.empty() && m_codes.back().size() != 0 && m_long.find(code) == static_cast<int>(i)) {
+      slotted.push_back(i);
     }
-    size_t at = hash(code.data(), code.size()) & (capacity - 1);
-    while (m_slots[at] >= 0) at = (at + 1) & (capacity - 1);
-    m_slots[at] = static_cast<int>(i);
   }
+  // A choice is random from line to line, so a second probe is a mispredicted branch: the
+  // multiplier is picked, from a fixed sequence, to give every code a slot of its own where it
+  // can (nearly always, at four slots a code); else the last one tried probes linearly.
+  size_t capacity = 16;
+  while (capacity < slotted.size() * 4) capacity *= 2;
+  std::uint64_t multiplier = 0x9E3779B97F4A7C15u;
+  for (int attempt = 0; attempt < 64; ++attempt, multiplier += 0x632BE59BD9B4E01Au) {
+    m_multiplier = multiplier | 1;
+    m_slots.assign(capacity, -1);
+    bool collided = false;
+    for (const size_t i : slotted) {
+      const std::string& code = values[i].code;
+      size_t at = slot_of(code.data(), code.size());
+      collided = collided || m_slots[at] >= 0;
+      while (m_slots[at] >= 0) at = (at + 1) & (capacity - 1);
+      m_slots[at] = static_cast<int>(i);
+    }
+    if (!collided) break;
+  }
+}
+
+// The code's first (up to) eight bytes and its length: the bytes after a short code are not
+// part of it, so they are masked off.
+size_t CodeIndex::slot_of(const char* p, size_t size) const {
+  std::array<unsigned char, 8> head{};
+  std::memcpy(head.data(), p, std::min<size_t>(size, 8));
+  std::uint64_t key = 0;
+  std::memcpy(&key, head.data(), 8);
+  key ^= size * 0xC2B2AE3D27D4EB4Fu;
+  return static_cast<size_t>((key * m_multiplier) >> 40) & (m_slots.size() - 1);
 }
 
 int CodeIndex::find(const char* p, size_t size, const char* end) const {
   if (size == 0) return -1;
   if (size >= ShortPattern::k_max) return m_long.find(std::string_view(p, size));
   const size_t mask = m_slots.size() - 1;
-  for (size_t at = hash(p, size) & mask;; at = (at + 1) & mask) {
+  for (size_t at = slot_of(p, size);; at = (at + 1) & mask) {
     const int i = m_slots[at];
     if (i < 0) return -1;
     if (m_codes[static_cast<size_t>(i)].at(p, end)) return i;
   }
-}
-
-size_t CodeIndex::hash(const char* p, size_t size) {
-  const auto byte = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(p[i])); };
-  return size * 0x9E37u ^ byte(0) * 0x85EBu ^ byte(size - 1) * 0xC2B2u;
 }
 
 // A cursor over a copy of one line that ends in a NUL byte: no JSON token contains one, so
@@ -139,13 +158,16 @@ struct PlainLineReader::Cursor {
     ++p;
     return true;
   }
-  // `true`, `null` or `alse` (after the f of false): four bytes compared at once.
-  bool word4(const char (&word)[5]) {
+  // `true`, `null` or `alse` (after the f of false) at `p` + `offset`: four bytes at once.
+  bool is_word4(const char (&word)[5], size_t offset = 0) const {
     std::uint32_t have = 0;
     std::uint32_t want = 0;
     std::memcpy(&want, word, 4);
-    std::memcpy(&have, p, 4);
-    if (have != want) return false;
+    std::memcpy(&have, p + offset, 4);
+    return have == want;
+  }
+  bool word4(const char (&word)[5]) {
+    if (!is_word4(word)) return false;
     p += 4;
     return true;
   }
@@ -350,15 +372,15 @@ bool PlainLineReader::is_utf8(std::string_view text) {
   in.skip_space();
   if (*in.p == 'n') return in.word4("null");
   switch (shape.type) {
-  case QuestionType::boolean:
-    if (in.word4("true")) {
-      slot.x = 1;
-    } else if (*in.p == 'f' && (++in.p, in.word4("alse"))) {
-      slot.x = 0;
-    } else {
-      return false;
-    }
+  case QuestionType::boolean: {
+    // Without a branch on which: answers are true or false about equally often.
+    const bool yes = in.is_word4("true");
+    const bool no = *in.p == 'f' && in.is_word4("alse", 1);
+    if (!(yes || no)) return false;
+    in.p += yes ? 4 : 5;
+    slot.x = yes ? 1 : 0;
     break;
+  }
   case QuestionType::choice: {
     std::string_view code;
     if (!in.quoted(code)) return false;

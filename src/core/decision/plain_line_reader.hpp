@@ -64,7 +64,7 @@ private:
 NameTable question_ids(const Policy& policy);
 
 // A question's choice codes (or conviction categories), found from the bytes of a line: the
-// code's length and end bytes pick a slot, its pattern (code and closing quote) confirms it.
+// code's length and first bytes pick a slot, its pattern (code and closing quote) confirms it.
 class CodeIndex {
 public:
   explicit CodeIndex(const std::vector<ChoiceValue>& values);
@@ -73,8 +73,9 @@ public:
   int find(const char* p, size_t size, const char* end) const;
 
 private:
-  static size_t hash(const char* p, size_t size);
+  size_t slot_of(const char* p, size_t size) const;
 
+  std::uint64_t m_multiplier = 0;
   std::vector<int> m_slots; // -1 free, else an index into m_codes
   std::vector<ShortPattern> m_codes;
   NameTable m_long; // every code, for those too long for a pattern
