@@ -34,6 +34,8 @@ namespace divert::cli {
 
 namespace {
 
+using namespace std::string_view_literals;
+
 struct BatchOptions {
   std::string policy;
   std::string cases = "-";
@@ -72,11 +74,12 @@ public:
         question = m_policy.questions[static_cast<size_t>(q)].id;
       }
     }
-    out += "{\"line\":";
+    // string_view literals: appended by length, no strlen per line.
+    out += "{\"line\":"sv;
     std::array<char, 24> digits{};
     out.append(digits.data(),
                std::to_chars(digits.data(), digits.data() + digits.size(), line_number).ptr);
-    out += ",\"case_id\":";
+    out += ",\"case_id\":"sv;
     out += m_case_id;
     if (!problem.empty()) {
       ++totals.errors;
@@ -99,7 +102,7 @@ public:
     ++totals.outcomes[static_cast<size_t>(m_decision.outcome)];
     out += ',';
     m_writer.append_members(out, m_decision);
-    out += "}\n";
+    out += "}\n"sv;
   }
 
 private:

@@ -2,6 +2,7 @@
 #include "core/decision/decision_json.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace divert {
 
@@ -80,13 +81,19 @@ std::string rule_object(const Rule& r, RuleMembers members) {
 } // namespace
 
 DecisionWriter::DecisionWriter(const Policy& policy, bool with_layers) : m_policy(policy) {
+  for (const Outcome outcome :
+       {Outcome::eligible, Outcome::ineligible, Outcome::needs_approval, Outcome::incomplete}) {
+    m_head[static_cast<size_t>(outcome)] =
+        std::string("\"schema\":\"divert.decision/1\",\"outcome\":\"") + outcome_name(outcome) +
+        "\",\"pathway\":";
+  }
   for (const Rule& r : policy.rules) {
-    m_reason.push_back(rule_object(r, RuleMembers::reason));
-    m_notice.push_back(rule_object(r, RuleMembers::notice));
-    m_assumed.push_back(rule_object(r, RuleMembers::assumption));
+    m_reason.push_back(',' + rule_object(r, RuleMembers::reason));
+    m_notice.push_back(',' + rule_object(r, RuleMembers::notice));
+    m_assumed.push_back(',' + rule_object(r, RuleMembers::assumption));
   }
   for (const Question& q : policy.questions) {
-    std::string id;
+    std::string id = ",";
     append_json_string(id, q.id);
     m_question.push_back(std::move(id));
   }
@@ -139,77 +146,106 @@ DecisionWriter::DecisionWriter(const Policy& policy, bool with_layers) : m_polic
   m_policy_member += '}';
 }
 
+namespace {
+
+// `fragments[i]` for each i of `indices`, comma-separated: each fragment was stored with its
+// leading comma, which the first one leaves out.
+template <typename Index, typename ToSlot>
+void append_list(std::string& out, const std::vector<Index>& indices,
+                 const std::vector<std::string>& fragments, ToSlot to_slot) {
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const std::string& fragment = fragments[to_slot(indices[i])];
+    out.append(fragment, i == 0 ? 1 : 0);
+  }
+}
+
+// YYYY-MM-DD in quotes, as format_date writes it, without a formatted string in between.
+void append_quoted_date(std::string& out, Days day) {
+  const CivilDate c = civil_from_days(day);
+  if (c.year < 0 || c.year > 9999) {
+    out += '"';
+    out += format_date(day);
+    out += '"';
+    return;
+  }
+  const auto year = static_cast<unsigned>(c.year);
+  const std::array<char, 12> text{'"',
+                                  static_cast<char>('0' + year / 1000),
+                                  static_cast<char>('0' + year / 100 % 10),
+                                  static_cast<char>('0' + year / 10 % 10),
+                                  static_cast<char>('0' + year % 10),
+                                  '-',
+                                  static_cast<char>('0' + c.month / 10),
+                                  static_cast<char>('0' + c.month % 10),
+                                  '-',
+                                  static_cast<char>('0' + c.day / 10),
+                                  static_cast<char>('0' + c.day % 10),
+                                  '"'};
+  out.append(text.data(), text.size());
+}
+
+} // namespace
+
+// Mostly copies of the fragments escaped up front, each with its length known (no strlen).
 void DecisionWriter::append_members(std::string& out, const Decision& d) const {
+  using namespace std::string_view_literals;
   const auto rule_index = [&](const Rule* r) {
     return static_cast<size_t>(r - m_policy.rules.data());
   };
-  out += "\"schema\":\"divert.decision/1\",\"outcome\":\"";
-  out += outcome_name(d.outcome);
-  out += "\",\"pathway\":";
-  out += d.pathway >= 0 ? m_pathway[static_cast<size_t>(d.pathway)] : std::string_view("null");
-  out += ",\"reasons\":[";
-  for (size_t i = 0; i < d.reasons.size(); ++i) {
-    if (i > 0) out += ',';
-    out += m_reason[rule_index(d.reasons[i])];
-  }
-  out += "],\"notices\":[";
-  for (size_t i = 0; i < d.notices.size(); ++i) {
-    if (i > 0) out += ',';
-    out += m_notice[rule_index(d.notices[i])];
-  }
-  out += "],\"assumptions\":[";
-  for (size_t i = 0; i < d.assumed.size(); ++i) {
-    if (i > 0) out += ',';
-    out += m_assumed[rule_index(d.assumed[i])];
-  }
-  out += "],\"missing\":[";
-  for (size_t i = 0; i < d.missing.size(); ++i) {
-    if (i > 0) out += ',';
-    out += m_question[static_cast<size_t>(d.missing[i])];
-  }
-  out += "],\"unused\":[";
-  for (size_t i = 0; i < d.unused.size(); ++i) {
-    if (i > 0) out += ',';
-    out += m_question[static_cast<size_t>(d.unused[i])];
-  }
-  out += "],\"warnings\":[";
+  const auto question_index = [](int q) { return static_cast<size_t>(q); };
+  out += m_head[static_cast<size_t>(d.outcome)];
+  out += d.pathway >= 0 ? m_pathway[static_cast<size_t>(d.pathway)] : "null"sv;
+  out += ",\"reasons\":["sv;
+  append_list(out, d.reasons, m_reason, rule_index);
+  out += "],\"notices\":["sv;
+  append_list(out, d.notices, m_notice, rule_index);
+  out += "],\"assumptions\":["sv;
+  append_list(out, d.assumed, m_assumed, rule_index);
+  out += "],\"missing\":["sv;
+  append_list(out, d.missing, m_question, question_index);
+  out += "],\"unused\":["sv;
+  append_list(out, d.unused, m_question, question_index);
+  out += "],\"warnings\":["sv;
   for (size_t i = 0; i < d.warnings.size(); ++i) {
     if (i > 0) out += ',';
     append_json_string(out, d.warnings[i]);
   }
-  out += "],\"referral\":";
+  out += "],\"referral\":"sv;
   if (d.referral) {
-    const auto provider =
-        std::find_if(m_policy.providers.begin(), m_policy.providers.end(),
-                     [&](const Provider& p) { return p.name == d.referral->provider; });
-    if (provider != m_policy.providers.end()) {
-      out += m_provider[static_cast<size_t>(provider - m_policy.providers.begin())];
-    } else {
-      out += "{\"provider\":";
-      append_json_string(out, d.referral->provider);
-      out += ",\"contact\":";
-      append_json_string(out, d.referral->contact);
-    }
-    out += ",\"intake_deadline\":";
-    if (d.referral->intake_deadline) {
-      out += '"';
-      out += format_date(*d.referral->intake_deadline);
-      out += '"';
-    } else {
-      out += "null";
-    }
-    out += ",\"approver\":";
-    if (d.referral->approver.empty()) {
-      out += "null";
-    } else {
-      // The approvers of the approval rules that hold, as evaluate() joined them.
-      append_json_string(out, d.referral->approver);
-    }
-    out += '}';
+    append_referral(out, *d.referral);
   } else {
-    out += "null";
+    out += "null"sv;
   }
   out += m_policy_member;
+}
+
+void DecisionWriter::append_referral(std::string& out, const Referral& referral) const {
+  using namespace std::string_view_literals;
+  const auto provider =
+      std::find_if(m_policy.providers.begin(), m_policy.providers.end(),
+                   [&](const Provider& p) { return p.name == referral.provider; });
+  if (provider != m_policy.providers.end()) {
+    out += m_provider[static_cast<size_t>(provider - m_policy.providers.begin())];
+  } else {
+    out += "{\"provider\":"sv;
+    append_json_string(out, referral.provider);
+    out += ",\"contact\":"sv;
+    append_json_string(out, referral.contact);
+  }
+  out += ",\"intake_deadline\":"sv;
+  if (referral.intake_deadline) {
+    append_quoted_date(out, *referral.intake_deadline);
+  } else {
+    out += "null"sv;
+  }
+  out += ",\"approver\":"sv;
+  if (referral.approver.empty()) {
+    out += "null"sv;
+  } else {
+    // The approvers of the approval rules that hold, as evaluate() joined them.
+    append_json_string(out, referral.approver);
+  }
+  out += '}';
 }
 
 std::string decision_json(const Policy& policy, const Decision& decision, bool with_layers) {

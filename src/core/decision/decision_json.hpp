@@ -3,6 +3,7 @@
 
 #include "core/decision/evaluate.hpp"
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,12 @@ public:
   void append_members(std::string& out, const Decision& decision) const;
 
 private:
+  void append_referral(std::string& out, const Referral& referral) const;
+
   const Policy& m_policy;
+  // Per outcome: "schema":...,"outcome":"...","pathway":
+  std::array<std::string, 4> m_head;
+  // Each list item below starts with the comma that separates it from the one before.
   std::vector<std::string> m_reason;   // per rule: {"rule","effect","text","citation"}
   std::vector<std::string> m_notice;   // per rule: {"rule","text","citation","basis","assumption"}
   std::vector<std::string> m_assumed;  // per rule: {"rule","basis","assumption"}

@@ -17,18 +17,50 @@ const char* outcome_name(Outcome outcome) {
   return "?";
 }
 
-Evaluator::Evaluator(const Policy& policy)
-    : m_policy(policy), m_read_or_record(policy.questions.size(), 0) {
+namespace {
+
+bool is_gate(Effect effect) { return effect == Effect::require || effect == Effect::exclude; }
+
+} // namespace
+
+Evaluator::Evaluator(const Policy& policy) : m_policy(policy) {
   for (int q : policy.ask_order) {
     if (!policy.questions[static_cast<size_t>(q)].ask.empty()) {
       m_asked_when.push_back(q);
     }
   }
-  for (size_t q = 0; q < policy.questions.size(); ++q) {
-    m_read_or_record[q] = policy.read_by_policy[q] ? 1 : 0;
+  const size_t pathways =
+      policy.pathway_question >= 0
+          ? policy.questions[static_cast<size_t>(policy.pathway_question)].values.size()
+          : 0;
+  m_rows = pathways + 2;
+  m_applies.assign(m_rows * policy.rules.size(), Tri::yes);
+  for (size_t i = 0; i < policy.rules.size(); ++i) {
+    const Rule& r = policy.rules[i];
+    const Kind kind = is_gate(r.effect)              ? Kind::gate
+                      : r.effect == Effect::approval ? Kind::approval
+                                                     : Kind::notice;
+    m_rules.push_back({&r, kind, r.effect == Effect::require});
+    if (kind == Kind::gate && (r.basis == Basis::assumed || !r.assumption.empty())) {
+      m_assumable.push_back(static_cast<int>(i));
+    }
+    if (r.pathway_values.empty()) continue;
+    // A rule limited to pathways is unknown while the pathway is.
+    for (size_t row = 0; row < m_rows; ++row) {
+      const int pathway = static_cast<int>(row) - 1;
+      const bool listed = std::find(r.pathway_values.begin(), r.pathway_values.end(), pathway) !=
+                          r.pathway_values.end();
+      m_applies[row * policy.rules.size() + i] =
+          row == 0 ? Tri::unknown : (listed ? Tri::yes : Tri::no);
+    }
   }
-  for (int q : policy.record_questions) {
-    m_read_or_record[static_cast<size_t>(q)] |= 2;
+  std::vector<bool> record(policy.questions.size(), false);
+  for (int q : policy.record_questions) record[static_cast<size_t>(q)] = true;
+  for (size_t q = 0; q < policy.questions.size(); ++q) {
+    const bool read = policy.read_by_policy[q];
+    if (!record[q] && (!read || !policy.questions[q].ask.empty())) {
+      m_maybe_unused.push_back({static_cast<int>(q), read});
+    }
   }
 }
 
@@ -61,6 +93,7 @@ void Evaluator::run(const Answers& answers, std::optional<Days> today, Decision&
   }
 }
 
+// Questions without an ask-condition are always asked; fire_rules sets every rule's entry.
 void Evaluator::reset(Decision& d) const {
   d.reasons.clear();
   d.assumed.clear();
@@ -69,8 +102,8 @@ void Evaluator::reset(Decision& d) const {
   d.unused.clear();
   d.warnings.clear();
   d.referral.reset();
-  d.visible.assign(m_policy.questions.size(), Tri::yes); // no ask-condition: always asked
-  d.fired.assign(m_policy.rules.size(), Tri::unknown);
+  d.visible.assign(m_policy.questions.size(), Tri::yes);
+  d.fired.resize(m_policy.rules.size());
 }
 
 // An answer is readable only while its question's ask-condition is true on the others
@@ -93,43 +126,35 @@ void Evaluator::find_pathway(const Answers& answers, Decision& d) const {
   }
 }
 
-bool Evaluator::applies_to_pathway(const Rule& rule, int pathway) {
-  return rule.pathway_values.empty() ||
-         std::find(rule.pathway_values.begin(), rule.pathway_values.end(), pathway) !=
-             rule.pathway_values.end();
+// Per rule, whether it applies on `pathway` (-1: unknown).
+const Tri* Evaluator::applicability(int pathway) const {
+  const size_t row = std::min(static_cast<size_t>(pathway + 1), m_rows - 1);
+  return m_applies.data() + row * m_rules.size();
 }
 
-// Every rule, three-valued: a rule limited to pathways is unknown while the pathway is; a
-// require rule fires when its condition is false, the others when it is true.
-Evaluator::RuleTally Evaluator::fire_rules(const Answers& answers, Decision& d) const {
+// Every rule, three-valued: a rule that does not apply does not fire; a require rule fires when
+// its condition is false, the others when it is true. The rules that fire are collected as
+// they go, in policy order: the gates as the reasons of an ineligible outcome, the approvals
+// as those of needs_approval (decide_outcome keeps the right ones).
+Evaluator::RuleTally Evaluator::fire_rules(const Answers& answers, Decision& d) {
   const EvalInput input{answers.slots.data(), d.visible.data()};
-  RuleTally tally;
-  for (size_t i = 0; i < m_policy.rules.size(); ++i) {
-    const Rule& rule = m_policy.rules[i];
-    Tri applies = Tri::yes;
-    if (!rule.pathway_values.empty()) {
-      applies =
-          d.pathway < 0 ? Tri::unknown : (applies_to_pathway(rule, d.pathway) ? Tri::yes : Tri::no);
-    }
+  const Tri* applies = applicability(d.pathway);
+  RuleTally tally{};
+  m_approvals.clear();
+  for (size_t i = 0; i < m_rules.size(); ++i) {
+    const RulePlan& plan = m_rules[i];
     Tri fired = Tri::no;
-    if (applies != Tri::no) {
-      const Tri cond = rule.expr.eval_bool(input);
-      fired = tri_and(applies, rule.effect == Effect::require ? tri_not(cond) : cond);
+    if (applies[i] != Tri::no) {
+      const Tri cond = plan.rule->expr.eval_bool(input);
+      fired = tri_and(applies[i], plan.fires_when_false ? tri_not(cond) : cond);
     }
     d.fired[i] = fired;
-    switch (rule.effect) {
-    case Effect::require:
-    case Effect::exclude:
-      tally.fails = tally.fails || fired == Tri::yes;
-      tally.unknown_gate = tally.unknown_gate || fired == Tri::unknown;
-      break;
-    case Effect::approval:
-      tally.approval = tally.approval || fired == Tri::yes;
-      tally.unknown_approval = tally.unknown_approval || fired == Tri::unknown;
-      break;
-    case Effect::notice:
-      if (fired == Tri::yes) d.notices.push_back(&rule);
-      break;
+    tally[static_cast<size_t>(plan.kind)] |= 1u << static_cast<unsigned>(fired);
+    if (fired != Tri::yes) continue;
+    switch (plan.kind) {
+    case Kind::gate: d.reasons.push_back(plan.rule); break;
+    case Kind::approval: m_approvals.push_back(plan.rule); break;
+    case Kind::notice: d.notices.push_back(plan.rule); break;
     }
   }
   return tally;
@@ -138,22 +163,20 @@ Evaluator::RuleTally Evaluator::fire_rules(const Answers& answers, Decision& d) 
 // A failing gate decides at once, whatever is unknown elsewhere; an approval only once every
 // gate has passed; eligible only when nothing is left unknown.
 void Evaluator::decide_outcome(const RuleTally& tally, Decision& d) const {
-  const auto collect = [&](auto wanted) {
-    for (size_t i = 0; i < m_policy.rules.size(); ++i) {
-      if (wanted(m_policy.rules[i], d.fired[i])) d.reasons.push_back(&m_policy.rules[i]);
-    }
+  const auto came_to = [&](Kind kind, Tri t) {
+    return (tally[static_cast<size_t>(kind)] & (1u << static_cast<unsigned>(t))) != 0;
   };
-  if (tally.fails) {
-    d.outcome = Outcome::ineligible;
-    collect([](const Rule& r, Tri t) {
-      return t == Tri::yes && (r.effect == Effect::require || r.effect == Effect::exclude);
-    });
-  } else if (tally.unknown_gate) {
+  if (came_to(Kind::gate, Tri::yes)) {
+    d.outcome = Outcome::ineligible; // the reasons are the gates that fired
+    return;
+  }
+  d.reasons.clear();
+  if (came_to(Kind::gate, Tri::unknown)) {
     d.outcome = Outcome::incomplete;
-  } else if (tally.approval) {
+  } else if (came_to(Kind::approval, Tri::yes)) {
     d.outcome = Outcome::needs_approval;
-    collect([](const Rule& r, Tri t) { return t == Tri::yes && r.effect == Effect::approval; });
-  } else if (tally.unknown_approval) {
+    d.reasons = m_approvals;
+  } else if (came_to(Kind::approval, Tri::unknown)) {
     d.outcome = Outcome::incomplete;
   } else {
     d.outcome = Outcome::eligible;
@@ -163,12 +186,11 @@ void Evaluator::decide_outcome(const RuleTally& tally, Decision& d) const {
 // Every require and exclude rule that applied and passed let the person through; those
 // resting on the model's own choice are named, so an officer sees what is not published.
 void Evaluator::note_assumptions(Decision& d) const {
-  for (size_t i = 0; i < m_policy.rules.size(); ++i) {
-    const Rule& r = m_policy.rules[i];
-    const bool gate = r.effect == Effect::require || r.effect == Effect::exclude;
-    if (gate && applies_to_pathway(r, d.pathway) && d.fired[i] == Tri::no &&
-        (r.basis == Basis::assumed || !r.assumption.empty())) {
-      d.assumed.push_back(&r);
+  const Tri* applies = applicability(d.pathway);
+  for (int i : m_assumable) {
+    const auto at = static_cast<size_t>(i);
+    if (applies[at] == Tri::yes && d.fired[at] == Tri::no) {
+      d.assumed.push_back(m_rules[at].rule);
     }
   }
 }
@@ -192,10 +214,11 @@ void Evaluator::find_missing(const Answers& answers, Decision& d) const {
 // Answers no rule could read (never read, or their question not asked in this case), except
 // the record-only questions the policy declares.
 void Evaluator::find_unused(const Answers& answers, Decision& d) const {
-  for (size_t q = 0; q < m_read_or_record.size(); ++q) {
-    const unsigned char flags = m_read_or_record[q];
-    if (!answers.slots[q].present || ((flags & 1) != 0 && d.visible[q] == Tri::yes)) continue;
-    if ((flags & 2) == 0) d.unused.push_back(static_cast<int>(q));
+  for (const UnusedCandidate& c : m_maybe_unused) {
+    const auto q = static_cast<size_t>(c.q);
+    if (answers.slots[q].present && !(c.read && d.visible[q] == Tri::yes)) {
+      d.unused.push_back(c.q);
+    }
   }
 }
 

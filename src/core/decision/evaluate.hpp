@@ -4,6 +4,7 @@
 #include "core/decision/answers.hpp"
 #include "core/policy/policy.hpp"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,37 +43,53 @@ struct Decision {
 // `today` (from the front-end's clock) adds a warning for an incident dated in the future.
 Decision evaluate(const Policy& policy, const Answers& answers, std::optional<Days> today);
 
-// Reusable scratch for batch evaluation, so that evaluating a case allocates nothing.
+// Reusable scratch for batch evaluation, so that evaluating a case allocates nothing. What
+// depends only on the policy (which rules apply on which pathway, which answers may go unused)
+// is worked out once here, so that a case costs little more than its conditions.
 class Evaluator {
 public:
   explicit Evaluator(const Policy& policy);
   void run(const Answers& answers, std::optional<Days> today, Decision& out);
 
 private:
-  // What the rules said, as far as the outcome is concerned.
-  struct RuleTally {
-    bool fails = false;            // a require or exclude rule fired
-    bool unknown_gate = false;     // a require or exclude rule may still fire
-    bool approval = false;         // an approval rule fired
-    bool unknown_approval = false; // an approval rule may still fire
+  // The three kinds of rule as the outcome counts them.
+  enum class Kind : std::uint8_t { gate, approval, notice };
+  struct RulePlan {
+    const Rule* rule;
+    Kind kind;
+    bool fires_when_false; // require: fires when its condition is false
   };
+  // Which truths (bit 1 << Tri) the rules of each kind came to.
+  using RuleTally = std::array<unsigned, 3>;
 
   void reset(Decision& d) const;
   void find_visible(const Answers& answers, Decision& d) const;
   void find_pathway(const Answers& answers, Decision& d) const;
-  RuleTally fire_rules(const Answers& answers, Decision& d) const;
+  const Tri* applicability(int pathway) const;
+  RuleTally fire_rules(const Answers& answers, Decision& d);
   void decide_outcome(const RuleTally& tally, Decision& d) const;
   void note_assumptions(Decision& d) const;
   void find_missing(const Answers& answers, Decision& d) const;
   void find_unused(const Answers& answers, Decision& d) const;
   void add_date_warnings(const Answers& answers, std::optional<Days> today, Decision& d) const;
   Referral make_referral(const Answers& answers, const Decision& d) const;
-  static bool applies_to_pathway(const Rule& rule, int pathway);
 
   const Policy& m_policy;
   std::vector<int> m_asked_when; // questions with an ask-condition, in evaluation order
-  // Per question, for find_unused: 1 read by the policy, 2 a declared record-only question.
-  std::vector<unsigned char> m_read_or_record;
+  std::vector<RulePlan> m_rules; // per rule
+  // Per row, per rule: whether the rule applies. Row 0: the pathway is unknown; row 1 + v: the
+  // pathway is value v; the last row: a pathway no rule names.
+  std::vector<Tri> m_applies;
+  size_t m_rows = 0;
+  std::vector<int> m_assumable; // require/exclude rules resting on the model's assumption
+  // The questions whose answer may go unused: not record-only, and either read by no rule or
+  // asked only under a condition (then `read` says the answer is used whenever it is asked).
+  struct UnusedCandidate {
+    int q;
+    bool read;
+  };
+  std::vector<UnusedCandidate> m_maybe_unused;
+  std::vector<const Rule*> m_approvals; // scratch: the approval rules that fired
 };
 
 } // namespace divert

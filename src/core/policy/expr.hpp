@@ -110,7 +110,6 @@ struct ExprStep {
   enum class Code : std::uint8_t {
     constant,       // push x
     answer,         // push question q's answer, unknown when hidden or not given
-    answered,       // push whether question q is answered and asked
     field_category, // push the current list item's category
     field_date,     // push the current list item's date
     skip_if_no,     // `and`: a known "no" on top is the result; go to `target`
@@ -124,8 +123,9 @@ struct ExprStep {
     le,
     gt,
     ge,
-    in,     // the top is one of the values [set_begin, set_begin + set_count)
-    not_in, // the top is none of them
+    compare_constant, // the top `compare` x: `age < 18`, one step instead of two
+    in,               // the top is one of the values (see Expr::member); `negate`: none of them
+    category_in,      // push whether the current list item's category is one of the values
     add_months,
     add_days,
     is_drug,
@@ -134,18 +134,26 @@ struct ExprStep {
     list_any,   // start any(q, ...): the items' condition follows; `target` is past list_next
     list_count, // start count(q, ...), the same
     list_next,  // fold the item's result; back to `target` for the next item, else push the total
-    // Fused forms of the commonest shapes, one step instead of three:
-    answer_compare, // push question q's answer `compare` x (eq ... ge)
-    answer_in,      // push whether question q's answer is one of the values (as `in`)
-    answer_not_in,  // the same as `not in`
+    // Tests of one answer, each pushing a truth (see Expr::atom_truth). Most conditions are one
+    // of these (`consents`, `not amenable`, `capacity != open`, `offense in [...]`), and then
+    // need no program at all. `negate` folds a `not` in.
+    answered,       // whether question q is answered and asked; always known
+    answer_compare, // question q's answer `compare` x (eq ... ge); a yes/no answer is `!= 0`
+    answer_in,      // question q's answer is one of the values (as `in`)
+    answer_is_drug, // question q's answer is a drug offense (as is_drug)
   };
   Code code = Code::constant;
-  Code compare = Code::eq; // answer_compare: the comparison
+  Code compare = Code::eq; // answer_compare, compare_constant: the comparison
+  bool negate = false;     // answer tests, `in`, category_in: the opposite truth
   int q = -1;
   int target = -1;
   int months = 0;
   double x = 0;
+  // Membership: the literal list as values [set_begin, set_begin + set_count) of the shared
+  // table, and, when every value is a small whole number (choice values are their index), also
+  // as a bitset of bit_words words from bit_begin on (bit_words 0: none).
   std::uint32_t set_begin = 0, set_count = 0;
+  std::uint32_t bit_begin = 0, bit_words = 0;
 };
 
 // A compiled condition: nodes in a flat vector, root last, and the same as a postfix program
@@ -200,14 +208,18 @@ private:
   void build_program();
   // The program evaluator, on a stack of at least m_stack_size values.
   Value run(const EvalInput& in, Value* stack) const;
-  double member(const ExprStep& s, double x, bool wanted) const;
+  Tri run_on_heap(const EvalInput& in) const;
+  Tri atom_truth(const ExprStep& s, const EvalInput& in) const;
+  bool member(const ExprStep& s, double x) const;
+  bool drug_offense(double x) const;
 
   std::vector<ExprNode> m_nodes;
   std::vector<int> m_reads; // sorted, unique question indices
   std::vector<bool> m_drug; // is_drug: per offense value
   std::vector<ExprStep> m_steps;
-  std::vector<double> m_set_values; // the literal lists of `in` steps, one after the other
-  size_t m_stack_size = 0;          // the most values the program holds at once
+  std::vector<double> m_set_values;      // the literal lists of `in` steps, one after the other
+  std::vector<std::uint64_t> m_set_bits; // the same lists as bitsets, where they can be
+  size_t m_stack_size = 0;               // the most values the program holds at once
 };
 
 } // namespace divert

@@ -18,7 +18,9 @@ public:
   void build() {
     m_expr.m_steps.clear();
     m_expr.m_set_values.clear();
-    if (!m_expr.m_nodes.empty()) emit(static_cast<int>(m_expr.m_nodes.size()) - 1);
+    m_expr.m_set_bits.clear();
+    // eval_bool takes the result as a truth.
+    if (!m_expr.m_nodes.empty()) emit(static_cast<int>(m_expr.m_nodes.size()) - 1, true);
     m_expr.m_stack_size = m_most;
   }
 
@@ -38,16 +40,24 @@ private:
     return m_expr.m_steps.size() - 1;
   }
 
-  void emit(int index) {
-    const ExprNode& n = m_expr.m_nodes[static_cast<size_t>(index)];
+  const ExprNode& node(int index) const { return m_expr.m_nodes[static_cast<size_t>(index)]; }
+
+  // `truth`: the value is only ever taken as a truth (the condition itself, an operand of
+  // and/or/not, a list's condition), so a yes/no answer can be tested as `!= 0`.
+  void emit(int index, bool truth) {
+    if (emit_answer_test(index, false, truth)) return;
+    const ExprNode& n = node(index);
     switch (n.op) {
     case Op::constant: m_expr.m_steps[step(Code::constant, 1)].x = n.x; return;
     case Op::answer: step(Code::answer, 1, n.q); return;
-    case Op::answered: step(Code::answered, 1, n.q); return;
     case Op::field_category: step(Code::field_category, 1); return;
     case Op::field_date: step(Code::field_date, 1); return;
     case Op::and_: emit_logic(n, Code::skip_if_no, Code::and_); return;
     case Op::or_: emit_logic(n, Code::skip_if_yes, Code::or_); return;
+    case Op::not_:
+      emit(n.a, true);
+      step(Code::not_, 0);
+      return;
     case Op::in:
     case Op::not_in: emit_membership(n); return;
     case Op::add_months: emit_shift(n); return;
@@ -57,34 +67,98 @@ private:
     }
   }
 
+  // One step for a test of one answer (see ExprStep's answer tests), `not` folded in; false,
+  // emitting nothing, when the node is not of that shape.
+  bool emit_answer_test(int index, bool negate, bool truth) {
+    const ExprNode& n = node(index);
+    const bool on_answer = n.a >= 0 && node(n.a).op == Op::answer;
+    switch (n.op) {
+    case Op::answer: {
+      if (!truth) return false;
+      ExprStep& s = answer_test(Code::answer_compare, n.q, negate);
+      s.compare = Code::ne;
+      s.x = 0;
+      return true;
+    }
+    case Op::answered: answer_test(Code::answered, n.q, negate); return true;
+    case Op::not_: return emit_answer_test(n.a, !negate, true);
+    case Op::eq:
+    case Op::ne:
+    case Op::lt:
+    case Op::le:
+    case Op::gt:
+    case Op::ge: {
+      if (!on_answer || node(n.b).op != Op::constant) return false;
+      ExprStep& s = answer_test(Code::answer_compare, node(n.a).q, negate);
+      s.compare = operation_code(n.op);
+      s.x = node(n.b).x;
+      return true;
+    }
+    case Op::in:
+    case Op::not_in:
+      if (!on_answer) return false;
+      answer_test(Code::answer_in, node(n.a).q, negate != (n.op == Op::not_in));
+      add_set(m_expr.m_steps.back(), n.set);
+      return true;
+    case Op::is_drug:
+      if (!on_answer) return false;
+      answer_test(Code::answer_is_drug, node(n.a).q, negate);
+      return true;
+    default: return false;
+    }
+  }
+
+  ExprStep& answer_test(Code code, int q, bool negate) {
+    ExprStep& s = m_expr.m_steps[step(code, 1, q)];
+    s.negate = negate;
+    return s;
+  }
+
   // The left side, a skip past the right side when the left decides, the right side, the fold.
   void emit_logic(const ExprNode& n, Code skip, Code fold) {
-    emit(n.a);
+    emit(n.a, true);
     const size_t jump = step(skip, 0);
-    emit(n.b);
+    emit(n.b, true);
     step(fold, -1);
     m_expr.m_steps[jump].target = static_cast<int>(m_expr.m_steps.size());
   }
 
-  // The literal list goes to the expression's shared table; the step keeps its range. An
-  // answer's membership (`offense in [...]`) is one step.
+  // Membership of a list item's category is one step (an answer's is an answer test).
   void emit_membership(const ExprNode& n) {
-    const ExprNode& operand = m_expr.m_nodes[static_cast<size_t>(n.a)];
     size_t at = 0;
-    if (operand.op == Op::answer) {
-      at = step(n.op == Op::in ? Code::answer_in : Code::answer_not_in, 1, operand.q);
+    if (node(n.a).op == Op::field_category) {
+      at = step(Code::category_in, 1);
     } else {
-      emit(n.a);
-      at = step(n.op == Op::in ? Code::in : Code::not_in, 0);
+      emit(n.a, false);
+      at = step(Code::in, 0);
     }
-    ExprStep& s = m_expr.m_steps[at];
+    m_expr.m_steps[at].negate = n.op == Op::not_in;
+    add_set(m_expr.m_steps[at], n.set);
+  }
+
+  // The literal list goes to the expression's shared table, and to its bitsets when every value
+  // is a small whole number (any choice list): membership is then one bit, not a search.
+  void add_set(ExprStep& s, const std::vector<double>& set) {
     s.set_begin = static_cast<std::uint32_t>(m_expr.m_set_values.size());
-    s.set_count = static_cast<std::uint32_t>(n.set.size());
-    m_expr.m_set_values.insert(m_expr.m_set_values.end(), n.set.begin(), n.set.end());
+    s.set_count = static_cast<std::uint32_t>(set.size());
+    m_expr.m_set_values.insert(m_expr.m_set_values.end(), set.begin(), set.end());
+    constexpr double k_most_bits = 4096;
+    const bool small_whole = std::all_of(set.begin(), set.end(), [&](double v) {
+      return v >= 0 && v < k_most_bits && v == static_cast<double>(static_cast<size_t>(v));
+    });
+    if (set.empty() || !small_whole) return;
+    const auto most = static_cast<size_t>(*std::max_element(set.begin(), set.end()));
+    s.bit_begin = static_cast<std::uint32_t>(m_expr.m_set_bits.size());
+    s.bit_words = static_cast<std::uint32_t>(most / 64 + 1);
+    m_expr.m_set_bits.resize(m_expr.m_set_bits.size() + s.bit_words, 0);
+    for (const double v : set) {
+      const auto bit = static_cast<size_t>(v);
+      m_expr.m_set_bits[s.bit_begin + bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
   }
 
   void emit_shift(const ExprNode& n) {
-    emit(n.a);
+    emit(n.a, false);
     ExprStep& s = m_expr.m_steps[step(n.months != 0 ? Code::add_months : Code::add_days, 0)];
     s.months = n.months;
     s.x = n.x;
@@ -94,26 +168,24 @@ private:
   // the next item; the start step jumps past it all when there is no item to look at.
   void emit_list(const ExprNode& n) {
     const size_t start = step(n.op == Op::any ? Code::list_any : Code::list_count, 0, n.q);
-    emit(n.a);
+    emit(n.a, true);
     const size_t next = step(Code::list_next, 0, n.q);
     m_expr.m_steps[next].target = static_cast<int>(start) + 1;
     m_expr.m_steps[start].target = static_cast<int>(next) + 1;
   }
 
-  // Operands first, then the operation on them; an answer compared with a constant
-  // (`outstanding_warrant == felony`, `age < 18`) is one step.
+  // Operands first, then the operation on them; a comparison with a constant (`age < 18`) is
+  // one step after its left side.
   void emit_operation(const ExprNode& n) {
-    const ExprNode& left = m_expr.m_nodes[static_cast<size_t>(n.a)];
     const bool comparison = n.op >= Op::eq && n.op <= Op::ge;
-    if (comparison && left.op == Op::answer &&
-        m_expr.m_nodes[static_cast<size_t>(n.b)].op == Op::constant) {
-      ExprStep& s = m_expr.m_steps[step(Code::answer_compare, 1, left.q)];
+    emit(n.a, false);
+    if (comparison && node(n.b).op == Op::constant) {
+      ExprStep& s = m_expr.m_steps[step(Code::compare_constant, 0)];
       s.compare = operation_code(n.op);
-      s.x = m_expr.m_nodes[static_cast<size_t>(n.b)].x;
+      s.x = node(n.b).x;
       return;
     }
-    emit(n.a);
-    if (n.b >= 0) emit(n.b);
+    if (n.b >= 0) emit(n.b, false);
     step(operation_code(n.op), n.b >= 0 ? -1 : 0);
   }
 
@@ -145,19 +217,22 @@ template <typename V> V from_truth(Tri t) {
   return t == Tri::unknown ? V{false, 0} : V{true, t == Tri::yes ? 1.0 : 0.0};
 }
 
-template <typename V> V compare(ExprStep::Code code, const V& l, const V& r) {
-  if (!l.known || !r.known) return V{false, 0};
+bool holds(ExprStep::Code comparison, double l, double r) {
   using Code = ExprStep::Code;
-  bool result = false;
-  switch (code) {
-  case Code::eq: result = l.x == r.x; break;
-  case Code::ne: result = l.x != r.x; break;
-  case Code::lt: result = l.x < r.x; break;
-  case Code::le: result = l.x <= r.x; break;
-  case Code::gt: result = l.x > r.x; break;
-  default: result = l.x >= r.x; break;
+  switch (comparison) {
+  case Code::eq: return l == r;
+  case Code::ne: return l != r;
+  case Code::lt: return l < r;
+  case Code::le: return l <= r;
+  case Code::gt: return l > r;
+  default: return l >= r;
   }
-  return V{true, result ? 1.0 : 0.0};
+}
+
+// A comparison is unknown when either side is.
+template <typename V> V compare(ExprStep::Code comparison, const V& l, const V& r) {
+  if (!l.known || !r.known) return V{false, 0};
+  return V{true, holds(comparison, l.x, r.x) ? 1.0 : 0.0};
 }
 
 // The state of the one list being scanned (any() and count() do not nest).
@@ -172,31 +247,56 @@ struct ListScan {
 
 Tri Expr::eval_bool(const EvalInput& in) const {
   if (m_steps.empty()) return Tri::yes;
-  // A condition that is one yes/no answer (`consents`) needs no stack.
-  if (m_steps.size() == 1 && m_steps[0].code == ExprStep::Code::answer) {
-    const auto q = static_cast<size_t>(m_steps[0].q);
-    return in.visible[q] == Tri::yes && in.slots[q].present ? tri_of(true, in.slots[q].x)
-                                                            : Tri::unknown;
+  if (m_steps.size() == 1 && m_steps[0].code >= ExprStep::Code::answered) {
+    return atom_truth(m_steps[0], in);
   }
   // Conditions as written need a few values; only a pathological one spills to the heap.
   constexpr size_t k_local_stack = 32;
-  std::array<Value, k_local_stack> local;
-  std::vector<Value> spilled;
-  Value* stack = local.data();
-  if (m_stack_size > k_local_stack) {
-    spilled.resize(m_stack_size);
-    stack = spilled.data();
-  }
-  const Value v = run(in, stack);
+  if (m_stack_size > k_local_stack) return run_on_heap(in);
+  std::array<Value, k_local_stack> stack;
+  const Value v = run(in, stack.data());
   return tri_of(v.known, v.x);
 }
 
-// 1 when `x` is among the step's values and `wanted` says it should be, or it is not and should
-// not be; else 0.
-double Expr::member(const ExprStep& s, double x, bool wanted) const {
+Tri Expr::run_on_heap(const EvalInput& in) const {
+  std::vector<Value> stack(m_stack_size);
+  const Value v = run(in, stack.data());
+  return tri_of(v.known, v.x);
+}
+
+// A test of one answer: unknown while the answer is hidden or not given, except answered(),
+// which asks just that.
+Tri Expr::atom_truth(const ExprStep& s, const EvalInput& in) const {
+  using Code = ExprStep::Code;
+  const Slot& slot = in.slots[s.q];
+  const bool readable = in.visible[s.q] == Tri::yes && slot.present;
+  bool truth = readable;
+  if (s.code != Code::answered) {
+    if (!readable) return Tri::unknown;
+    switch (s.code) {
+    case Code::answer_compare: truth = holds(s.compare, slot.x, s.x); break;
+    case Code::answer_in: truth = member(s, slot.x); break;
+    default: truth = drug_offense(slot.x); break;
+    }
+  }
+  return truth != s.negate ? Tri::yes : Tri::no;
+}
+
+// Whether `x` is one of the step's values: one bit where the values are small whole numbers
+// (`x` then is one of them only if it is a whole number in the bitset's range), else a search.
+bool Expr::member(const ExprStep& s, double x) const {
+  if (s.bit_words > 0) {
+    if (!(x >= 0 && x < 64.0 * s.bit_words)) return false;
+    const auto i = static_cast<size_t>(x);
+    return static_cast<double>(i) == x && ((m_set_bits[s.bit_begin + i / 64] >> (i % 64)) & 1) != 0;
+  }
   const double* begin = m_set_values.data() + s.set_begin;
-  const bool found = std::find(begin, begin + s.set_count, x) != begin + s.set_count;
-  return found == wanted ? 1.0 : 0.0;
+  return std::find(begin, begin + s.set_count, x) != begin + s.set_count;
+}
+
+bool Expr::drug_offense(double x) const {
+  const auto i = static_cast<size_t>(x);
+  return i < m_drug.size() && m_drug[i];
 }
 
 // One pass over the steps; a list's condition is passed over once per item by list_next's jump.
@@ -214,15 +314,10 @@ Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
     case Code::answer:
       *++top = readable(s.q) ? Value{true, in.slots[s.q].x} : Value{false, 0};
       break;
-    case Code::answered: *++top = {true, readable(s.q) ? 1.0 : 0.0}; break;
+    case Code::answered:
     case Code::answer_compare:
-      *++top = compare(s.compare, Value{readable(s.q), in.slots[s.q].x}, Value{true, s.x});
-      break;
     case Code::answer_in:
-    case Code::answer_not_in:
-      *++top = readable(s.q) ? Value{true, in.slots[s.q].x} : Value{false, 0};
-      if (top->known) top->x = member(s, top->x, s.code == Code::answer_in);
-      break;
+    case Code::answer_is_drug: *++top = from_truth<Value>(atom_truth(s, in)); break;
     case Code::field_category: *++top = {true, static_cast<double>(scan.at->category)}; break;
     case Code::field_date: *++top = {true, static_cast<double>(scan.at->date)}; break;
     case Code::skip_if_no:
@@ -254,9 +349,12 @@ Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
       --top;
       *top = compare(s.code, top[0], top[1]);
       break;
+    case Code::compare_constant: *top = compare(s.compare, *top, Value{true, s.x}); break;
     case Code::in:
-    case Code::not_in:
-      if (top->known) top->x = member(s, top->x, s.code == Code::in);
+      if (top->known) top->x = member(s, top->x) != s.negate ? 1.0 : 0.0;
+      break;
+    case Code::category_in:
+      *++top = {true, member(s, scan.at->category) != s.negate ? 1.0 : 0.0};
       break;
     case Code::add_months:
       if (top->known) top->x = add_months(static_cast<Days>(top->x), s.months);
@@ -265,10 +363,7 @@ Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
       if (top->known) top->x += s.x;
       break;
     case Code::is_drug:
-      if (top->known) {
-        const auto i = static_cast<size_t>(top->x);
-        top->x = i < m_drug.size() && m_drug[i] ? 1.0 : 0.0;
-      }
+      if (top->known) top->x = drug_offense(top->x) ? 1.0 : 0.0;
       break;
     case Code::years_between:
     case Code::months_between:

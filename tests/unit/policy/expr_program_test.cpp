@@ -46,7 +46,7 @@ struct RandomCase {
       switch (question.type) {
       case QuestionType::boolean: s.x = pick(2); break;
       case QuestionType::choice: s.x = pick(static_cast<int>(question.values.size())); break;
-      case QuestionType::number:
+      case QuestionType::number: s.x = pick(80) / 2.0; break; // halves: no whole-number shortcut
       case QuestionType::integer: s.x = pick(40); break;
       case QuestionType::date: s.x = day(); break;
       case QuestionType::convictions:
@@ -98,6 +98,22 @@ struct RandomCondition {
         "any(convictions, category == robbery_2 or consents)",
         "count(convictions, date >= incident_date - 5 years) >= 2",
         "count(convictions, not (category == murder)) == 0",
+        // the shapes compiled to one answer test, and their negations
+        "not consents",
+        "not (not in_area)",
+        "not (offense in [drug_possession, theft_3])",
+        "not (offense not in [theft_3])",
+        "not answered(drug_grams)",
+        "not is_drug(offense)",
+        "not (capacity != open)",
+        "not (incident_date < 2023-07-01)",
+        "residency_months in [1.5, 2, 0]",
+        "drug_grams not in [0, 3, 7]",
+        // comparisons and membership of a computed value
+        "years_between(date_of_birth, incident_date) >= 21",
+        "count(convictions, category not in [murder]) < 2",
+        "months_between(prior_involvement_date, incident_date) in [0, 1, 2, 3, 64, 200]",
+        "is_drug(offense) == consents",
         "true",
         "false",
     };
