@@ -4,6 +4,7 @@
 #include "core/base/dates.hpp"
 #include "core/base/error.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -208,6 +209,7 @@ private:
   void build_program();
   // The program evaluator, on a stack of at least m_stack_size values.
   Value run(const EvalInput& in, Value* stack) const;
+  Tri eval_program(const EvalInput& in) const;
   Tri run_on_heap(const EvalInput& in) const;
   Tri atom_truth(const ExprStep& s, const EvalInput& in) const;
   bool member(const ExprStep& s, double x) const;
@@ -221,5 +223,63 @@ private:
   std::vector<std::uint64_t> m_set_bits; // the same lists as bitsets, where they can be
   size_t m_stack_size = 0;               // the most values the program holds at once
 };
+
+// Inline below: a batch case evaluates some thirty conditions, most of them one answer test,
+// and a call per condition would cost about as much as the test itself.
+
+inline bool comparison_holds(ExprStep::Code comparison, double l, double r) {
+  using Code = ExprStep::Code;
+  switch (comparison) {
+  case Code::eq: return l == r;
+  case Code::ne: return l != r;
+  case Code::lt: return l < r;
+  case Code::le: return l <= r;
+  case Code::gt: return l > r;
+  default: return l >= r;
+  }
+}
+
+inline Tri Expr::eval_bool(const EvalInput& in) const {
+  if (m_steps.size() == 1 && m_steps[0].code >= ExprStep::Code::answered) {
+    return atom_truth(m_steps[0], in);
+  }
+  return eval_program(in);
+}
+
+// A test of one answer: unknown while the answer is hidden or not given, except answered(),
+// which asks just that.
+inline Tri Expr::atom_truth(const ExprStep& s, const EvalInput& in) const {
+  using Code = ExprStep::Code;
+  const Slot& slot = in.slots[s.q];
+  const bool readable = in.visible[s.q] == Tri::yes && slot.present;
+  bool truth = readable;
+  if (s.code != Code::answered) {
+    if (!readable) return Tri::unknown;
+    switch (s.code) {
+    case Code::answer_compare: truth = comparison_holds(s.compare, slot.x, s.x); break;
+    case Code::answer_in: truth = member(s, slot.x); break;
+    default: truth = drug_offense(slot.x); break;
+    }
+  }
+  return truth != s.negate ? Tri::yes : Tri::no;
+}
+
+// Whether `x` is one of the step's values: one bit where the values are small whole numbers
+// (`x` then is one of them only if it is a whole number in the bitset's range), else a search.
+inline bool Expr::member(const ExprStep& s, double x) const {
+  if (s.bit_words > 0) {
+    if (!(x >= 0 && x < 64.0 * s.bit_words)) return false;
+    const auto i = static_cast<size_t>(x);
+    return static_cast<double>(i) == x && ((m_set_bits[s.bit_begin + i / 64] >> (i % 64)) & 1) != 0;
+  }
+  const double* begin = m_set_values.data() + s.set_begin;
+  const double* end = begin + s.set_count;
+  return std::find(begin, end, x) != end;
+}
+
+inline bool Expr::drug_offense(double x) const {
+  const auto i = static_cast<size_t>(x);
+  return i < m_drug.size() && m_drug[i];
+}
 
 } // namespace divert

@@ -217,22 +217,10 @@ template <typename V> V from_truth(Tri t) {
   return t == Tri::unknown ? V{false, 0} : V{true, t == Tri::yes ? 1.0 : 0.0};
 }
 
-bool holds(ExprStep::Code comparison, double l, double r) {
-  using Code = ExprStep::Code;
-  switch (comparison) {
-  case Code::eq: return l == r;
-  case Code::ne: return l != r;
-  case Code::lt: return l < r;
-  case Code::le: return l <= r;
-  case Code::gt: return l > r;
-  default: return l >= r;
-  }
-}
-
 // A comparison is unknown when either side is.
 template <typename V> V compare(ExprStep::Code comparison, const V& l, const V& r) {
   if (!l.known || !r.known) return V{false, 0};
-  return V{true, holds(comparison, l.x, r.x) ? 1.0 : 0.0};
+  return V{true, comparison_holds(comparison, l.x, r.x) ? 1.0 : 0.0};
 }
 
 // The state of the one list being scanned (any() and count() do not nest).
@@ -245,12 +233,9 @@ struct ListScan {
 
 } // namespace
 
-Tri Expr::eval_bool(const EvalInput& in) const {
+// Conditions as written need a few values; only a pathological one spills to the heap.
+Tri Expr::eval_program(const EvalInput& in) const {
   if (m_steps.empty()) return Tri::yes;
-  if (m_steps.size() == 1 && m_steps[0].code >= ExprStep::Code::answered) {
-    return atom_truth(m_steps[0], in);
-  }
-  // Conditions as written need a few values; only a pathological one spills to the heap.
   constexpr size_t k_local_stack = 32;
   if (m_stack_size > k_local_stack) return run_on_heap(in);
   std::array<Value, k_local_stack> stack;
@@ -262,41 +247,6 @@ Tri Expr::run_on_heap(const EvalInput& in) const {
   std::vector<Value> stack(m_stack_size);
   const Value v = run(in, stack.data());
   return tri_of(v.known, v.x);
-}
-
-// A test of one answer: unknown while the answer is hidden or not given, except answered(),
-// which asks just that.
-Tri Expr::atom_truth(const ExprStep& s, const EvalInput& in) const {
-  using Code = ExprStep::Code;
-  const Slot& slot = in.slots[s.q];
-  const bool readable = in.visible[s.q] == Tri::yes && slot.present;
-  bool truth = readable;
-  if (s.code != Code::answered) {
-    if (!readable) return Tri::unknown;
-    switch (s.code) {
-    case Code::answer_compare: truth = holds(s.compare, slot.x, s.x); break;
-    case Code::answer_in: truth = member(s, slot.x); break;
-    default: truth = drug_offense(slot.x); break;
-    }
-  }
-  return truth != s.negate ? Tri::yes : Tri::no;
-}
-
-// Whether `x` is one of the step's values: one bit where the values are small whole numbers
-// (`x` then is one of them only if it is a whole number in the bitset's range), else a search.
-bool Expr::member(const ExprStep& s, double x) const {
-  if (s.bit_words > 0) {
-    if (!(x >= 0 && x < 64.0 * s.bit_words)) return false;
-    const auto i = static_cast<size_t>(x);
-    return static_cast<double>(i) == x && ((m_set_bits[s.bit_begin + i / 64] >> (i % 64)) & 1) != 0;
-  }
-  const double* begin = m_set_values.data() + s.set_begin;
-  return std::find(begin, begin + s.set_count, x) != begin + s.set_count;
-}
-
-bool Expr::drug_offense(double x) const {
-  const auto i = static_cast<size_t>(x);
-  return i < m_drug.size() && m_drug[i];
 }
 
 // One pass over the steps; a list's condition is passed over once per item by list_next's jump.
