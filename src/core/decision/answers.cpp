@@ -28,12 +28,10 @@ void Answers::reset() {
   case_id.reset();
 }
 
-namespace {
-
 // Clinger's fast path for the numbers answers hold (`2.5`, `-12`, `180`): a mantissa below
 // 2^53 and a power of ten up to 10^22 are both exact doubles, so one division rounds correctly
 // and gives what from_chars gives. Anything else (exponents, long mantissas) takes from_chars.
-bool read_plain_decimal(std::string_view text, bool integer_only, double& value) {
+bool read_exact_decimal(std::string_view text, bool integer_only, double& value) {
   constexpr std::uint64_t k_exact_mantissa_limit = std::uint64_t{1} << 53;
   static constexpr double k_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                                1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -63,10 +61,8 @@ bool read_plain_decimal(std::string_view text, bool integer_only, double& value)
   return true;
 }
 
-} // namespace
-
 NumberRead parse_decimal(std::string_view text, bool integer_only, double& value) {
-  if (read_plain_decimal(text, integer_only, value)) {
+  if (read_exact_decimal(text, integer_only, value)) {
     return NumberRead::ok;
   }
   if (text.empty() || text.size() > 40) {

@@ -116,5 +116,9 @@ constexpr size_t k_text_limit = 10000;
 // read as 0 is refused.
 enum class NumberRead : std::uint8_t { ok, not_a_number, too_large, too_small };
 NumberRead parse_decimal(std::string_view text, bool integer_only, double& value);
+// parse_decimal's fast path alone: -?digits(.digits)? with a mantissa below 2^53 and at most
+// 22 fraction digits, read exactly (one division by an exact power of ten rounds correctly).
+// False for anything else, which parse_decimal reads the slow way.
+bool read_exact_decimal(std::string_view text, bool integer_only, double& value);
 
 } // namespace divert

@@ -198,41 +198,19 @@ struct PlainLineReader::Cursor {
     }
   }
   bool quoted(std::string_view& out) { return take('"') && string_body(out); }
-  // A number as JSON writes it and parse_decimal() reads it on its fast path, in one pass:
-  // -?(0|[1-9][0-9]*)(.[0-9]+)?, a mantissa below 2^53 and at most 22 fraction digits, so that
-  // one division by an exact power of ten rounds correctly. Exponents and longer numbers are
-  // the general reader's.
+  // A number as JSON writes it (no leading zero) that read_exact_decimal() reads exactly;
+  // exponents and longer numbers are the general reader's.
   bool decimal(bool integer_only, double& value) {
-    constexpr std::uint64_t k_exact_mantissa_limit = std::uint64_t{1} << 53;
-    static constexpr double k_powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    const auto digit = [this] { return *p >= '0' && *p <= '9'; };
     skip_space();
-    const bool negative = *p == '-';
-    if (negative) ++p;
-    if (!digit()) return false;
-    const bool leading_zero = *p == '0';
-    std::uint64_t mantissa = 0;
-    size_t whole_digits = 0;
-    for (; digit(); ++p, ++whole_digits) {
-      mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
-      if (mantissa >= k_exact_mantissa_limit) return false;
+    const char* begin = p;
+    while ((*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == 'e' || *p == 'E' ||
+           *p == '+') {
+      ++p;
     }
-    if (leading_zero && whole_digits > 1) return false;
-    size_t fraction_digits = 0;
-    if (*p == '.') {
-      if (integer_only) return false;
-      for (++p; digit(); ++p, ++fraction_digits) {
-        mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
-        if (mantissa >= k_exact_mantissa_limit || fraction_digits >= 22) return false;
-      }
-      if (fraction_digits == 0) return false;
-    }
-    if (*p == '.' || *p == 'e' || *p == 'E' || *p == '+' || *p == '-') return false;
-    const double magnitude = static_cast<double>(mantissa) / k_powers_of_ten[fraction_digits];
-    value = negative ? -magnitude : magnitude;
-    return true;
+    const std::string_view token(begin, static_cast<size_t>(p - begin));
+    const size_t first = token.substr(0, 1) == "-" ? 1 : 0;
+    if (token.size() > first + 1 && token[first] == '0' && token[first + 1] != '.') return false;
+    return read_exact_decimal(token, integer_only, value);
   }
   // A number token as JSON writes it.
   bool number(std::string_view& out) {
