@@ -127,11 +127,23 @@ size_t CodeIndex::slot_of(const char* p, size_t size) const {
   return static_cast<size_t>((key * m_multiplier) >> 40) & (m_slots.size() - 1);
 }
 
+// slot_of() on a line, which is padded: one word read, its bytes past the code masked off
+// (a variable-length copy would be a call per choice).
+size_t CodeIndex::slot_in_line(const char* p, size_t size) const {
+  std::uint64_t key = load_word(p);
+  if (size < 8) {
+    const std::uint64_t low = (std::uint64_t{1} << (8 * size)) - 1;
+    key &= std::endian::native == std::endian::little ? low : ~(~std::uint64_t{0} >> (8 * size));
+  }
+  key ^= size * 0xC2B2AE3D27D4EB4Fu;
+  return static_cast<size_t>((key * m_multiplier) >> 40) & (m_slots.size() - 1);
+}
+
 int CodeIndex::find(const char* p, size_t size, const char* end) const {
   if (size == 0) return -1;
   if (size >= ShortPattern::k_max) return m_long.find(std::string_view(p, size));
   const size_t mask = m_slots.size() - 1;
-  for (size_t at = slot_of(p, size);; at = (at + 1) & mask) {
+  for (size_t at = slot_in_line(p, size);; at = (at + 1) & mask) {
     const int i = m_slots[at];
     if (i < 0) return -1;
     if (m_codes[static_cast<size_t>(i)].at(p, end)) return i;

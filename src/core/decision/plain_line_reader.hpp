@@ -69,11 +69,13 @@ class CodeIndex {
 public:
   explicit CodeIndex(const std::vector<ChoiceValue>& values);
 
-  // The index of the code at `p` (`size` bytes, then the closing quote), or -1.
+  // The index of the code at `p` (`size` bytes, then the closing quote), or -1; `p` must stay
+  // readable for 32 bytes (a batch line is padded).
   int find(const char* p, size_t size, const char* end) const;
 
 private:
   size_t slot_of(const char* p, size_t size) const;
+  size_t slot_in_line(const char* p, size_t size) const;
 
   std::uint64_t m_multiplier = 0;
   std::vector<int> m_slots; // -1 free, else an index into m_codes

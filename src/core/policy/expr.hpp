@@ -212,6 +212,7 @@ private:
   Tri eval_program(const EvalInput& in) const;
   Tri run_on_heap(const EvalInput& in) const;
   Tri atom_truth(const ExprStep& s, const EvalInput& in) const;
+  Tri eval_group(size_t group, const EvalInput& in) const;
   bool member(const ExprStep& s, double x) const;
   bool drug_offense(double x) const;
 
@@ -222,6 +223,19 @@ private:
   std::vector<double> m_set_values;      // the literal lists of `in` steps, one after the other
   std::vector<std::uint64_t> m_set_bits; // the same lists as bitsets, where they can be
   size_t m_stack_size = 0;               // the most values the program holds at once
+  // The same condition as groups of answer tests where it is only that: answer tests joined by
+  // `and`/`or` at any depth (`not` pushed down to the tests by De Morgan, which Kleene's logic
+  // keeps). A group is evaluated straight through its tests, with no stack and no dispatch on
+  // steps. A term is an index into m_atoms, or ~index into m_groups; m_logic_root is -1 when
+  // the condition has another shape.
+  struct LogicGroup {
+    bool all; // and: every term; or: any term
+    std::uint32_t begin, count; // its terms in m_terms
+  };
+  std::vector<ExprStep> m_atoms;
+  std::vector<LogicGroup> m_groups;
+  std::vector<int> m_terms;
+  int m_logic_root = -1;
 };
 
 // Inline below: a batch case evaluates some thirty conditions, most of them one answer test,
@@ -243,7 +257,24 @@ inline Tri Expr::eval_bool(const EvalInput& in) const {
   if (m_steps.size() == 1 && m_steps[0].code >= ExprStep::Code::answered) {
     return atom_truth(m_steps[0], in);
   }
+  if (m_logic_root >= 0) return eval_group(static_cast<size_t>(m_logic_root), in);
   return eval_program(in);
+}
+
+// A known "no" decides an `and` group, a known "yes" an `or` group; else the group is unknown
+// if any term is (Kleene), the tests having no effects that would make skipping them show.
+inline Tri Expr::eval_group(size_t group, const EvalInput& in) const {
+  const LogicGroup& g = m_groups[group];
+  const Tri decides = g.all ? Tri::no : Tri::yes;
+  Tri result = g.all ? Tri::yes : Tri::no;
+  const int* term = m_terms.data() + g.begin;
+  for (const int* end = term + g.count; term != end; ++term) {
+    const Tri t = *term >= 0 ? atom_truth(m_atoms[static_cast<size_t>(*term)], in)
+                             : eval_group(static_cast<size_t>(~*term), in);
+    if (t == decides) return t;
+    if (t == Tri::unknown) result = Tri::unknown;
+  }
+  return result;
 }
 
 // A test of one answer: unknown while the answer is hidden or not given, except answered(),

@@ -22,6 +22,7 @@ public:
     // eval_bool takes the result as a truth.
     if (!m_expr.m_nodes.empty()) emit(static_cast<int>(m_expr.m_nodes.size()) - 1, true);
     m_expr.m_stack_size = m_most;
+    build_logic();
   }
 
 private:
@@ -70,49 +71,115 @@ private:
   // One step for a test of one answer (see ExprStep's answer tests), `not` folded in; false,
   // emitting nothing, when the node is not of that shape.
   bool emit_answer_test(int index, bool negate, bool truth) {
+    ExprStep test;
+    if (!answer_test(index, negate, truth, test)) return false;
+    m_expr.m_steps[step(test.code, 1, test.q)] = test;
+    return true;
+  }
+
+  // The answer test that node `index` is, negated when `negate`; false when it is not one.
+  bool answer_test(int index, bool negate, bool truth, ExprStep& s) {
     const ExprNode& n = node(index);
     const bool on_answer = n.a >= 0 && node(n.a).op == Op::answer;
+    s = ExprStep{};
+    s.negate = negate;
     switch (n.op) {
-    case Op::answer: {
+    case Op::answer:
       if (!truth) return false;
-      ExprStep& s = answer_test(Code::answer_compare, n.q, negate);
+      s.code = Code::answer_compare;
+      s.q = n.q;
       s.compare = Code::ne;
       s.x = 0;
       return true;
-    }
-    case Op::answered: answer_test(Code::answered, n.q, negate); return true;
-    case Op::not_: return emit_answer_test(n.a, !negate, true);
+    case Op::answered:
+      s.code = Code::answered;
+      s.q = n.q;
+      return true;
+    case Op::not_: return answer_test(n.a, !negate, true, s);
     case Op::eq:
     case Op::ne:
     case Op::lt:
     case Op::le:
     case Op::gt:
-    case Op::ge: {
+    case Op::ge:
       if (!on_answer || node(n.b).op != Op::constant) return false;
-      ExprStep& s = answer_test(Code::answer_compare, node(n.a).q, negate);
+      s.code = Code::answer_compare;
+      s.q = node(n.a).q;
       s.compare = operation_code(n.op);
       s.x = node(n.b).x;
       return true;
-    }
     case Op::in:
     case Op::not_in:
       if (!on_answer) return false;
-      answer_test(Code::answer_in, node(n.a).q, negate != (n.op == Op::not_in));
-      add_set(m_expr.m_steps.back(), n.set);
+      s.code = Code::answer_in;
+      s.q = node(n.a).q;
+      s.negate = negate != (n.op == Op::not_in);
+      add_set(s, n.set);
       return true;
     case Op::is_drug:
       if (!on_answer) return false;
-      answer_test(Code::answer_is_drug, node(n.a).q, negate);
+      s.code = Code::answer_is_drug;
+      s.q = node(n.a).q;
       return true;
     default: return false;
     }
   }
 
-  ExprStep& answer_test(Code code, int q, bool negate) {
-    ExprStep& s = m_expr.m_steps[step(code, 1, q)];
-    s.negate = negate;
-    return s;
+  // The logic form (Expr::m_groups) of a condition that is answer tests joined by and/or; none
+  // for any other shape, or for one test alone (the program is then that one step).
+  void build_logic() {
+    m_expr.m_atoms.clear();
+    m_expr.m_groups.clear();
+    m_expr.m_terms.clear();
+    m_expr.m_logic_root = -1;
+    if (m_expr.m_nodes.empty()) return;
+    int root = 0;
+    if (logic_term(static_cast<int>(m_expr.m_nodes.size()) - 1, false, root) && root < 0) {
+      m_expr.m_logic_root = ~root;
+      return;
+    }
+    m_expr.m_atoms.clear();
+    m_expr.m_groups.clear();
+    m_expr.m_terms.clear();
   }
+
+  // Node `index` (negated when `negate`) as a term: an answer test, or a group of the terms of
+  // a chain of the same operator (`a and b and c` is one group of three).
+  bool logic_term(int index, bool negate, int& term) {
+    const ExprNode& n = node(index);
+    if (n.op == Op::not_) return logic_term(n.a, !negate, term);
+    if (n.op == Op::and_ || n.op == Op::or_) {
+      std::vector<int> terms;
+      if (!gather_terms(index, n.op, negate, terms)) return false;
+      LogicGroup group{(n.op == Op::and_) != negate,
+                       static_cast<std::uint32_t>(m_expr.m_terms.size()),
+                       static_cast<std::uint32_t>(terms.size())};
+      m_expr.m_terms.insert(m_expr.m_terms.end(), terms.begin(), terms.end());
+      m_expr.m_groups.push_back(group);
+      term = ~static_cast<int>(m_expr.m_groups.size() - 1);
+      return true;
+    }
+    ExprStep test;
+    if (!answer_test(index, negate, true, test)) return false;
+    m_expr.m_atoms.push_back(test);
+    term = static_cast<int>(m_expr.m_atoms.size() - 1);
+    return true;
+  }
+
+  bool gather_terms(int index, Op op, bool negate, std::vector<int>& terms) {
+    for (const int child : {node(index).a, node(index).b}) {
+      if (node(child).op == op) {
+        if (!gather_terms(child, op, negate, terms)) return false;
+        continue;
+      }
+      int term = 0;
+      if (!logic_term(child, negate, term)) return false;
+      terms.push_back(term);
+    }
+    return true;
+  }
+
+  using LogicGroup = Expr::LogicGroup;
 
   // The left side, a skip past the right side when the left decides, the right side, the fold.
   void emit_logic(const ExprNode& n, Code skip, Code fold) {
