@@ -229,7 +229,7 @@ private:
   // steps. A term is an index into m_atoms, or ~index into m_groups; m_logic_root is -1 when
   // the condition has another shape.
   struct LogicGroup {
-    bool all; // and: every term; or: any term
+    bool all;                   // and: every term; or: any term
     std::uint32_t begin, count; // its terms in m_terms
   };
   std::vector<ExprStep> m_atoms;
