@@ -203,3 +203,51 @@ TEST_CASE("the plain-line reader reads every line as the general reader does") {
                             << " plain");
   }
 }
+
+// A choice code the plain reader's index missed would not show in the decisions (the general
+// reader reads the line instead), only in the speed: every code of every choice question (and
+// every conviction category) of every shipped policy must be read by the plain reader, at
+// every length the index treats apart (under and over one word, and near the pattern's end).
+TEST_CASE("the plain-line reader finds every choice code and category itself") {
+  for (const char* id : {"lead-vocabulary", "wa-whatcom", "wa-king-county-2011", "nm-santa-fe",
+                         "co-pueblo", "ca-lead-pilot", "wa-burien"}) {
+    const Policy policy = load_shipped(id);
+    JsonCaseReader reader(policy);
+    Answers answers(policy);
+    size_t lines = 0;
+    const auto read_one = [&](const std::string& json, size_t q, int want) {
+      std::string line = json;
+      const size_t size = line.size();
+      line.append(JsonCaseReader::padding(), ' ');
+      std::string case_id;
+      const size_t plain_before = reader.plain_lines_read();
+      INFO(id << " line: " << json);
+      REQUIRE(reader.read(std::string_view(line.data(), size), answers, case_id).empty());
+      CHECK(reader.plain_lines_read() == plain_before + 1);
+      const Slot& slot = answers.slots[q];
+      if (policy.questions[q].type == QuestionType::convictions) {
+        REQUIRE(slot.items.size() == 1);
+        CHECK(slot.items[0].category == want);
+      } else {
+        CHECK(slot.x == want);
+      }
+      ++lines;
+    };
+    for (size_t q = 0; q < policy.questions.size(); ++q) {
+      const Question& question = policy.questions[q];
+      if (question.type == QuestionType::choice) {
+        for (size_t v = 0; v < question.values.size(); ++v) {
+          read_one("{\"" + question.id + "\":\"" + question.values[v].code + "\"}", q,
+                   static_cast<int>(v));
+        }
+      } else if (question.type == QuestionType::convictions) {
+        for (size_t c = 0; c < question.categories.size(); ++c) {
+          read_one("{\"" + question.id + "\":[{\"category\":\"" + question.categories[c].code +
+                       "\",\"date\":\"2020-01-01\"}]}",
+                   q, static_cast<int>(c));
+        }
+      }
+    }
+    CHECK(lines > 10);
+  }
+}
