@@ -117,25 +117,28 @@ CodeIndex::CodeIndex(const std::vector<ChoiceValue>& values) : m_long(codes_of(v
 }
 
 // The code's first (up to) eight bytes and its length: the bytes after a short code are not
-// part of it, so they are masked off.
+// part of it, so they are left out (copied here, masked off in slot_in_line).
 size_t CodeIndex::slot_of(const char* p, size_t size) const {
   std::array<unsigned char, 8> head{};
   std::memcpy(head.data(), p, std::min<size_t>(size, 8));
-  std::uint64_t key = 0;
-  std::memcpy(&key, head.data(), 8);
-  key ^= size * 0xC2B2AE3D27D4EB4Fu;
-  return static_cast<size_t>((key * m_multiplier) >> 40) & (m_slots.size() - 1);
+  std::uint64_t word = 0;
+  std::memcpy(&word, head.data(), 8);
+  return slot_of_head(word, size);
 }
 
 // slot_of() on a line, which is padded: one word read, its bytes past the code masked off
 // (a variable-length copy would be a call per choice).
 size_t CodeIndex::slot_in_line(const char* p, size_t size) const {
-  std::uint64_t key = load_word(p);
+  std::uint64_t word = load_word(p);
   if (size < 8) {
     const std::uint64_t low = (std::uint64_t{1} << (8 * size)) - 1;
-    key &= std::endian::native == std::endian::little ? low : ~(~std::uint64_t{0} >> (8 * size));
+    word &= std::endian::native == std::endian::little ? low : ~(~std::uint64_t{0} >> (8 * size));
   }
-  key ^= size * 0xC2B2AE3D27D4EB4Fu;
+  return slot_of_head(word, size);
+}
+
+size_t CodeIndex::slot_of_head(std::uint64_t head, size_t size) const {
+  const std::uint64_t key = head ^ (size * 0xC2B2AE3D27D4EB4Fu);
   return static_cast<size_t>((key * m_multiplier) >> 40) & (m_slots.size() - 1);
 }
 
@@ -210,30 +213,27 @@ struct PlainLineReader::Cursor {
     }
   }
   bool quoted(std::string_view& out) { return take('"') && string_body(out); }
-  // A number as JSON writes it (no leading zero) that read_exact_decimal() reads exactly;
-  // exponents and longer numbers are the general reader's.
-  bool decimal(bool integer_only, double& value) {
-    skip_space();
-    const char* begin = p;
-    while ((*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == 'e' || *p == 'E' ||
-           *p == '+') {
-      ++p;
-    }
-    const std::string_view token(begin, static_cast<size_t>(p - begin));
-    const size_t first = token.substr(0, 1) == "-" ? 1 : 0;
-    if (token.size() > first + 1 && token[first] == '0' && token[first + 1] != '.') return false;
-    return read_exact_decimal(token, integer_only, value);
-  }
-  // A number token as JSON writes it.
-  bool number(std::string_view& out) {
+  // The bytes a JSON number may be made of, after any space; their grammar is the caller's.
+  std::string_view number_token() {
     skip_space();
     const char* begin = p;
     while ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == '.' || *p == 'e' ||
            *p == 'E') {
       ++p;
     }
-    const std::optional<std::string_view> token =
-        json_number_text(std::string_view(begin, static_cast<size_t>(p - begin)));
+    return {begin, static_cast<size_t>(p - begin)};
+  }
+  // A number as JSON writes it (no leading zero) that read_exact_decimal() reads exactly;
+  // exponents and longer numbers are the general reader's.
+  bool decimal(bool integer_only, double& value) {
+    const std::string_view token = number_token();
+    const size_t first = token.substr(0, 1) == "-" ? 1 : 0;
+    if (token.size() > first + 1 && token[first] == '0' && token[first + 1] != '.') return false;
+    return read_exact_decimal(token, integer_only, value);
+  }
+  // A number token as JSON writes it.
+  bool number(std::string_view& out) {
+    const std::optional<std::string_view> token = json_number_text(number_token());
     if (!token) return false;
     out = *token;
     return true;

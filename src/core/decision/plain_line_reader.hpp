@@ -76,6 +76,7 @@ public:
 private:
   size_t slot_of(const char* p, size_t size) const;
   size_t slot_in_line(const char* p, size_t size) const;
+  size_t slot_of_head(std::uint64_t head, size_t size) const;
 
   std::uint64_t m_multiplier = 0;
   std::vector<int> m_slots; // -1 free, else an index into m_codes
@@ -86,9 +87,9 @@ private:
 // The batch reader's common line, read directly: one flat JSON object of question ids with
 // values of each question's own type, in any order, without escapes. It knows the shape it
 // expects, so it does less than a generic JSON reader: it never asks a value its type, copies
-// nothing but the line (once, to end it in a NUL) and the text it keeps, compares each key with the one that followed the key before on
-// the last line (keys usually come in one order) rather than looking it up, and maps a choice's
-// text straight to its index. Every byte is checked: structure, whitespace, known ids and codes,
+// nothing but the line (once, to end it in a NUL) and the text it keeps, compares each key
+// with the one that followed the key before on the last line (keys usually come in one order)
+// rather than looking it up, and maps a choice's text straight to its index. Every byte is checked: structure, whitespace, known ids and codes,
 // dates and numbers by their grammar, and the UTF-8 of the free text it keeps (case_id, text).
 //
 // It sets exactly what the general reader (simdjson, JsonCaseReader) sets for such a line and

@@ -17,6 +17,9 @@ public:
 
   void build() {
     m_expr.m_steps.clear();
+    m_expr.m_atoms.clear();
+    m_expr.m_groups.clear();
+    m_expr.m_terms.clear();
     m_expr.m_set_values.clear();
     m_expr.m_set_bits.clear();
     // eval_bool takes the result as a truth.
@@ -127,20 +130,22 @@ private:
 
   // The logic form (Expr::m_groups) of a condition that is answer tests joined by and/or; none
   // for any other shape, or for one test alone (the program is then that one step).
+  // A condition of another shape leaves nothing behind, not even the sets its tests added.
   void build_logic() {
-    m_expr.m_atoms.clear();
-    m_expr.m_groups.clear();
-    m_expr.m_terms.clear();
-    m_expr.m_logic_root = -1;
-    if (m_expr.m_nodes.empty()) return;
+    const size_t set_values = m_expr.m_set_values.size();
+    const size_t set_bits = m_expr.m_set_bits.size();
     int root = 0;
-    if (logic_term(static_cast<int>(m_expr.m_nodes.size()) - 1, false, root) && root < 0) {
+    if (!m_expr.m_nodes.empty() &&
+        logic_term(static_cast<int>(m_expr.m_nodes.size()) - 1, false, root) && root < 0) {
       m_expr.m_logic_root = ~root;
       return;
     }
+    m_expr.m_logic_root = -1;
     m_expr.m_atoms.clear();
     m_expr.m_groups.clear();
     m_expr.m_terms.clear();
+    m_expr.m_set_values.resize(set_values);
+    m_expr.m_set_bits.resize(set_bits);
   }
 
   // Node `index` (negated when `negate`) as a term: an answer test, or a group of the terms of
