@@ -110,7 +110,7 @@ private:
   std::optional<Days> m_day;
   JsonCaseReader m_reader;
   Evaluator m_evaluator;
-  const DecisionWriter m_writer;
+  RememberingDecisionWriter m_writer;
   Answers m_answers;
   Decision m_decision;
   std::string m_case_id;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace divert {
 
@@ -246,6 +247,95 @@ void DecisionWriter::append_referral(std::string& out, const Referral& referral)
     append_json_string(out, referral.approver);
   }
   out += '}';
+}
+
+RememberingDecisionWriter::RememberingDecisionWriter(const Policy& policy, size_t max_bytes)
+    : m_policy(policy), m_writer(policy), m_entries(size_t{1} << 12), m_max_bytes(max_bytes),
+      m_key(8 + 3 * policy.rules.size() + 2 * policy.questions.size()) {}
+
+// Every list led by its length, so that two different decisions never make one key. A
+// referral's texts are kept apart: they are not indices.
+size_t RememberingDecisionWriter::make_key(const Decision& d) {
+  if (!d.warnings.empty() || (d.referral && d.referral->intake_deadline) ||
+      m_policy.rules.size() > 0xFFFFu || m_policy.questions.size() > 0xFFFFu) {
+    return 0;
+  }
+  std::uint16_t* at = m_key.data();
+  *at++ = static_cast<std::uint16_t>(d.outcome);
+  *at++ = static_cast<std::uint16_t>(d.pathway + 1);
+  *at++ = d.referral ? 1 : 0;
+  for (const std::vector<const Rule*>* rules : {&d.reasons, &d.notices, &d.assumed}) {
+    *at++ = static_cast<std::uint16_t>(rules->size());
+    for (const Rule* r : *rules) *at++ = static_cast<std::uint16_t>(r - m_policy.rules.data());
+  }
+  for (const std::vector<int>* questions : {&d.missing, &d.unused}) {
+    *at++ = static_cast<std::uint16_t>(questions->size());
+    for (const int q : *questions) *at++ = static_cast<std::uint16_t>(q);
+  }
+  m_referral.clear();
+  if (d.referral) {
+    for (const std::string* text :
+         {&d.referral->provider, &d.referral->contact, &d.referral->approver}) {
+      const auto size = static_cast<std::uint32_t>(text->size());
+      m_referral.append(reinterpret_cast<const char*>(&size), sizeof size);
+      m_referral += *text;
+    }
+  }
+  return static_cast<size_t>(at - m_key.data());
+}
+
+const RememberingDecisionWriter::Entry* RememberingDecisionWriter::find(std::uint64_t hash,
+                                                                        size_t key_size) const {
+  const size_t mask = m_entries.size() - 1;
+  for (size_t at = hash & mask;; at = (at + 1) & mask) {
+    const Entry& e = m_entries[at];
+    if (e.members_size == 0) return nullptr;
+    if (e.hash == hash && e.key_size == key_size && e.referral_size == m_referral.size() &&
+        std::memcmp(m_keys.data() + e.key, m_key.data(), key_size * sizeof(std::uint16_t)) == 0 &&
+        m_texts.compare(e.members + e.members_size, e.referral_size, m_referral) == 0) {
+      return &e;
+    }
+  }
+}
+
+void RememberingDecisionWriter::remember(std::uint64_t hash, size_t key_size,
+                                         std::string_view members) {
+  const size_t bytes = m_texts.size() + members.size() + m_referral.size() +
+                       (m_keys.size() + key_size) * sizeof(std::uint16_t);
+  // Half the table at most is used, so that a miss ends soon.
+  if (bytes > m_max_bytes || 2 * (m_count + 1) > m_entries.size() || members.empty()) return;
+  const size_t mask = m_entries.size() - 1;
+  size_t at = hash & mask;
+  while (m_entries[at].members_size != 0) at = (at + 1) & mask;
+  Entry& e = m_entries[at];
+  e.hash = hash;
+  e.key = static_cast<std::uint32_t>(m_keys.size());
+  e.key_size = static_cast<std::uint32_t>(key_size);
+  e.members = static_cast<std::uint32_t>(m_texts.size());
+  e.members_size = static_cast<std::uint32_t>(members.size());
+  e.referral_size = static_cast<std::uint32_t>(m_referral.size());
+  m_keys.insert(m_keys.end(), m_key.begin(), m_key.begin() + static_cast<std::ptrdiff_t>(key_size));
+  m_texts += members;
+  m_texts += m_referral;
+  ++m_count;
+}
+
+void RememberingDecisionWriter::append_members(std::string& out, const Decision& d) {
+  const size_t key_size = make_key(d);
+  if (key_size == 0) {
+    m_writer.append_members(out, d);
+    return;
+  }
+  std::uint64_t hash = 0x9E3779B97F4A7C15u;
+  for (size_t i = 0; i < key_size; ++i) hash = (hash ^ m_key[i]) * 0xFF51AFD7ED558CCDu;
+  hash ^= hash >> 29;
+  if (const Entry* e = find(hash, key_size)) {
+    out.append(m_texts, e->members, e->members_size);
+    return;
+  }
+  const size_t start = out.size();
+  m_writer.append_members(out, d);
+  remember(hash, key_size, std::string_view(out).substr(start));
 }
 
 std::string decision_json(const Policy& policy, const Decision& decision, bool with_layers) {

@@ -4,6 +4,7 @@
 #include "core/decision/evaluate.hpp"
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,51 @@ private:
   std::vector<std::string> m_pathway;  // per pathway value: "code"
   std::vector<std::string> m_provider; // per provider: {"provider":..,"contact":..
   std::string m_policy_member;         // ,"policy":{...}
+};
+
+// A DecisionWriter that remembers what it wrote. A batch's decisions repeat: on a corpus of
+// random cases a few hundred combinations of outcome, pathway, reasons, notices, assumptions,
+// missing and unused answers make nine in ten lines, and each writes about 1,300 bytes from
+// about 25 fragments. The members are a function of those lists alone unless a decision has a
+// warning or an intake deadline (both carry a date): such a decision is written afresh; the
+// others are looked up by a key made of the lists (and the referral's texts) and, once
+// written, kept while what is kept stays under `max_bytes`. 512 KiB (about 400 decisions of
+// wa-whatcom, nine in ten lines of a random corpus) keeps memory bounded whatever the input;
+// past it, the rest are written afresh.
+class RememberingDecisionWriter {
+public:
+  explicit RememberingDecisionWriter(const Policy& policy, size_t max_bytes = size_t{1} << 19);
+
+  // Appends exactly what DecisionWriter::append_members appends.
+  void append_members(std::string& out, const Decision& decision);
+
+  size_t remembered() const { return m_count; }
+
+private:
+  struct Entry {
+    std::uint64_t hash = 0;
+    std::uint32_t key = 0;     // offset in m_keys
+    std::uint32_t members = 0; // offset in m_texts; the referral's texts follow
+    std::uint32_t key_size = 0;
+    std::uint32_t members_size = 0; // 0: a free entry
+    std::uint32_t referral_size = 0;
+  };
+
+  // The key of `decision` in m_key (its size returned), or 0 when its members depend on more;
+  // its referral's texts in m_referral.
+  size_t make_key(const Decision& decision);
+  const Entry* find(std::uint64_t hash, size_t key_size) const;
+  void remember(std::uint64_t hash, size_t key_size, std::string_view members);
+
+  const Policy& m_policy;
+  DecisionWriter m_writer;
+  std::vector<Entry> m_entries; // open addressing, a power of two
+  std::vector<std::uint16_t> m_keys;
+  std::string m_texts;
+  size_t m_count = 0;
+  size_t m_max_bytes;
+  std::vector<std::uint16_t> m_key; // scratch, sized for the longest key
+  std::string m_referral;           // scratch: each text behind its four-byte size
 };
 
 // A whole decision object on one line (`with_layers` as for DecisionWriter).
