@@ -142,11 +142,21 @@ struct ExprStep {
     answer_compare, // question q's answer `compare` x (eq ... ge); a yes/no answer is `!= 0`
     answer_in,      // question q's answer is one of the values (as `in`)
     answer_is_drug, // question q's answer is a drug offense (as is_drug)
+    // Tests that read a list's items or two answers (see Expr::compound_truth), for the rules
+    // every LEAD policy has: an age limit and disqualifying convictions, with or without a
+    // look-back window. `negate` folds a `not` in; unknown while an answer read is.
+    years_compare,  // years_between(q, q2) `compare` x
+    months_compare, // months_between(q, q2) `compare` x
+    list_any_in,    // any(q, category in the values); `item_negate`: not in
+    // any(q, category in the values and date `compare` (q2 shifted by `months`, or x days))
+    list_any_in_dated,
   };
   Code code = Code::constant;
   Code compare = Code::eq; // answer_compare, compare_constant: the comparison
   bool negate = false;     // answer tests, `in`, category_in: the opposite truth
   int q = -1;
+  int q2 = -1;              // the second answer of years_compare, months_compare, list_any_in_dated
+  bool item_negate = false; // list_any_in(_dated): an item's category is in none of the values
   int target = -1;
   int months = 0;
   double x = 0;
@@ -212,6 +222,7 @@ private:
   Tri eval_program(const EvalInput& in) const;
   Tri run_on_heap(const EvalInput& in) const;
   Tri atom_truth(const ExprStep& s, const EvalInput& in) const;
+  Tri compound_truth(const ExprStep& s, const EvalInput& in) const;
   Tri eval_group(size_t group, const EvalInput& in) const;
   bool member(const ExprStep& s, double x) const;
   bool drug_offense(double x) const;
@@ -281,6 +292,7 @@ inline Tri Expr::eval_group(size_t group, const EvalInput& in) const {
 // which asks just that.
 inline Tri Expr::atom_truth(const ExprStep& s, const EvalInput& in) const {
   using Code = ExprStep::Code;
+  if (s.code >= Code::years_compare) return compound_truth(s, in);
   const Slot& slot = in.slots[s.q];
   const bool readable = in.visible[s.q] == Tri::yes && slot.present;
   bool truth = readable;

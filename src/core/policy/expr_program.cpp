@@ -105,7 +105,8 @@ private:
     case Op::le:
     case Op::gt:
     case Op::ge:
-      if (!on_answer || node(n.b).op != Op::constant) return false;
+      if (!on_answer) return between_test(n, s);
+      if (node(n.b).op != Op::constant) return false;
       s.code = Code::answer_compare;
       s.q = node(n.a).q;
       s.compare = operation_code(n.op);
@@ -124,8 +125,59 @@ private:
       s.code = Code::answer_is_drug;
       s.q = node(n.a).q;
       return true;
+    case Op::any: return list_test(n, s);
     default: return false;
     }
+  }
+
+  // `years_between(a, b) < 18` (an age limit), `months_between(a, b) <= 6`, on two answers.
+  bool between_test(const ExprNode& n, ExprStep& s) {
+    const ExprNode& between = node(n.a);
+    if ((between.op != Op::years_between && between.op != Op::months_between) ||
+        node(between.a).op != Op::answer || node(between.b).op != Op::answer ||
+        node(n.b).op != Op::constant) {
+      return false;
+    }
+    s.code = between.op == Op::years_between ? Code::years_compare : Code::months_compare;
+    s.q = node(between.a).q;
+    s.q2 = node(between.b).q;
+    s.compare = operation_code(n.op);
+    s.x = node(n.b).x;
+    return true;
+  }
+
+  // `any(list, category in [...])`, and the same `and date > answer - 10 years` (a look-back
+  // window), `==`/`!=` taken as a list of one.
+  bool list_test(const ExprNode& n, ExprStep& s) {
+    const ExprNode* membership = &node(n.a);
+    const ExprNode* window = nullptr;
+    if (membership->op == Op::and_) {
+      window = &node(membership->b);
+      membership = &node(membership->a);
+    }
+    const bool by_list = membership->op == Op::in || membership->op == Op::not_in;
+    const bool by_one = (membership->op == Op::eq || membership->op == Op::ne) &&
+                        node(membership->b).op == Op::constant;
+    if (!(by_list || by_one) || node(membership->a).op != Op::field_category) return false;
+    if (window != nullptr) {
+      if (window->op < Op::eq || window->op > Op::ge || node(window->a).op != Op::field_date) {
+        return false;
+      }
+      const ExprNode* since = &node(window->b);
+      if (since->op == Op::add_months) {
+        s.months = since->months;
+        s.x = since->x;
+        since = &node(since->a);
+      }
+      if (since->op != Op::answer) return false;
+      s.q2 = since->q;
+      s.compare = operation_code(window->op);
+    }
+    s.code = window != nullptr ? Code::list_any_in_dated : Code::list_any_in;
+    s.q = n.q;
+    s.item_negate = membership->op == Op::not_in || membership->op == Op::ne;
+    add_set(s, by_list ? membership->set : std::vector<double>{node(membership->b).x});
+    return true;
   }
 
   // The logic form (Expr::m_groups) of a condition that is answer tests joined by and/or; none
@@ -305,6 +357,57 @@ struct ListScan {
 
 } // namespace
 
+// What eval_list and eval_between make of the same nodes: unknown while an answer read is
+// (for a look-back window, only the items whose category counts need the date), else any()
+// is yes when some item holds; an item's category and date are always known.
+Tri Expr::compound_truth(const ExprStep& s, const EvalInput& in) const {
+  using Code = ExprStep::Code;
+  const auto readable = [&](int q) { return in.visible[q] == Tri::yes && in.slots[q].present; };
+  if (!readable(s.q)) return Tri::unknown;
+  const Slot& slot = in.slots[s.q];
+  Tri truth = Tri::no;
+  switch (s.code) {
+  case Code::years_compare:
+  case Code::months_compare: {
+    if (!readable(s.q2)) return Tri::unknown;
+    const auto from = static_cast<Days>(slot.x);
+    const auto to = static_cast<Days>(in.slots[s.q2].x);
+    const int between =
+        s.code == Code::years_compare ? years_between(from, to) : months_between(from, to);
+    truth = comparison_holds(s.compare, between, s.x) ? Tri::yes : Tri::no;
+    break;
+  }
+  case Code::list_any_in:
+    for (const ConvictionItem& item : slot.items) {
+      if (member(s, item.category) != s.item_negate) {
+        truth = Tri::yes;
+        break;
+      }
+    }
+    break;
+  default: {
+    const bool dated = readable(s.q2);
+    Days since = 0;
+    if (dated) {
+      const auto day = static_cast<Days>(in.slots[s.q2].x);
+      since = s.months != 0 ? add_months(day, s.months) : day + static_cast<Days>(s.x);
+    }
+    for (const ConvictionItem& item : slot.items) {
+      if (member(s, item.category) == s.item_negate) continue;
+      if (!dated) {
+        truth = Tri::unknown;
+      } else if (comparison_holds(s.compare, item.date, since)) {
+        truth = Tri::yes;
+        break;
+      }
+    }
+    break;
+  }
+  }
+  if (truth == Tri::unknown) return truth;
+  return (truth == Tri::yes) != s.negate ? Tri::yes : Tri::no;
+}
+
 // Conditions as written need a few values; only a pathological one spills to the heap.
 Tri Expr::eval_program(const EvalInput& in) const {
   if (m_steps.empty()) return Tri::yes;
@@ -339,7 +442,11 @@ Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
     case Code::answered:
     case Code::answer_compare:
     case Code::answer_in:
-    case Code::answer_is_drug: *++top = from_truth<Value>(atom_truth(s, in)); break;
+    case Code::answer_is_drug:
+    case Code::years_compare:
+    case Code::months_compare:
+    case Code::list_any_in:
+    case Code::list_any_in_dated: *++top = from_truth<Value>(atom_truth(s, in)); break;
     case Code::field_category: *++top = {true, static_cast<double>(scan.at->category)}; break;
     case Code::field_date: *++top = {true, static_cast<double>(scan.at->date)}; break;
     case Code::skip_if_no:

@@ -109,6 +109,19 @@ struct RandomCondition {
         "not (incident_date < 2023-07-01)",
         "residency_months in [1.5, 2, 0]",
         "drug_grams not in [0, 3, 7]",
+        // the shapes compiled to one test of a list or of two answers, and their negations
+        "not any(convictions, category in [murder, assault_1])",
+        "any(convictions, category not in [murder, assault_1, robbery_2])",
+        "any(convictions, category != murder)",
+        "any(convictions, category in [burglary_1, robbery_2] and date >= incident_date - 18 "
+        "months)",
+        "not any(convictions, category not in [murder] and date < incident_date + 400 days)",
+        "any(convictions, category == assault_1 and date <= date_of_birth)",
+        "any(convictions, date > incident_date - 10 years and category == burglary_1)",
+        "not (years_between(date_of_birth, incident_date) < 18)",
+        "years_between(date_of_birth, incident_date) == 30",
+        "months_between(date_of_birth, incident_date) > 300",
+        "months_between(incident_date, date_of_birth) >= -400",
         // comparisons and membership of a computed value
         "years_between(date_of_birth, incident_date) >= 21",
         "count(convictions, category not in [murder]) < 2",
