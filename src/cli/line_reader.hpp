@@ -209,15 +209,17 @@ public:
   }
 
   // Calls f(line, line_number) for each case line of `block` (blank lines are skipped); each
-  // line stays readable for `padding` bytes past its end.
-  template <class F> static void for_each_case(const Block& block, size_t max_line, F&& f) {
-    const char* at = block.text.data();
-    const char* const end = at + block.size;
+  // line stays readable for `padding` bytes past its end, the first of them a NUL (its newline
+  // or CR, overwritten: the case reader then reads the line where it is, without a copy).
+  template <class F> static void for_each_case(Block& block, size_t max_line, F&& f) {
+    char* at = block.text.data();
+    char* const end = at + block.size;
     size_t number = block.first_line;
     while (at < end) {
-      const auto* newline = static_cast<const char*>(std::memchr(at, '\n', end - at));
+      auto* newline = static_cast<char*>(std::memchr(at, '\n', static_cast<size_t>(end - at)));
       std::string_view line(at, static_cast<size_t>(newline - at));
       if (LineReader::as_case(line, max_line)) {
+        at[line.size()] = '\0';
         f(line, number);
       }
       ++number;

@@ -255,11 +255,17 @@ PlainLineReader::PlainLineReader(const Policy& policy)
 }
 
 bool PlainLineReader::read(std::string_view line, Answers& answers, std::string& case_id_json) {
-  // The copy ends in the NUL and stays readable for the longest word read past any byte.
-  m_copy.resize(line.size() + 1 + k_copy_padding);
-  std::memcpy(m_copy.data(), line.data(), line.size());
-  std::memset(m_copy.data() + line.size(), 0, 1 + k_copy_padding);
-  Cursor in{m_copy.data(), m_copy.data() + line.size()};
+  // A line that ends in a NUL already (batch's) is read where it is; another from a copy that
+  // does. Either stays readable for the longest word read past any byte (the padding).
+  static_assert(1 + k_copy_padding <= simdjson::SIMDJSON_PADDING);
+  const char* text = line.data();
+  if (line.data()[line.size()] != '\0') {
+    m_copy.resize(line.size() + 1 + k_copy_padding);
+    std::memcpy(m_copy.data(), line.data(), line.size());
+    std::memset(m_copy.data() + line.size(), 0, 1 + k_copy_padding);
+    text = m_copy.data();
+  }
+  Cursor in{text, text + line.size()};
   if (++m_line == 0) {
     std::fill(m_seen_in.begin(), m_seen_in.end(), 0);
     m_line = 1;
