@@ -249,9 +249,11 @@ PlainLineReader::PlainLineReader(const Policy& policy)
     m_shapes.push_back({q.type, q.type == QuestionType::integer, q.min.value_or(-k_infinity),
                         q.max.value_or(k_infinity)});
     m_keys.emplace_back(q.id + '"');
+    m_framed_keys.emplace_back('"' + q.id + "\":");
     m_codes.emplace_back(q.type == QuestionType::convictions ? q.categories : q.values);
   }
   m_keys.emplace_back("case_id\"");
+  m_framed_keys.emplace_back("\"case_id\":");
 }
 
 bool PlainLineReader::read(std::string_view line, Answers& answers, std::string& case_id_json) {
@@ -275,18 +277,23 @@ bool PlainLineReader::read(std::string_view line, Answers& answers, std::string&
     bool seen_case_id = false;
     size_t previous = m_start;
     do {
-      if (!in.take('"')) return false;
       // Keys usually come in one order: the key that followed this one on the line before is
-      // tried first, by its bytes; a lookup by name is the fallback.
+      // tried first, by its bytes with its quotes and colon (written without spaces); then
+      // by its bytes after any space; a lookup by name is the fallback.
       auto key = static_cast<size_t>(m_next[previous]);
-      if (m_next[previous] >= 0 && m_keys[key].at(in.p, in.end)) {
-        in.p += m_keys[key].size();
+      if (m_next[previous] >= 0 && m_framed_keys[key].at(in.p, in.end)) {
+        in.p += m_framed_keys[key].size();
       } else {
-        const int found = look_up_key(in, previous);
-        if (found < 0) return false;
-        key = static_cast<size_t>(found);
+        if (!in.take('"')) return false;
+        if (m_next[previous] >= 0 && m_keys[key].at(in.p, in.end)) {
+          in.p += m_keys[key].size();
+        } else {
+          const int found = look_up_key(in, previous);
+          if (found < 0) return false;
+          key = static_cast<size_t>(found);
+        }
+        if (!in.take(':')) return false;
       }
-      if (!in.take(':')) return false;
       previous = key;
       if (key == m_case_id_key) {
         if (seen_case_id || !read_case_id(in, answers, case_id_json)) return false;

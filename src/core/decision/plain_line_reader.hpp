@@ -121,11 +121,12 @@ private:
   int look_up_key(Cursor& in, size_t previous);
 
   NameTable m_ids;
-  std::vector<Shape> m_shapes;          // per question
-  std::vector<ShortPattern> m_keys;     // per question, then case_id: the id + '"'
-  std::vector<CodeIndex> m_codes;       // per question: its choice values or categories
-  std::vector<int> m_next;              // per key, then the line's start: the key that followed
-  std::vector<std::uint32_t> m_seen_in; // per question: the line that last answered it
+  std::vector<Shape> m_shapes;             // per question
+  std::vector<ShortPattern> m_keys;        // per question, then case_id: the id + '"'
+  std::vector<ShortPattern> m_framed_keys; // the same as '"' + id + "\":"
+  std::vector<CodeIndex> m_codes;          // per question: its choice values or categories
+  std::vector<int> m_next;                 // per key, then the line's start: the key that followed
+  std::vector<std::uint32_t> m_seen_in;    // per question: the line that last answered it
   std::uint32_t m_line = 0;
   size_t m_case_id_key = 0;
   size_t m_start = 0;
