@@ -177,6 +177,11 @@ public:
   // Evaluates the node tree directly: the reference the program is tested against.
   Tri eval_bool_by_tree(const EvalInput& in) const;
   const std::vector<int>& reads() const { return m_reads; }
+  // Whether eval_bool runs the stack program, rather than one test or groups of tests.
+  bool runs_program() const {
+    const bool one_test = m_steps.size() == 1 && m_steps[0].code >= ExprStep::Code::answered;
+    return !m_steps.empty() && !one_test && m_logic_root < 0;
+  }
   bool is_constant_true() const;
   const std::vector<ExprNode>& nodes() const { return m_nodes; }
 

@@ -155,6 +155,28 @@ TEST_CASE("the compiled program agrees with the tree on every shipped policy's c
   }
 }
 
+// Speed, not truth: batch evaluates every rule of every case, and wa-whatcom's conditions (an
+// age limit, conviction look-backs, answer tests joined by and/or) all have a form that needs
+// no stack program. A shape the compiler stops recognizing would slow batch down unnoticed.
+TEST_CASE("every condition of wa-whatcom is evaluated without the stack program") {
+  const Policy policy = load_shipped("wa-whatcom");
+  size_t conditions = 0;
+  for (const Rule& rule : policy.rules) {
+    CAPTURE(rule.condition);
+    CHECK_FALSE(rule.expr.runs_program());
+    ++conditions;
+  }
+  for (const Question& question : policy.questions) {
+    CAPTURE(question.asked_when);
+    CHECK_FALSE(question.ask.runs_program());
+    conditions += question.ask.empty() ? 0 : 1;
+  }
+  CHECK(conditions > 20);
+  // and the program is still what a condition of another shape runs
+  CHECK(Expr::compile("count(convictions, category in [murder]) >= 2", policy, SourceLocation{})
+            .runs_program());
+}
+
 TEST_CASE("the compiled program agrees with the tree on random conditions and answers") {
   const Policy policy = load_shipped("lead-vocabulary");
   std::mt19937 random(2026);
