@@ -84,13 +84,14 @@ private:
   NameTable m_long; // every code, for those too long for a pattern
 };
 
-// The batch reader's common line, read directly: one flat JSON object of question ids with
-// values of each question's own type, in any order, without escapes. It knows the shape it
-// expects, so it does less than a generic JSON reader: it never asks a value its type, copies
-// nothing but the text it keeps (and the line, once, to end it in a NUL, unless it ends in one), compares each key
-// with the one that followed the key before on the last line (keys usually come in one order)
-// rather than looking it up, and maps a choice's text straight to its index. Every byte is checked: structure, whitespace, known ids and codes,
-// dates and numbers by their grammar, and the UTF-8 of the free text it keeps (case_id, text).
+// The batch reader's common line, read directly: one flat JSON object of question ids with values
+// of each question's own type, in any order, without escapes. It knows the shape it expects, so it
+// does less than a generic JSON reader: it never asks a value its type, copies nothing but the text
+// it keeps (and the line, once, to end it in a NUL, unless it ends in one), compares each key with
+// the one that followed the key before on the last line (keys usually come in one order) rather
+// than looking it up, and maps a choice's text straight to its index. Every byte is checked:
+// structure, whitespace, known ids and codes, dates and numbers by their grammar, and the UTF-8 of
+// the free text it keeps (case_id, text).
 //
 // It sets exactly what the general reader (simdjson, JsonCaseReader) sets for such a line and
 // refuses everything else at the first thing it does not cover, without a message: the caller
@@ -99,9 +100,9 @@ class PlainLineReader {
 public:
   explicit PlainLineReader(const Policy& policy);
 
-  // `answers` must be reset; `line` readable for 64 bytes past its end (a NUL first saves a
-  // copy). On false, `answers`
-  // and `case_id_json` may hold part of the line.
+  // `answers` must be reset; `line` readable for 64 bytes past its end (when the first of them
+  // is a NUL, the line is read in place, else from a copy). On false, `answers` and
+  // `case_id_json` may hold part of the line.
   bool read(std::string_view line, Answers& answers, std::string& case_id_json);
 
 private:
