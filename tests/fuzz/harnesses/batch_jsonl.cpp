@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The batch reader: JSON Lines cases (one or more lines) against every shipped policy, as
-// `divert batch` reads them. Every output line must be valid JSON (strict, UTF-8), and the
-// plain-line reader must give the line the general simdjson reader gives (issue 13).
+// `divert batch` reads them. Every output line must be valid JSON (strict, UTF-8), and batch's
+// own path (the plain-line reader on a line ended by a NUL, read in place; the decision lines
+// remembered and looked up) must give the line that the general simdjson reader and the plain
+// decision writer give (issue 13).
 #include "harness.hpp"
 
 #include "core/decision/answers.hpp"
@@ -18,14 +20,17 @@ namespace {
 using namespace divert;
 
 struct PolicyRun {
-  PolicyRun(const Policy& p, bool plain_lines)
-      : policy(p), reader(p), evaluator(p), writer(p), answers(p) {
-    reader.set_plain_lines(plain_lines);
+  PolicyRun(const Policy& p, bool batch_path)
+      : policy(p), batch(batch_path), reader(p), evaluator(p), writer(p), remembering(p),
+        answers(p) {
+    reader.set_plain_lines(batch_path);
   }
   const Policy& policy;
+  bool batch;
   JsonCaseReader reader;
   Evaluator evaluator;
   DecisionWriter writer;
+  RememberingDecisionWriter remembering;
   Answers answers;
   Decision decision;
 };
@@ -57,7 +62,11 @@ std::string decide_line(PolicyRun& run, std::string_view line) {
   } else {
     run.evaluator.run(run.answers, static_cast<Days>(fuzz::k_now / 86400), run.decision);
     out += ',';
-    run.writer.append_members(out, run.decision);
+    if (run.batch) {
+      run.remembering.append_members(out, run.decision);
+    } else {
+      run.writer.append_members(out, run.decision);
+    }
     out += '}';
   }
   return out;
@@ -68,6 +77,7 @@ std::string decide_line(PolicyRun& run, std::string_view line) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   std::string padded;
+  std::string nul_ended;
   size_t begin = 0;
   while (begin <= input.size()) {
     size_t end = input.find('\n', begin);
@@ -80,15 +90,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     padded.assign(line);
     padded.append(JsonCaseReader::padding(), ' ');
     const std::string_view view(padded.data(), line.size());
-    // Runs come in pairs per policy: the plain-line reader on, then off.
+    // batch ends each line with a NUL over its newline, and reads it in place: the next line
+    // follows (here the same line again), then the block's padding.
+    nul_ended.assign(line);
+    nul_ended += '\0';
+    nul_ended += padded;
+    const std::string_view batch_view(nul_ended.data(), line.size());
+    // Runs come in pairs per policy: batch's path, then the general reader and plain writer.
     for (size_t i = 0; i + 1 < runs().size(); i += 2) {
       fuzz::expect_errors([&] {
-        const std::string out = decide_line(*runs()[i], view);
+        const std::string out = decide_line(*runs()[i], batch_view);
         if (!nlohmann::json::accept(out)) {
           fuzz::wrong(("a decision line that is not valid JSON: " + out).c_str(), line);
         }
         if (decide_line(*runs()[i + 1], view) != out) {
-          fuzz::wrong(("the plain-line reader differs from the general one: " + out).c_str(), line);
+          fuzz::wrong(("batch's reader or writer differs from the general ones: " + out).c_str(),
+                      line);
         }
       });
     }

@@ -187,9 +187,9 @@ TEST_CASE("the plain-line reader reads every line as the general reader does") {
       const std::string plain_problem = plain.read(view, plain_answers, plain_case_id);
       const std::string general_problem = general.read(view, general_answers, general_case_id);
       INFO(id << " line: " << line.substr(0, size));
-      // batch's lines end in a NUL, which the plain reader reads in place.
-      std::string nul_ended = line;
-      nul_ended[size] = '\0';
+      // batch's lines end in a NUL over their newline, the next line after it (here the same
+      // line again), and the plain reader reads them in place.
+      const std::string nul_ended = line.substr(0, size) + '\0' + line;
       std::string in_place_case_id;
       const std::string in_place_problem =
           plain.read(std::string_view(nul_ended.data(), size), plain_answers, in_place_case_id);
