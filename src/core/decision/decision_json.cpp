@@ -251,15 +251,13 @@ void DecisionWriter::append_referral(std::string& out, const Referral& referral)
 
 RememberingDecisionWriter::RememberingDecisionWriter(const Policy& policy, size_t max_bytes)
     : m_policy(policy), m_writer(policy), m_entries(size_t{1} << 12), m_max_bytes(max_bytes),
+      m_keyable(policy.rules.size() <= 0xFFFFu && policy.questions.size() <= 0xFFFFu),
       m_key(8 + 3 * policy.rules.size() + 2 * policy.questions.size()) {}
 
 // Every list led by its length, so that two different decisions never make one key. A
 // referral's texts are kept apart: they are not indices.
 size_t RememberingDecisionWriter::make_key(const Decision& d) {
-  if (!d.warnings.empty() || (d.referral && d.referral->intake_deadline) ||
-      m_policy.rules.size() > 0xFFFFu || m_policy.questions.size() > 0xFFFFu) {
-    return 0;
-  }
+  if (!m_keyable || !d.warnings.empty() || (d.referral && d.referral->intake_deadline)) return 0;
   std::uint16_t* at = m_key.data();
   *at++ = static_cast<std::uint16_t>(d.outcome);
   *at++ = static_cast<std::uint16_t>(d.pathway + 1);

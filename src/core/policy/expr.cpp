@@ -827,9 +827,9 @@ Expr::Value Expr::eval(int index, const EvalInput& in, const ConvictionItem* ite
   switch (n.op) {
   case Op::constant: return {true, n.x};
   case Op::answer:
-    if (in.visible[q] != Tri::yes || !in.slots[q].present) return {false, 0};
+    if (!in.readable(n.q)) return {false, 0};
     return {true, in.slots[q].x};
-  case Op::answered: return {true, in.visible[q] == Tri::yes && in.slots[q].present ? 1.0 : 0.0};
+  case Op::answered: return {true, in.readable(n.q) ? 1.0 : 0.0};
   case Op::field_category: return {true, static_cast<double>(item->category)};
   case Op::field_date: return {true, static_cast<double>(item->date)};
   case Op::and_:
@@ -906,17 +906,15 @@ Expr::Value Expr::eval_shift(const ExprNode& n, const EvalInput& in,
   const Value l = eval(n.a, in, item);
   if (!l.known) return l;
   const auto d = static_cast<Days>(l.x);
-  return {true, static_cast<double>(n.months != 0 ? add_months(d, n.months)
-                                                  : d + static_cast<Days>(n.x))};
+  return {true, static_cast<double>(shifted_date(d, n.months, n.x))};
 }
 
 // any(): yes if one item's condition is yes; count(): unknown as soon as one item's is unknown.
 Expr::Value Expr::eval_list(const ExprNode& n, const EvalInput& in) const {
-  const auto q = static_cast<size_t>(n.q);
-  if (in.visible[q] != Tri::yes || !in.slots[q].present) return {false, 0};
+  if (!in.readable(n.q)) return {false, 0};
   Tri any = Tri::no;
   double count = 0;
-  for (const ConvictionItem& element : in.slots[q].items) {
+  for (const ConvictionItem& element : in.slots[static_cast<size_t>(n.q)].items) {
     const Value v = eval(n.a, in, &element);
     const Tri t = tri_of(v.known, v.x);
     any = tri_or(any, t);

@@ -53,8 +53,16 @@ struct Slot {
 // What the evaluator reads: the answers, with those whose ask-condition is not true hidden.
 struct EvalInput {
   const Slot* slots = nullptr;
-  const Tri* visible = nullptr; // per question: yes = readable
+  const Tri* visible = nullptr; // per question: yes = asked
+
+  // Whether question q's answer may be read: asked, and given.
+  bool readable(int q) const { return visible[q] == Tri::yes && slots[q].present; }
 };
+
+// A date shifted by whole months (anniversaries kept on the month's last day) or else by days.
+inline Days shifted_date(Days day, int months, double days) {
+  return months != 0 ? add_months(day, months) : day + static_cast<Days>(days);
+}
 
 struct ExprNode {
   enum class Op : std::uint8_t {
@@ -178,10 +186,7 @@ public:
   Tri eval_bool_by_tree(const EvalInput& in) const;
   const std::vector<int>& reads() const { return m_reads; }
   // Whether eval_bool runs the stack program, rather than one test or groups of tests.
-  bool runs_program() const {
-    const bool one_test = m_steps.size() == 1 && m_steps[0].code >= ExprStep::Code::answered;
-    return !m_steps.empty() && !one_test && m_logic_root < 0;
-  }
+  bool runs_program() const { return !m_steps.empty() && !is_one_test() && m_logic_root < 0; }
   bool is_constant_true() const;
   const std::vector<ExprNode>& nodes() const { return m_nodes; }
 
@@ -230,6 +235,10 @@ private:
   Tri compound_truth(const ExprStep& s, const EvalInput& in) const;
   Tri eval_group(size_t group, const EvalInput& in) const;
   bool member(const ExprStep& s, double x) const;
+  // Whether the condition is a single test of answers, evaluated without a program.
+  bool is_one_test() const {
+    return m_steps.size() == 1 && m_steps[0].code >= ExprStep::Code::answered;
+  }
   bool drug_offense(double x) const;
 
   std::vector<ExprNode> m_nodes;
@@ -270,9 +279,7 @@ inline bool comparison_holds(ExprStep::Code comparison, double l, double r) {
 }
 
 inline Tri Expr::eval_bool(const EvalInput& in) const {
-  if (m_steps.size() == 1 && m_steps[0].code >= ExprStep::Code::answered) {
-    return atom_truth(m_steps[0], in);
-  }
+  if (is_one_test()) return atom_truth(m_steps[0], in);
   if (m_logic_root >= 0) return eval_group(static_cast<size_t>(m_logic_root), in);
   return eval_program(in);
 }
@@ -299,7 +306,7 @@ inline Tri Expr::atom_truth(const ExprStep& s, const EvalInput& in) const {
   using Code = ExprStep::Code;
   if (s.code >= Code::years_compare) return compound_truth(s, in);
   const Slot& slot = in.slots[s.q];
-  const bool readable = in.visible[s.q] == Tri::yes && slot.present;
+  const bool readable = in.readable(s.q);
   bool truth = readable;
   if (s.code != Code::answered) {
     if (!readable) return Tri::unknown;

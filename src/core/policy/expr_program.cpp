@@ -362,14 +362,13 @@ struct ListScan {
 // is yes when some item holds; an item's category and date are always known.
 Tri Expr::compound_truth(const ExprStep& s, const EvalInput& in) const {
   using Code = ExprStep::Code;
-  const auto readable = [&](int q) { return in.visible[q] == Tri::yes && in.slots[q].present; };
-  if (!readable(s.q)) return Tri::unknown;
+  if (!in.readable(s.q)) return Tri::unknown;
   const Slot& slot = in.slots[s.q];
   Tri truth = Tri::no;
   switch (s.code) {
   case Code::years_compare:
   case Code::months_compare: {
-    if (!readable(s.q2)) return Tri::unknown;
+    if (!in.readable(s.q2)) return Tri::unknown;
     const auto from = static_cast<Days>(slot.x);
     const auto to = static_cast<Days>(in.slots[s.q2].x);
     const int between =
@@ -386,12 +385,8 @@ Tri Expr::compound_truth(const ExprStep& s, const EvalInput& in) const {
     }
     break;
   default: {
-    const bool dated = readable(s.q2);
-    Days since = 0;
-    if (dated) {
-      const auto day = static_cast<Days>(in.slots[s.q2].x);
-      since = s.months != 0 ? add_months(day, s.months) : day + static_cast<Days>(s.x);
-    }
+    const bool dated = in.readable(s.q2);
+    const Days since = dated ? shifted_date(static_cast<Days>(in.slots[s.q2].x), s.months, s.x) : 0;
     for (const ConvictionItem& item : slot.items) {
       if (member(s, item.category) == s.item_negate) continue;
       if (!dated) {
@@ -430,14 +425,13 @@ Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
   Value* top = stack - 1;
   ListScan scan;
   const ExprStep* const steps = m_steps.data();
-  const auto readable = [&](int q) { return in.visible[q] == Tri::yes && in.slots[q].present; };
   const size_t count = m_steps.size();
   for (size_t pc = 0; pc < count; ++pc) {
     const ExprStep& s = steps[pc];
     switch (s.code) {
     case Code::constant: *++top = {true, s.x}; break;
     case Code::answer:
-      *++top = readable(s.q) ? Value{true, in.slots[s.q].x} : Value{false, 0};
+      *++top = in.readable(s.q) ? Value{true, in.slots[s.q].x} : Value{false, 0};
       break;
     case Code::answered:
     case Code::answer_compare:
@@ -507,7 +501,7 @@ Expr::Value Expr::run(const EvalInput& in, Value* stack) const {
       break;
     case Code::list_any:
     case Code::list_count:
-      if (!readable(s.q)) {
+      if (!in.readable(s.q)) {
         *++top = {false, 0};
         pc = static_cast<size_t>(s.target) - 1;
         break;
