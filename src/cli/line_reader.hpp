@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <istream>
 #include <string_view>
@@ -67,10 +68,15 @@ public:
 
   // What batch makes of one physical line (without its newline): a line longer than
   // `max_line` + 1 bytes is cut to `max_line` + 2 whatever the buffering (the case reader then
-  // refuses it as too long), a trailing CR is dropped; false when the line is blank.
+  // refuses it as too long); another loses a leading UTF-8 byte order mark, which Windows tools
+  // write at the start of a file (and `cat` carries into the middle of one): RFC 8259 (section
+  // 8.1) lets a parser ignore it, and it is never JSON, so no case read before reads otherwise.
+  // A trailing CR is dropped; false when the line is blank.
   static bool as_case(std::string_view& line, size_t max_line) {
     if (line.size() > max_line + 1) {
       line = line.substr(0, max_line + 2);
+    } else if (line.substr(0, 3) == "\xEF\xBB\xBF") {
+      line.remove_prefix(3);
     }
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
@@ -219,7 +225,7 @@ public:
       auto* newline = static_cast<char*>(std::memchr(at, '\n', static_cast<size_t>(end - at)));
       std::string_view line(at, static_cast<size_t>(newline - at));
       if (LineReader::as_case(line, max_line)) {
-        at[line.size()] = '\0';
+        at[line.data() - at + static_cast<std::ptrdiff_t>(line.size())] = '\0';
         f(line, number);
       }
       ++number;

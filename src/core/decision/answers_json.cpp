@@ -168,6 +168,15 @@ std::string JsonCaseReader::read(std::string_view line, Answers& answers,
     impl.reset(answers);
   }
 
+  // A NUL is never JSON (in a string it must be escaped), and simdjson would blame a string or
+  // the object's shape: name the byte and where it is. A UTF-16 file is full of them.
+  if (const size_t nul = line.find('\0'); nul != std::string_view::npos) {
+    find_case_id(line.substr(0, nul), case_id_json);
+    return refuse("bad-json", fmt::format("invalid JSON: a NUL byte at column {}; a case line is "
+                                          "UTF-8 text (is the file UTF-16?)",
+                                          nul + 1));
+  }
+
   std::fill(impl.seen.begin(), impl.seen.end(), 0);
   sj::document doc;
   const simdjson::padded_string_view view(line.data(), line.size(), line.size() + padding());

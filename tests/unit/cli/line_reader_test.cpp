@@ -38,6 +38,19 @@ TEST_CASE("an over-long line is cut to max_line + 2 bytes and the rest skipped")
   CHECK(lines[3] == "5:" + std::string(102, 'x'));
 }
 
+TEST_CASE("a UTF-8 byte order mark before a case is dropped, on any line") {
+  const std::string bom = "\xEF\xBB\xBF";
+  const auto lines = lines_of(bom + "{}\r\n" + bom + "\n" + bom + "{\"a\":1}\n\xEF\xBB{}", 100);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0] == "1:{}");
+  CHECK(lines[1] == "3:{\"a\":1}");  // line 2, a BOM alone, is blank
+  CHECK(lines[2] == "4:\xEF\xBB{}"); // half a BOM is left for the case reader to refuse
+  // An over-long line keeps its BOM: cut short, it must still be refused as too long.
+  const auto long_lines = lines_of(bom + std::string(99, 'x') + "\n", 100);
+  REQUIRE(long_lines.size() == 1);
+  CHECK(long_lines[0] == "1:" + bom + std::string(99, 'x'));
+}
+
 TEST_CASE("a line of max_line bytes is handed out whole") {
   const std::string full(100, 'y');
   const auto lines = lines_of(full + "\r\n" + full, 100);
@@ -67,6 +80,7 @@ std::vector<std::string> block_cases_of(const std::string& text, size_t max_line
     CHECK(block.text[block.size - 1] == '\n');
     CHECK(std::string(block.text.data() + block.size, 64) == std::string(64, ' '));
     BlockReader::for_each_case(block, max_line, [&](std::string_view line, size_t number) {
+      CHECK(line.data()[line.size()] == '\0'); // the case reader reads the line in place
       out.push_back(std::to_string(number) + ":" + std::string(line));
     });
     if (blocks != nullptr) {
@@ -95,6 +109,11 @@ TEST_CASE("blocks hold exactly the cases and line numbers the line reader gives"
       huge + "\r\n",
       spaces + "x\n" + "y",
       std::string(999, 'z') + "\n" + std::string(1000, 'w') + "\n" + std::string(1001, 'v'),
+      "\xEF\xBB\xBF"
+      "a\r\n\xEF\xBB\xBF\r\n\xEF\xBB\xBF" +
+          huge +
+          "\n\xEF\xBB"
+          "b",
   };
   for (const std::string& input : inputs) {
     for (const size_t block_bytes : {1, 7, 64, 1000, 4096}) {
@@ -110,8 +129,15 @@ TEST_CASE("blocks hold exactly the cases and line numbers the line reader gives"
 
 TEST_CASE("blocks agree with the line reader on random mixtures of line shapes") {
   std::mt19937 random(13); // NOLINT(cert-msc32-c,cert-msc51-cpp): fixed for repeatable tests
-  const std::vector<std::string> shapes =
-      {"", "\r", " \t", "x", "{\"a\":1}", std::string(300, 'm'), std::string(1100, 'o')};
+  const std::vector<std::string> shapes = {"",
+                                           "\r",
+                                           " \t",
+                                           "x",
+                                           "{\"a\":1}",
+                                           std::string(300, 'm'),
+                                           std::string(1100, 'o'),
+                                           "\xEF\xBB\xBF",
+                                           "\xEF\xBB\xBF{}"};
   for (int round = 0; round < 200; ++round) {
     std::string input;
     const auto count = static_cast<size_t>(random() % 60);
