@@ -261,7 +261,7 @@ int run_batch(const BatchOptions& opts, Io& io) {
   const BatchTotals totals = decide_in_blocks(policy, day, *in, io, jobs);
   io.out.flush();
   if (in->bad()) {
-    throw IoError(fmt::format("{}: read error", opts.cases));
+    throw IoError(fmt::format("{}: read error", input_name(opts.cases)));
   }
   if (io.stderr_is_tty) {
     io.err << "\r\x1b[K";

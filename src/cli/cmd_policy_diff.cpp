@@ -97,7 +97,7 @@ int run_diff(const DiffOptions& opts, Io& io) {
     }
   }
   if (lines.bad()) {
-    throw IoError(fmt::format("{}: read error", opts.cases));
+    throw IoError(fmt::format("{}: read error", input_name(opts.cases)));
   }
   if (io.stderr_is_tty) {
     io.err << "\r\x1b[K" << std::flush;

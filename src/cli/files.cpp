@@ -70,6 +70,11 @@ std::istream& open_input(const std::string& path, std::istream& standard_input,
   if (path == "-") {
     return standard_input;
   }
+  // An ifstream opens a directory, and only its first read fails, as a bare read error.
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw MissingInputError(fmt::format("{}: is a directory, not a file", path));
+  }
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*file) {
     throw MissingInputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));

@@ -51,6 +51,10 @@ std::string read_stdin();
 // Throws MissingInputError when it cannot.
 std::istream& open_input(const std::string& path, std::istream& standard_input,
                          std::unique_ptr<std::istream>& holder);
+// How messages name an input: "standard input" for "-", else its path.
+inline std::string input_name(const std::string& path) {
+  return path == "-" ? "standard input" : path;
+}
 
 struct PolicyTrust;
 

@@ -79,5 +79,12 @@ set +e
 rc=$?
 set -e
 [ "$rc" -eq 64 ] || { echo "batch_jobs: FAIL: --jobs 0 exited $rc, not 64"; status=1; }
+# A closed standard input is a read error (74) named as such, not a hang or a crash.
+set +e
+"$divert" batch --policy wa-whatcom <&- > /dev/null 2> "$work/closed.err"
+rc=$?
+set -e
+[ "$rc" -eq 74 ] && grep -q 'standard input: read error' "$work/closed.err" ||
+  { echo "batch_jobs: FAIL: closed stdin exited $rc:"; cat "$work/closed.err"; status=1; }
 [ "$status" -eq 0 ] && echo "batch_jobs: --jobs 1, 2, 3 and 8 agree byte for byte on $lines lines"
 exit "$status"

@@ -768,11 +768,18 @@ YamlDocument parse_yaml(std::string text, const std::string& display_name, bool 
     throw InputError(SourceLocation{display_name, 0, 0},
                      fmt::format("file larger than {} MiB", k_max_text >> 20));
   }
+  // Windows editors save UTF-16 with a byte order mark (FF FE or FE FF): say so, not only where
+  // UTF-8 breaks. UTF-16 text without one breaks at a NUL in its first two bytes.
+  const bool utf16 = text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF") ||
+                     (text.size() >= 2 && (text[0] == '\0') != (text[1] == '\0'));
+  const std::string_view hint = utf16 ? " (the file is UTF-16: save it as UTF-8)" : "";
   if (size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
-    throw InputError(location_of_offset(text, bad, display_name), "invalid UTF-8");
+    throw InputError(location_of_offset(text, bad, display_name),
+                     fmt::format("invalid UTF-8{}", hint));
   }
   if (size_t nul = text.find('\0'); nul != std::string::npos) {
-    throw InputError(location_of_offset(text, nul, display_name), "NUL byte in text");
+    throw InputError(location_of_offset(text, nul, display_name),
+                     fmt::format("NUL byte in text{}", hint));
   }
   check_nesting(text, display_name);
 
