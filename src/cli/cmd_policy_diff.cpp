@@ -3,6 +3,7 @@
 
 #include "cli/files.hpp"
 #include "cli/line_reader.hpp"
+#include "cli/render.hpp"
 
 #include "core/authoring/policy_diff.hpp"
 
@@ -56,6 +57,12 @@ void print_groups(std::ostream& out, const std::map<std::string, PolicyDiff::Gro
 int run_diff(const DiffOptions& opts, Io& io) {
   const Policy before = load_policy_arg(opts.before, false);
   const Policy after = load_policy_arg(opts.after, false);
+  // Decisions under a draft or model policy say so, here as in decide and batch (once when both
+  // versions are the same policy in the same status).
+  note_policy_status(io.err, before);
+  if (status_warning(after) != status_warning(before)) {
+    note_policy_status(io.err, after);
+  }
   std::unique_ptr<std::istream> file;
   std::istream* in = &open_input(opts.cases, io.in, file);
 
