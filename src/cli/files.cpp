@@ -65,16 +65,20 @@ std::string read_stdin() {
   return buffer.str();
 }
 
+// An ifstream opens a directory, and only its first read fails, as a bare read error.
+static void refuse_directory(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw MissingInputError(fmt::format("{}: is a directory, not a file", path));
+  }
+}
+
 std::istream& open_input(const std::string& path, std::istream& standard_input,
                          std::unique_ptr<std::istream>& holder) {
   if (path == "-") {
     return standard_input;
   }
-  // An ifstream opens a directory, and only its first read fails, as a bare read error.
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    throw MissingInputError(fmt::format("{}: is a directory, not a file", path));
-  }
+  refuse_directory(path);
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*file) {
     throw MissingInputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
@@ -87,10 +91,7 @@ std::string read_file(const std::string& path) {
   if (path == "-") {
     return read_stdin();
   }
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    throw MissingInputError(fmt::format("{}: is a directory, not a file", path));
-  }
+  refuse_directory(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw MissingInputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));

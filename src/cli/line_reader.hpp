@@ -2,7 +2,6 @@
 #pragma once
 
 #include <algorithm>
-#include <cstddef>
 #include <cstring>
 #include <istream>
 #include <string_view>
@@ -225,7 +224,7 @@ public:
       auto* newline = static_cast<char*>(std::memchr(at, '\n', static_cast<size_t>(end - at)));
       std::string_view line(at, static_cast<size_t>(newline - at));
       if (LineReader::as_case(line, max_line)) {
-        at[line.data() - at + static_cast<std::ptrdiff_t>(line.size())] = '\0';
+        at[line.data() + line.size() - at] = '\0'; // the byte after the line
         f(line, number);
       }
       ++number;
