@@ -2,6 +2,8 @@
 #include "cli/cmd_policy.hpp"
 
 #include "cli/files.hpp"
+#include "cli/publish.hpp"
+#include "cli/render.hpp"
 
 #include "core/policy/policy_loader.hpp"
 #include "core/authoring/policy_test.hpp"
@@ -9,10 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <ostream>
 
@@ -30,27 +29,11 @@ struct TestOptions {
   bool update = false;
 };
 
-// Replaces `path` by `text` through a temporary file in the same directory, so that an
-// interrupted update never leaves a half-written test file.
-void replace_file(const fs::path& path, const std::string& text) {
-  const fs::path temp = path.string() + ".divert-update";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      throw IoError(fmt::format("{}: cannot write: {}", temp.string(), std::strerror(errno)));
-    }
-    out << text;
-    out.flush();
-    if (!out) {
-      throw IoError(fmt::format("{}: write error", temp.string()));
-    }
-  }
+// The file's own mode, so that an update does not change who may read a test file.
+unsigned file_mode(const fs::path& path) {
   std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw IoError(fmt::format("{}: cannot replace: {}", path.string(), ec.message()));
-  }
+  const fs::file_status status = fs::status(path, ec);
+  return ec ? 0644u : static_cast<unsigned>(status.permissions() & fs::perms::mask);
 }
 
 std::vector<fs::path> test_files(const fs::path& dir) {
@@ -80,10 +63,11 @@ void test_policy(const std::string& reference, const TestOptions& opts, Totals& 
       fs::path(opts.tests_dir.empty() ? "tests/policies" : opts.tests_dir) / policy.id;
   const std::vector<fs::path> files = test_files(dir);
   const bool coverage = opts.coverage || opts.min_coverage >= 0;
+  if (files.empty() && policy.is_abstract && policy.rules.empty()) {
+    return; // a vocabulary: nothing to decide, nothing to test
+  }
+  note_policy_status(io.err, policy);
   if (files.empty()) {
-    if (policy.is_abstract && policy.rules.empty()) {
-      return; // a vocabulary: nothing to decide, nothing to test
-    }
     io.err << fmt::format("divert: warning: policy '{}' has no tests in {}/ (write cases as "
                           "{}/NAME.yaml)\n",
                           policy.id, dir.string(), dir.string());
@@ -123,7 +107,10 @@ void test_policy(const std::string& reference, const TestOptions& opts, Totals& 
       }
     }
     if (opts.update && failed_here > 0) {
-      replace_file(file, update_policy_tests(doc, policy, suite, results));
+      // Through publish's replace_file (temporary name, fsync, rename): an interrupted update or
+      // a full disk leaves the old file whole.
+      replace_file(file.string(), update_policy_tests(doc, policy, suite, results), {},
+                   file_mode(file));
       totals.updated += failed_here;
       io.err << fmt::format("divert: rewrote {} expectation{} in {}; review the change (git diff) "
                             "before committing it\n",
