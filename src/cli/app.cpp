@@ -421,7 +421,8 @@ int run(int argc, char** argv) {
              !(term != nullptr && std::string(term) == "dumb");
   const int code = run(args, io);
   std::cout.flush();
-  if (!std::cout) {
+  // A command that already failed on its output (batch) has said so: 74 either way.
+  if (!std::cout && code != exit_io) {
     std::cerr << "divert: error: cannot write to standard output\n";
     return code == exit_ok ? exit_io : code;
   }

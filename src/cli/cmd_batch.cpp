@@ -116,6 +116,10 @@ private:
   std::string m_case_id;
 };
 
+// Decisions that did not reach standard output (a full disk, a device error) outrank bad input
+// lines: 74, and no summary that would count them as decided.
+[[noreturn]] void throw_output_lost() { throw IoError("cannot write to standard output"); }
+
 void show_progress(Io& io, size_t line_number) {
   if (io.stderr_is_tty) {
     io.err << fmt::format("\rdivert batch: {} lines...", line_number) << std::flush;
@@ -204,6 +208,9 @@ BatchTotals decide_in_blocks(const Policy& policy, std::optional<Days> day, std:
           finished[next_to_write % slot_count] = nullptr;
           lock.unlock();
           io.out.write(oldest->out.data(), static_cast<std::streamsize>(oldest->out.size()));
+          if (!io.out) {
+            throw_output_lost(); // deciding on would only lose more
+          }
           show_progress(io, oldest->block.first_line + oldest->block.lines - 1);
           lock.lock();
           totals.add(oldest->totals);
@@ -260,6 +267,9 @@ int run_batch(const BatchOptions& opts, Io& io) {
 
   const BatchTotals totals = decide_in_blocks(policy, day, *in, io, jobs);
   io.out.flush();
+  if (!io.out) {
+    throw_output_lost();
+  }
   if (in->bad()) {
     throw IoError(fmt::format("{}: read error", input_name(opts.cases)));
   }

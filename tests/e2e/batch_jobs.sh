@@ -86,5 +86,16 @@ rc=$?
 set -e
 [ "$rc" -eq 74 ] && grep -q 'standard input: read error' "$work/closed.err" ||
   { echo "batch_jobs: FAIL: closed stdin exited $rc:"; cat "$work/closed.err"; status=1; }
+# A full standard output (/dev/full) is a write error (74), even though the corpus has bad lines
+# (65): lost decisions outrank bad input. No summary claims the cases were decided.
+for n in 1 2; do
+  set +e
+  "$divert" batch --policy wa-whatcom --jobs "$n" "$work/mixed.jsonl" > /dev/full 2> "$work/full.err"
+  rc=$?
+  set -e
+  [ "$rc" -eq 74 ] && [ "$(grep -c 'cannot write to standard output' "$work/full.err")" -eq 1 ] &&
+    ! grep -q 'cases:' "$work/full.err" ||
+    { echo "batch_jobs: FAIL: --jobs $n to /dev/full exited $rc:"; cat "$work/full.err"; status=1; }
+done
 [ "$status" -eq 0 ] && echo "batch_jobs: --jobs 1, 2, 3 and 8 agree byte for byte on $lines lines"
 exit "$status"
