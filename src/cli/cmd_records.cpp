@@ -2,6 +2,7 @@
 #include "cli/app.hpp"
 #include "cli/config.hpp"
 #include "cli/record_files.hpp"
+#include "cli/render.hpp"
 
 #include "core/record/canonical_json.hpp"
 #include "core/base/error.hpp"
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -169,6 +171,67 @@ void write_csv(Io& io, const std::vector<LoadedRecord>& rows) {
   }
 }
 
+// The table, each column as wide as its widest cell; or, when that is wider than `columns` (a
+// terminal's; 0: no limit), each record as a block that fits: its id, outcome and action, then
+// the other fields as "label value" items filled into indented lines. A table wrapped by the
+// terminal is unreadable, and a patrol laptop's is 80 columns or fewer.
+std::string lay_out_records(const std::vector<std::vector<std::string>>& table, size_t columns) {
+  std::vector<size_t> widths(table.front().size(), 0);
+  for (const auto& cells : table) {
+    for (size_t c = 0; c < cells.size(); ++c) widths[c] = std::max(widths[c], cells[c].size());
+  }
+  size_t table_width = 0;
+  for (const size_t w : widths) table_width += w + 2;
+  std::string text;
+  if (columns == 0 || table_width - 2 < columns) {
+    for (const auto& cells : table) {
+      std::string line;
+      for (size_t c = 0; c < cells.size(); ++c) {
+        line += c + 1 == cells.size() ? cells[c] : fmt::format("{:<{}}  ", cells[c], widths[c]);
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      text += line + '\n';
+    }
+    return text;
+  }
+  // The header's columns: CREATED, RECORD ID, CASE, INCIDENT, OFFICER, POLICY, PATHWAY,
+  // OUTCOME, ACTION, REASONS.
+  constexpr std::array<std::pair<size_t, const char*>, 6> k_items = {{{0, "created"},
+                                                                      {2, "case"},
+                                                                      {3, "incident"},
+                                                                      {4, "officer"},
+                                                                      {6, "pathway"},
+                                                                      {5, "policy"}}};
+  const std::string indent = "  ";
+  for (size_t r = 1; r < table.size(); ++r) {
+    const auto& cells = table[r];
+    text += wrap_hanging(fmt::format("{}  {}  {}", cells[1], cells[7], cells[8]), "", indent,
+                         columns - 1);
+    std::string line = indent;
+    for (const auto& [column, label] : k_items) {
+      if (cells[column].empty()) continue;
+      const std::string item = fmt::format("{} {}", label, cells[column]);
+      if (line.size() > indent.size() && line.size() + 2 + item.size() >= columns) {
+        text += line + '\n';
+        line = indent;
+      }
+      if (indent.size() + item.size() >= columns) { // a field wider than the screen: cut
+        text += wrap_hanging(item, indent, indent + "  ", columns - 1);
+        continue;
+      }
+      line += (line.size() > indent.size() ? "  " : "") + item;
+    }
+    if (line.size() > indent.size()) text += line + '\n';
+    if (std::string reasons = cells[9]; !reasons.empty()) {
+      for (size_t at = reasons.find(','); at != std::string::npos; at = reasons.find(',', at + 2)) {
+        reasons.insert(at + 1, " "); // rule ids have no commas: wrap between them
+      }
+      text += wrap_hanging("reasons " + reasons, indent, indent + "  ", columns - 1);
+    }
+  }
+  return text;
+}
+
 int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
   const std::string dir = records_dir(opts);
   bool bad = false;
@@ -209,18 +272,8 @@ int run_records(const std::string& mode, const RecordsOptions& opts, Io& io) {
       ++outcomes[s.outcome];
       ++actions[s.action];
     }
-    std::vector<size_t> widths(table.front().size(), 0);
-    for (const auto& cells : table) {
-      for (size_t c = 0; c < cells.size(); ++c) widths[c] = std::max(widths[c], cells[c].size());
-    }
-    for (const auto& cells : table) {
-      std::string text;
-      for (size_t c = 0; c < cells.size(); ++c) {
-        text += c + 1 == cells.size() ? cells[c] : fmt::format("{:<{}}  ", cells[c], widths[c]);
-      }
-      while (!text.empty() && text.back() == ' ') text.pop_back();
-      io.out << text << '\n';
-    }
+    io.out << lay_out_records(table,
+                              io.stdout_is_tty ? std::max<size_t>(terminal_columns(), 40) : 0);
     std::vector<std::string> counts;
     for (const auto& [name, n] : outcomes)
       counts.push_back(fmt::format("{} {}", n, terminal_safe(name)));

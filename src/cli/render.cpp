@@ -34,7 +34,7 @@ void note_policy_status(std::ostream& err, const Policy& policy) {
   }
 }
 
-size_t screen_columns() {
+size_t terminal_columns() {
   static const size_t columns = [] {
     size_t n = 0;
     struct winsize size {};
@@ -46,12 +46,15 @@ size_t screen_columns() {
         n = static_cast<size_t>(std::strtoul(env, nullptr, 10));
       }
     }
-    if (n == 0) n = k_terminal_columns;
-    // Below 40 columns a question and its choices no longer read as one.
-    constexpr size_t k_narrowest = 40;
-    return std::clamp<size_t>(n, k_narrowest, k_terminal_columns);
+    return n == 0 ? k_terminal_columns : n;
   }();
   return columns;
+}
+
+size_t screen_columns() {
+  // Below 40 columns a question and its choices no longer read as one.
+  constexpr size_t k_narrowest = 40;
+  return std::clamp<size_t>(terminal_columns(), k_narrowest, k_terminal_columns);
 }
 
 std::string wrap(std::string_view text, std::string_view indent, size_t width) {

@@ -22,8 +22,10 @@ void note_policy_status(std::ostream& err, const Policy& policy);
 void render_decision(std::ostream& out, const Policy& policy, const Decision& decision, bool color,
                      bool for_officer = false);
 
-// The columns output is laid out for: the terminal's width (TIOCGWINSZ on standard output,
-// then standard error), else $COLUMNS, else 80; never more than 80 nor less than 40.
+// The terminal's width: TIOCGWINSZ on standard output, then standard error, else $COLUMNS,
+// else 80.
+size_t terminal_columns();
+// The columns prose is laid out for: terminal_columns(), never more than 80 nor less than 40.
 size_t screen_columns();
 
 // Word-wraps `text` to `width` columns (0: one less than screen_columns(), so that the cursor
