@@ -7,6 +7,18 @@ cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# Tests only: Ajv (npm, pinned by tests/ajv/package-lock.json) checks the policy schema in strict
+# mode (tests/e2e/schema_ajv.sh); without node and npm that test is skipped.
+echo "== tests only: Ajv for the schema check (npm ci in tests/ajv)"
+if ! command -v npm > /dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm \
+    > /dev/null || true
+fi
+if command -v npm > /dev/null 2>&1; then
+  (cd tests/ajv && npm ci --no-audit --no-fund --loglevel=error) ||
+    echo "test: Ajv could not be installed: e2e/schema_ajv will be skipped"
+fi
+
 echo "== build: Debug, -Werror"
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIVERT_WERROR=ON >/dev/null
 cmake --build build-test -j "$jobs"
