@@ -69,9 +69,10 @@ static void report(Io& io, bool json, const Diagnostic& d, const std::string& ki
                                                     : nlohmann::json()},
                         {"question", or_null(d.question)}};
     io.out << nlohmann::json{{"error", e}}.dump() << '\n';
-  } else {
-    io.err << "divert: " << format_diagnostic(d) << '\n';
+    // An error that cannot reach standard output (it is full) is said where it can be read.
+    if (io.out.flush()) return;
   }
+  io.err << "divert: " << format_diagnostic(d) << '\n';
 }
 
 static void report(Io& io, bool json, const Error& e, const std::string& kind_code) {

@@ -294,6 +294,13 @@ void report_screening(Io& io, const ScreenSession& session, const Decision& deci
     io.err << "divert: demo: signed with the demonstration key, not an officer's; this record "
               "proves nothing\n";
   }
+  // The record stands whatever happens to standard output: say so, or the officer or script
+  // that sees only the failure may screen the case again and record it twice.
+  if (record && !io.out.flush()) {
+    throw IoError(fmt::format("cannot write to standard output; the screening was recorded all "
+                              "the same as {} (divert records show {})",
+                              record->path, record->id));
+  }
 }
 
 } // namespace divert::cli

@@ -135,4 +135,19 @@ expect 0 "$DIVERT" screen --answers "$ANSWERS/king-eligible.yaml"
   || fail "another device's files were removed: $(entries records)"
 expect 0 "$DIVERT" verify records --trust "$KEYS/allowed_signers" && pass "the chain is still whole"
 
+# 7. A full standard output after the record was published: 74, and the message names the
+#    record that stands (once), so that nobody screens the case again and records it twice.
+for format in "" --json; do
+  before=$(entries records | grep -c '\.json$')
+  got=0
+  "$DIVERT" screen --answers "$ANSWERS/king-eligible.yaml" $format > /dev/full 2> err < /dev/null || got=$?
+  made=$(entries records | grep -c '\.json$')
+  id=$(sed -n 's/.*divert records show \([0-9A-Z]*\)).*/\1/p' err)
+  [ "$got" = 74 ] && [ "$made" = $((before + 1)) ] && [ -n "$id" ] && [ -e "records/REF-$id.json" ] \
+    && [ "$(grep -c 'cannot write to standard output' err)" = 1 ] \
+    && pass "full stdout${format:+ with $format}: 74, and the message names the record published" \
+    || { fail "full stdout${format:+ with $format}: exit $got, records $before -> $made:"; cat err >&2; }
+done
+expect 0 "$DIVERT" verify records --trust "$KEYS/allowed_signers" && pass "the chain is still whole after them"
+
 finish
