@@ -20,6 +20,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
+#include <string_view>
 #include <unistd.h>
 
 #ifndef DIVERT_VERSION
@@ -221,14 +223,68 @@ void name_values(CLI::App& command) {
   for (CLI::App* sub : command.get_subcommands({})) name_values(*sub);
 }
 
+// Help is read on an 80-column terminal (a patrol laptop's), and CLI11 does not wrap.
+constexpr size_t k_help_columns = 80;
+
+// Each line of `text` word-wrapped to `width` columns, its continuation under its own indentation
+// (a footer's examples keep theirs); lines that fit are left as they are.
+std::string wrap_lines(std::string_view text, size_t width) {
+  std::string out;
+  for (size_t begin = 0;;) {
+    const size_t newline = text.find('\n', begin);
+    const size_t end = newline == std::string_view::npos ? text.size() : newline;
+    const std::string_view line = text.substr(begin, end - begin);
+    if (line.size() <= width) {
+      out += line;
+    } else {
+      const std::string indent(std::min(line.find_first_not_of(' '), line.size()), ' ');
+      std::string wrapped = word_wrap(line, indent, indent, width);
+      if (!wrapped.empty()) wrapped.pop_back(); // its last newline: the text's own follows
+      out += wrapped;
+    }
+    if (newline == std::string_view::npos) return out;
+    out += '\n';
+    begin = newline + 1;
+  }
+}
+
+// A description's lines were broken by hand for no width in particular: a line ending a sentence
+// ('.' or ':') ends a paragraph, the others run on, and each paragraph is wrapped to `width`.
+std::string reflow(std::string_view text, size_t width) {
+  std::string joined(text);
+  for (size_t at = joined.find('\n'); at != std::string::npos; at = joined.find('\n', at + 1)) {
+    const bool sentence_end = at > 0 && (joined[at - 1] == '.' || joined[at - 1] == ':');
+    if (!sentence_end && at + 1 < joined.size()) joined[at] = ' ';
+  }
+  return wrap_lines(joined, width);
+}
+
 // CLI11's layout with our words: "Commands", "COMMAND", and no "Excludes:" (the descriptions say
-// which options go together).
+// which options go together); every text wrapped to k_help_columns. CLI11 indents the lines of a
+// description after the first under its column, so they are wrapped to what is left of the line.
 class HelpFormatter : public CLI::Formatter {
 public:
   HelpFormatter() {
     label("SUBCOMMAND", "COMMAND");
     label("Subcommands", "Commands");
   }
+  std::string make_description(const CLI::App* app) const override {
+    return reflow(CLI::Formatter::make_description(app), k_help_columns);
+  }
+  std::string make_footer(const CLI::App* app) const override {
+    return wrap_lines(CLI::Formatter::make_footer(app), k_help_columns);
+  }
+  std::string make_subcommand(const CLI::App* sub) const override {
+    std::stringstream out;
+    CLI::detail::format_help(out, sub->get_display_name(true),
+                             reflow(sub->get_description(), description_columns()),
+                             get_column_width());
+    return out.str();
+  }
+  std::string make_option_desc(const CLI::Option* option) const override {
+    return wrap_lines(CLI::Formatter::make_option_desc(option), description_columns());
+  }
+  size_t description_columns() const { return k_help_columns - get_column_width(); }
   std::string make_option_opts(const CLI::Option* option) const override {
     std::string out;
     if (option->get_expected_max() == 0) return out;
