@@ -205,8 +205,8 @@ std::string lay_out_records(const std::vector<std::vector<std::string>>& table, 
   const std::string indent = "  ";
   for (size_t r = 1; r < table.size(); ++r) {
     const auto& cells = table[r];
-    text += wrap_hanging(fmt::format("{}  {}  {}", cells[1], cells[7], cells[8]), "", indent,
-                         columns - 1);
+    const std::string head = fmt::format("{}  {}  {}", cells[1], cells[7], cells[8]);
+    text += head.size() < columns ? head + '\n' : wrap_hanging(head, "", indent, columns - 1);
     std::string line = indent;
     for (const auto& [column, label] : k_items) {
       if (cells[column].empty()) continue;
