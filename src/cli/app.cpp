@@ -478,10 +478,12 @@ int run(int argc, char** argv) {
              !(term != nullptr && std::string(term) == "dumb");
   const int code = run(args, io);
   std::cout.flush();
-  // A command that already failed on its output (batch) has said so: 74 either way.
+  // Output that was lost outranks a result (an outcome, a finding, a changed case: a script
+  // would read it as one), as grep's trouble outranks its matches; an error code stays. A command
+  // that already failed on its output (batch, screen) has said so.
   if (!std::cout && code != exit_io) {
     std::cerr << "divert: error: cannot write to standard output\n";
-    return code == exit_ok ? exit_io : code;
+    return code < exit_usage ? exit_io : code;
   }
   return code;
 }

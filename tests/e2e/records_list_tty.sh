@@ -6,21 +6,22 @@
 . "$(dirname "$0")/records_lib.sh"
 command -v tmux > /dev/null 2>&1 || { echo "records_list_tty: SKIP: tmux not found"; exit 77; }
 cd "$WORK"
-SOCKET="$WORK/tmux.sock"
 MOUNTS=
-trap 'tmux -S "$SOCKET" kill-server 2> /dev/null || true; cleanup' EXIT
+# A server (and socket) for each width: a server killed and started again on one socket may
+# still be exiting when the next one starts.
+trap 'for s in "$WORK"/tmux-*.sock; do tmux -S "$s" kill-server 2> /dev/null || true; done; cleanup' EXIT
 RECORDS="$SRC/tests/data/records/good"
 IDS=$(ls "$RECORDS" | sed -n 's/^REF-\(.*\)\.json$/\1/p')
 
 # list_at COLUMNS: the list as a terminal that wide shows it, wrapped lines joined (-J).
 list_at() {
-  tmux -S "$SOCKET" kill-server 2> /dev/null || true
-  rm -f "$WORK/done"
-  tmux -S "$SOCKET" new-session -d -s list -x "$1" -y 60 \
-    "'$DIVERT' records list '$RECORDS' 2> /dev/null; touch '$WORK/done'; sleep 30"
+  socket="$WORK/tmux-$1.sock"
+  tmux -S "$socket" new-session -d -s list -x "$1" -y 60 \
+    "'$DIVERT' records list '$RECORDS' 2> /dev/null; touch '$WORK/done-$1'; sleep 30"
   tries=0
-  while [ ! -e "$WORK/done" ] && [ "$tries" -lt 100 ]; do sleep 0.1; tries=$((tries + 1)); done
-  tmux -S "$SOCKET" capture-pane -p -J -t list | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' > "$WORK/screen"
+  while [ ! -e "$WORK/done-$1" ] && [ "$tries" -lt 100 ]; do sleep 0.1; tries=$((tries + 1)); done
+  tmux -S "$socket" capture-pane -p -J -t list | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' > "$WORK/screen"
+  tmux -S "$socket" kill-server 2> /dev/null || true
 }
 
 for columns in 40 60 80 200; do
