@@ -20,8 +20,9 @@ check() {
   fi
   checked=$((checked + 1))
 }
-cd "$(mktemp -d)"
-trap 'rm -rf "$PWD"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
 checked=0
 check
 for command in $(commands_of); do
