@@ -482,7 +482,7 @@ int run(int argc, char** argv) {
   // would read it as one), as grep's trouble outranks its matches; an error code stays. A command
   // that already failed on its output (batch, screen) has said so.
   if (!std::cout && code != exit_io) {
-    std::cerr << "divert: error: cannot write to standard output\n";
+    std::cerr << "divert: error: " << k_output_lost << '\n';
     return code < exit_usage ? exit_io : code;
   }
   return code;

@@ -36,6 +36,10 @@ enum ExitCode : int {
   exit_interrupted = 130,
 };
 
+// The one wording of a lost standard output (exit_io): said by run() after any command, or by
+// a command that must stop at once (batch) or add what stands all the same (screen).
+inline constexpr const char* k_output_lost = "cannot write to standard output";
+
 // The exit status for a decision's outcome (decide, screen).
 int exit_for_outcome(Outcome outcome);
 

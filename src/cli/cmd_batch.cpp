@@ -118,7 +118,7 @@ private:
 
 // Decisions that did not reach standard output (a full disk, a device error) outrank bad input
 // lines: 74, and no summary that would count them as decided.
-[[noreturn]] void throw_output_lost() { throw IoError("cannot write to standard output"); }
+[[noreturn]] void throw_output_lost() { throw IoError(k_output_lost); }
 
 void show_progress(Io& io, size_t line_number) {
   if (io.stderr_is_tty) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/screen.hpp"
 
+#include "cli/app.hpp"
 #include "cli/entropy.hpp"
 #include "cli/files.hpp"
 #include "cli/policy_trust.hpp"
@@ -297,9 +298,9 @@ void report_screening(Io& io, const ScreenSession& session, const Decision& deci
   // The record stands whatever happens to standard output: say so, or the officer or script
   // that sees only the failure may screen the case again and record it twice.
   if (record && !io.out.flush()) {
-    throw IoError(fmt::format("cannot write to standard output; the screening was recorded all "
-                              "the same as {} (divert records show {})",
-                              record->path, record->id));
+    throw IoError(fmt::format("{}; the screening was recorded all the same as {} (divert records "
+                              "show {})",
+                              k_output_lost, record->path, record->id));
   }
 }
 
