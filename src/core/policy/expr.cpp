@@ -17,7 +17,14 @@ namespace divert {
 
 namespace {
 
+// How deeply a condition's text may nest (parentheses, `not`, calls), which bounds the parser's
+// recursion. A chain of one operator (`a or b or c`) is a list, not nesting: its terms count
+// one level, and a chain may have up to k_max_chain_terms of them. The tree a chain makes is as
+// deep as the chain is long, and every pass over a condition recurses on its tree, so the tree's
+// depth has a bound of its own, above the longest chain.
 constexpr int k_max_expr_depth = 100;
+constexpr int k_max_chain_terms = 500;
+constexpr int k_max_tree_depth = 600;
 
 // ---- Lexer --------------------------------------------------------------------------------
 
@@ -214,8 +221,9 @@ private:
   AstPtr parse_or(int depth) {
     guard(depth);
     AstPtr left = parse_and(depth + 1);
-    while (is_word(peek(), "or")) {
+    for (int terms = 1; is_word(peek(), "or"); ++terms) {
       const Token op = next();
+      guard_chain(terms, op);
       auto node = make(Ast::Kind::binary, op.offset, "or");
       node->args.push_back(std::move(left));
       node->args.push_back(parse_and(depth + 1));
@@ -227,14 +235,23 @@ private:
   AstPtr parse_and(int depth) {
     guard(depth);
     AstPtr left = parse_not(depth + 1);
-    while (is_word(peek(), "and")) {
+    for (int terms = 1; is_word(peek(), "and"); ++terms) {
       const Token op = next();
+      guard_chain(terms, op);
       auto node = make(Ast::Kind::binary, op.offset, "and");
       node->args.push_back(std::move(left));
       node->args.push_back(parse_not(depth + 1));
       left = std::move(node);
     }
     return left;
+  }
+
+  void guard_chain(int terms, const Token& op) const {
+    if (terms >= k_max_chain_terms) {
+      fail(op.offset, fmt::format("more than {} tests joined by '{}' in one condition; a list of "
+                                  "values is one test (offense in [a, b, c]), or split the rule",
+                                  k_max_chain_terms, op.text));
+    }
   }
 
   AstPtr parse_not(int depth) {
@@ -430,8 +447,9 @@ public:
     std::string values_of; // for messages: "offense", "category"
   };
 
+  // `depth`: the depth in the tree being built (see k_max_tree_depth).
   Typed compile(const Ast& a, int depth) {
-    if (depth > k_max_expr_depth) {
+    if (depth > k_max_tree_depth) {
       fail(a.offset, "condition nested too deeply");
     }
     switch (a.kind) {
@@ -679,14 +697,33 @@ private:
          "unknown-value");
   }
 
+  // `a or b or c` parses as ((a or b) or c). Its terms are compiled one after another, not by
+  // recursion down the left side, so that the compiler's own stack does not grow with the
+  // chain; the nodes come out in the order that recursion would give (each term, then the
+  // `or` that joins it), the tree being the same.
+  Typed chain(const Ast& a, int depth) {
+    const std::string& op = a.text;
+    const std::string context = fmt::format("'{}'", op);
+    std::vector<const Ast*> links; // the chain's operators, the outermost first
+    for (const Ast* link = &a; link->kind == Ast::Kind::binary && link->text == op;
+         link = link->args[0].get()) {
+      links.push_back(link);
+    }
+    const auto innermost = static_cast<int>(links.size()) - 1;
+    Typed joined =
+        expect(*links.back()->args[0], ValueType::boolean, depth + innermost, context.c_str());
+    for (int i = innermost; i >= 0; --i) {
+      const Ast& link = *links[static_cast<size_t>(i)];
+      const Typed right = expect(*link.args[1], ValueType::boolean, depth + i, context.c_str());
+      joined = emit(op == "and" ? ExprNode::Op::and_ : ExprNode::Op::or_, ValueType::boolean,
+                    link.offset, joined.node, right.node);
+    }
+    return joined;
+  }
+
   Typed binary(const Ast& a, int depth) {
     const std::string& op = a.text;
-    if (op == "and" || op == "or") {
-      Typed l = expect(*a.args[0], ValueType::boolean, depth, fmt::format("'{}'", op).c_str());
-      Typed r = expect(*a.args[1], ValueType::boolean, depth, fmt::format("'{}'", op).c_str());
-      return emit(op == "and" ? ExprNode::Op::and_ : ExprNode::Op::or_, ValueType::boolean,
-                  a.offset, l.node, r.node);
-    }
+    if (op == "and" || op == "or") return chain(a, depth);
     Typed l = compile(*a.args[0], depth + 1);
     if (op == "in" || op == "not in") {
       const Ast& list = *a.args[1];

@@ -213,3 +213,72 @@ TEST_CASE("the most deeply nested condition the parser takes agrees with the tre
     c.check(expr, text);
   }
 }
+
+namespace {
+
+// `count` tests of the vocabulary joined by `op`, cycling through a few shapes.
+std::string chain_of(int count, const std::string& op) {
+  static const char* const k_terms[] = {"consents",
+                                        "not in_area",
+                                        "prior_diversions > 1",
+                                        "offense in [theft_3, drug_possession]",
+                                        "amenable",
+                                        "prior_diversions == 0"};
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    text += (i == 0 ? "" : " " + op + " ") + std::string(k_terms[i % 6]);
+  }
+  return text;
+}
+
+std::string compile_error(const Policy& policy, const std::string& text) {
+  try {
+    Expr::compile(text, policy, SourceLocation{});
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+} // namespace
+
+// A long list of tests joined by one operator was refused as "nested too deeply" at about 70
+// terms: the compiler counted each `or` of the chain as a level of nesting.
+TEST_CASE("a chain of 500 tests is a list, not nesting: it compiles and agrees with the tree") {
+  const Policy policy = load_shipped("lead-vocabulary");
+  for (const std::string op : {"or", "and"}) {
+    CAPTURE(op);
+    const std::string text = chain_of(500, op);
+    const Expr expr = Expr::compile(text, policy, SourceLocation{});
+    CHECK(expr.nodes().size() > 1000);
+    RandomCase c(policy, 11);
+    for (int draw = 0; draw < 50; ++draw) {
+      c.draw();
+      c.check(expr, text);
+    }
+    // Inside parentheses and under `not`, and beside a chain of the other operator.
+    const std::string other = op == "or" ? "and" : "or";
+    const std::string nested =
+        "not (" + chain_of(200, op) + ") " + other + " (" + chain_of(300, other) + ")";
+    const Expr nested_expr = Expr::compile(nested, policy, SourceLocation{});
+    for (int draw = 0; draw < 50; ++draw) {
+      c.draw();
+      c.check(nested_expr, nested);
+    }
+  }
+}
+
+TEST_CASE("a chain of more than 500 tests, or chains nested past the tree's bound, are refused") {
+  const Policy policy = load_shipped("lead-vocabulary");
+  CHECK(compile_error(policy, chain_of(500, "or")).empty());
+  CHECK(compile_error(policy, chain_of(501, "or"))
+            .find("more than 500 tests joined by 'or' in one condition") != std::string::npos);
+  CHECK(compile_error(policy, chain_of(501, "and"))
+            .find("more than 500 tests joined by 'and' in one condition") != std::string::npos);
+  // A chain is a tree as deep as it is long, down its left side; a chain as its first term
+  // adds its own length: past 600 levels, refused.
+  const std::string deep = "(" + chain_of(400, "and") + ") or " + chain_of(400, "or");
+  CHECK(compile_error(policy, deep).find("nested too deeply") != std::string::npos);
+  const std::string fits = "(" + chain_of(250, "and") + ") or " + chain_of(300, "or");
+  CHECK(compile_error(policy, fits).empty());
+}
