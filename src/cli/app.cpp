@@ -250,11 +250,16 @@ std::string wrap_lines(std::string_view text, size_t width) {
 
 // A description's lines were broken by hand for no width in particular: a line ending a sentence
 // ('.' or ':') ends a paragraph, the others run on, and each paragraph is wrapped to `width`.
+// Indented lines (a command line to type) are kept as they are, each on its own line.
 std::string reflow(std::string_view text, size_t width) {
   std::string joined(text);
+  size_t line_start = 0;
   for (size_t at = joined.find('\n'); at != std::string::npos; at = joined.find('\n', at + 1)) {
     const bool sentence_end = at > 0 && (joined[at - 1] == '.' || joined[at - 1] == ':');
-    if (!sentence_end && at + 1 < joined.size()) joined[at] = ' ';
+    const bool indented = joined[line_start] == ' ';
+    const bool next_indented = at + 1 < joined.size() && joined[at + 1] == ' ';
+    if (!sentence_end && !indented && !next_indented && at + 1 < joined.size()) joined[at] = ' ';
+    line_start = at + 1;
   }
   return wrap_lines(joined, width);
 }
