@@ -73,10 +73,14 @@ void PolicyAnalyzer::collect(const Expr& expr, int index, int list_q) {
     } else if (side.op == Op::field_date && list_q >= 0) {
       m_dates[static_cast<size_t>(list_q)].push_back(static_cast<Days>(x));
     } else if (side.op == Op::years_between) {
-      // Ages on either side of a birthday: the earlier date k years before the later one.
+      // Ages on either side of a birthday: the earlier date k years before the later one gives
+      // k and k - 1; k + 1 years before gives k + 1 (without it, `age <= 100` held in every
+      // sample, and lint called it always true).
       m_shifts.push_back(Shift{-12 * static_cast<int>(x), 0});
+      m_shifts.push_back(Shift{-12 * (static_cast<int>(x) + 1), 0});
     } else if (side.op == Op::months_between) {
       m_shifts.push_back(Shift{-static_cast<int>(x), 0});
+      m_shifts.push_back(Shift{-(static_cast<int>(x) + 1), 0});
     }
   };
   if (is_comparison(n.op)) {

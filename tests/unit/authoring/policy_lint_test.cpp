@@ -176,6 +176,30 @@ TEST_SUITE("policy_lint") {
              "it applies to, given the questions' types and ranges [rule-never-fires]"}));
   }
 
+  // The ages sampled were the constant's and the one below it: with nothing above 100,
+  // `age > 100` was reported as never firing and `age <= 100` as never failing.
+  TEST_CASE("an age limit is sampled on both sides of its constant") {
+    const auto found =
+        lint_text(policy_with(k_consent + "  - id: centenarian\n"
+                                          "    effect: exclude\n"
+                                          "    condition: age > 100\n"
+                                          "    explain: x\n"
+                                          "    citation: y\n"
+                                          "  - id: plausible-age\n"
+                                          "    effect: require\n"
+                                          "    condition: age <= 100\n"
+                                          "    explain: x\n"
+                                          "    citation: y\n"
+                                          "  - id: long-resident\n"
+                                          "    effect: exclude\n"
+                                          "    condition: months_between(date_of_birth, "
+                                          "incident_date) > 1300\n"
+                                          "    explain: x\n"
+                                          "    citation: y\n"));
+    CHECK(of_check(found, "rule-never-fires").empty());
+    CHECK(of_check(found, "rule-always-fires").empty());
+  }
+
   TEST_CASE("date comparisons decided by past events") {
     const auto found = lint_text(
         policy_with(k_consent + "  - id: future\n"
