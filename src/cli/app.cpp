@@ -279,12 +279,18 @@ public:
   std::string make_footer(const CLI::App* app) const override {
     return wrap_lines(CLI::Formatter::make_footer(app), k_help_columns);
   }
+  // In a list of commands, a command's first paragraph (its summary): the whole description is
+  // its own --help's, and the list should fit a 24-line terminal rather than scroll off it.
   std::string make_subcommand(const CLI::App* sub) const override {
     std::stringstream out;
     CLI::detail::format_help(out, sub->get_display_name(true),
-                             reflow(sub->get_description(), description_columns()),
+                             reflow(summary_of(sub->get_description()), description_columns()),
                              get_column_width());
     return out.str();
+  }
+  static std::string summary_of(const std::string& description) {
+    const size_t end = description.find(".\n");
+    return end == std::string::npos ? description : description.substr(0, end + 1);
   }
   std::string make_option_desc(const CLI::Option* option) const override {
     return wrap_lines(CLI::Formatter::make_option_desc(option), description_columns());
