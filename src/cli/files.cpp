@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -36,6 +37,12 @@ void Fd::reset(int fd) {
   m_fd = fd;
 }
 
+[[noreturn]] static void throw_too_large(const std::string& what) {
+  throw InputError(fmt::format("{}: more than {} MiB, the most divert reads of one file; is it "
+                               "the right file?",
+                               what, k_max_whole_file >> 20));
+}
+
 std::string read_fd(int fd, const std::string& what) {
   std::string text;
   char buffer[8192];
@@ -46,8 +53,22 @@ std::string read_fd(int fd, const std::string& what) {
       if (errno == EINTR) continue;
       throw IoError(fmt::format("cannot read {}: {}", what, std::strerror(errno)));
     }
+    if (text.size() + static_cast<size_t>(n) > k_max_whole_file) throw_too_large(what);
     text.append(buffer, static_cast<size_t>(n));
   }
+}
+
+// `in` to its end, or to k_max_whole_file; `in.bad()` tells the caller of a read error.
+static std::string read_bounded(std::istream& in, const std::string& what) {
+  std::string text;
+  std::array<char, 65536> buffer{};
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto n = static_cast<size_t>(in.gcount());
+    if (text.size() + n > k_max_whole_file) throw_too_large(what);
+    text.append(buffer.data(), n);
+  }
+  return text;
 }
 
 std::optional<std::string> read_if_exists(const std::string& path, const std::string& what) {
@@ -60,9 +81,9 @@ std::optional<std::string> read_if_exists(const std::string& path, const std::st
 }
 
 std::string read_stdin() {
-  std::ostringstream buffer;
-  buffer << std::cin.rdbuf();
-  return buffer.str();
+  std::string text = read_bounded(std::cin, "standard input");
+  if (std::cin.bad()) throw MissingInputError("standard input: read error");
+  return text;
 }
 
 // An ifstream opens a directory, and only its first read fails, as a bare read error.
@@ -96,12 +117,11 @@ std::string read_file(const std::string& path) {
   if (!in) {
     throw MissingInputError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  std::string text = read_bounded(in, path);
   if (in.bad()) {
     throw MissingInputError(fmt::format("{}: read error", path));
   }
-  return buffer.str();
+  return text;
 }
 
 static bool is_path(const std::string& reference) {

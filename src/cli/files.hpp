@@ -36,14 +36,22 @@ private:
   int m_fd;
 };
 
-// Everything left to read from `fd`. Throws IoError naming `what` when a read fails.
+// The most divert reads whole of one file (a policy, answers, a record, a trust list, a key):
+// each is kilobytes, so more is a wrong file (a device, a corpus, a runaway pipe), refused
+// rather than read until memory runs out. Streams (batch's and policy diff's cases) have no
+// such bound.
+constexpr size_t k_max_whole_file = size_t{64} << 20;
+
+// Everything left to read from `fd`. Throws IoError naming `what` when a read fails, InputError
+// past k_max_whole_file.
 std::string read_fd(int fd, const std::string& what);
 
 // The bytes of `path`, nullopt when it does not exist. IoError naming `what` when it exists but
 // cannot be read.
 std::optional<std::string> read_if_exists(const std::string& path, const std::string& what);
 
-// Reads a whole file ("-" = standard input). Throws MissingInputError when it cannot.
+// Reads a whole file ("-" = standard input). Throws MissingInputError when it cannot,
+// InputError past k_max_whole_file.
 std::string read_file(const std::string& path);
 std::string read_stdin();
 
