@@ -58,6 +58,9 @@ const std::vector<LintCheck>& lint_checks() {
        "an adopted policy has a rule that rests on the model's assumption"},
       {"unquoted-date", Severity::warning,
        "a date is written unquoted (2020-11-01): YAML 1.1 tools read it as a date, not text"},
+      {"yaml11-boolean", Severity::warning,
+       "a word written unquoted (no, yes, on, off) that YAML 1.1 tools read as true or false, "
+       "not text"},
       {"review-overdue", Severity::warning, "the policy's review_by date has passed"},
       {"policy-expired", Severity::warning, "the policy's expires date has passed"},
       {"dates-out-of-order", Severity::warning, "expires or review_by comes before effective"},
@@ -334,6 +337,7 @@ public:
     check_questions();
     check_rules();
     check_unquoted_dates();
+    check_yaml11_booleans();
     return std::move(m_out);
   }
 
@@ -539,6 +543,39 @@ private:
       for (const auto& [key, value] : node.entries) visit(value);
     };
     visit(doc->root);
+  }
+
+  // divert reads booleans only as true and false, so a plain no, yes, on or off is text here
+  // (a choice's code, a label); PyYAML, js-yaml in its YAML 1.1 mode and the editors built on
+  // them read it as a boolean, and a choice's values `no:` and `off:` even become one key.
+  void check_yaml11_booleans() {
+    const YamlDocument* doc = m_sources.document(m_top_file);
+    if (doc == nullptr) return;
+    std::function<void(const YamlNode&)> visit = [&](const YamlNode& node) {
+      if (node.is_scalar() && !node.quoted && is_yaml11_boolean(node.scalar) &&
+          !is_block_scalar(*doc, node)) {
+        add(doc->where(node), "yaml11-boolean",
+            fmt::format("quote it: \"{}\" (YAML 1.1 tools read {} unquoted as {}, not text)",
+                        node.scalar, node.scalar, yaml11_truth(node.scalar) ? "true" : "false"));
+      }
+      for (const YamlNode& item : node.items) visit(item);
+      for (const auto& [key, value] : node.entries) {
+        visit(key);
+        visit(value);
+      }
+    };
+    visit(doc->root);
+  }
+
+  // YAML 1.1's boolean words as PyYAML resolves them, less true and false (which every YAML
+  // reads alike); the spec's y and n are left out, as PyYAML and Ruby's Psych read them as text.
+  static bool is_yaml11_boolean(std::string_view s) {
+    static constexpr std::string_view k_words[] = {"yes", "Yes", "YES", "no",  "No",  "NO",
+                                                   "on",  "On",  "ON",  "off", "Off", "OFF"};
+    return std::find(std::begin(k_words), std::end(k_words), s) != std::end(k_words);
+  }
+  static bool yaml11_truth(std::string_view s) {
+    return s == "yes" || s == "Yes" || s == "YES" || s == "on" || s == "On" || s == "ON";
   }
 
   static bool is_block_scalar(const YamlDocument& doc, const YamlNode& node) {

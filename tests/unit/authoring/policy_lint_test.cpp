@@ -437,6 +437,28 @@ TEST_SUITE("policy_lint") {
                  "2021-05-13 unquoted as a date, not text) [unquoted-date]"}));
   }
 
+  // PyYAML read this question's values as {True: "Housed", False: "Unknown"}: `no` and `off`
+  // became one key, and divert, reading text, said nothing.
+  TEST_CASE("a YAML 1.1 boolean word written unquoted is found, key or value; quoted, it is not") {
+    const std::string yaml = policy_with(k_consent, "questions:\n"
+                                                    "  - id: housed\n"
+                                                    "    type: choice\n"
+                                                    "    label: no\n"
+                                                    "    values:\n"
+                                                    "      yes: Housed\n"
+                                                    "      \"no\": Not housed\n"
+                                                    "      off: Unknown\n"
+                                                    "      'on': Sheltered\n");
+    const std::string found = of_check(lint_all(yaml), "yaml11-boolean");
+    CHECK(count_lines(found) == 3);
+    CHECK(found.find("quote it: \"no\" (YAML 1.1 tools read no unquoted as false, not text) "
+                     "[yaml11-boolean]") != std::string::npos);
+    CHECK(found.find("quote it: \"yes\" (YAML 1.1 tools read yes unquoted as true, not text)") !=
+          std::string::npos);
+    CHECK(found.find("quote it: \"off\"") != std::string::npos);
+    CHECK(found.find("\"on\"") == std::string::npos);
+  }
+
   TEST_CASE("every check a finding can carry is listed, once") {
     std::set<std::string> ids;
     for (const LintCheck& c : lint_checks()) {
