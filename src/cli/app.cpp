@@ -4,6 +4,7 @@
 
 #include "cli/test_hooks.hpp"
 
+#include "core/base/dates.hpp"
 #include "core/base/error.hpp"
 #include "core/base/text_util.hpp"
 
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -39,7 +41,16 @@ long long now_seconds() {
       .count();
 }
 
-Days today() { return split_unix_seconds(now_seconds()).day; }
+// The calendar date where the laptop is (TZ, /etc/localtime): an incident "today" at 5 p.m. in
+// Washington State is dated today, not tomorrow as in Greenwich. Timestamps stay in UTC.
+Days today() {
+  const long long seconds = now_seconds();
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm local{};
+  if (localtime_r(&t, &local) == nullptr) return split_unix_seconds(seconds).day;
+  return days_from_civil(CivilDate{local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1),
+                                   static_cast<unsigned>(local.tm_mday)});
+}
 
 int exit_for_outcome(Outcome outcome) {
   switch (outcome) {

@@ -20,7 +20,8 @@ struct Io {
   bool color = false;
 };
 
-// Today's date: from DIVERT_FIXED_TIME (RFC 3339, for tests) or the system clock, UTC.
+// Today's date where the laptop is (TZ, /etc/localtime), from DIVERT_FIXED_TIME (RFC 3339, for
+// tests) or the system clock.
 Days today();
 // The current time as seconds since the epoch, with the same override.
 long long now_seconds();

@@ -8,6 +8,7 @@ file(STRINGS "${CASE_DIR}/args" args ENCODING UTF-8)
 list(TRANSFORM args REPLACE "<SRC>" "${SRC_DIR}")
 set(ENV{DIVERT_FIXED_TIME} "2026-11-26T12:00:00Z")
 set(ENV{NO_COLOR} "1")
+set(ENV{TZ} "UTC") # "today" is the local date: the goldens fix the zone too
 set(ENV{XDG_CONFIG_HOME} "${WORK_DIR}/config")
 set(ENV{XDG_STATE_HOME} "${WORK_DIR}/state")
 set(ENV{XDG_CACHE_HOME} "${WORK_DIR}/cache")
