@@ -85,6 +85,11 @@ Summary summarize(const json& j) {
 
 std::string csv_field(const std::string& raw) {
   std::string s = terminal_safe(raw); // a file's control characters never reach a terminal
+  // A spreadsheet runs a cell that starts with = + - or @ as a formula (CWE-1236), and the CSV
+  // is for hand-over, opened in one; free text (a case number, a decline reason) could start so.
+  // A leading apostrophe makes it text, as OWASP advises; the JSON output is left as it is.
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
+    s.insert(0, 1, '\'');
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {
