@@ -30,10 +30,21 @@ if command -v tmux >/dev/null 2>&1; then
   sock="divert-today-$$"
   tmux -L "$sock" new-session -d -x 80 -y 24 \
     "env HOME=$work/home TZ=PST8 $divert screen --demo -p wa-whatcom; sleep 30"
-  sleep 1
+  # Each question is waited for, not slept on: under the sanitizers on a busy machine one may
+  # take seconds, and keys typed before the prompt is up could be flushed.
+  wait_for() {
+    tries=0
+    while :; do
+      tmux -L "$sock" capture-pane -p -J -t 0 > "$work/screen.txt"
+      grep -q "$1" "$work/screen.txt" && return 0
+      tries=$((tries + 1))
+      [ "$tries" -lt 60 ] || return 1
+      sleep 0.5
+    done
+  }
+  wait_for 'a number from the list' || true
   tmux -L "$sock" send-keys -t 0 1 Enter
-  sleep 1
-  tmux -L "$sock" capture-pane -p -J -t 0 > "$work/screen.txt"
+  wait_for 'Enter for today' || true
   tmux -L "$sock" kill-server 2>/dev/null || true
   grep -q 'Enter for today, 2026-11-26' "$work/screen.txt" ||
     { echo "today_local: FAIL: the walk-through's today is not the local day"; cat "$work/screen.txt"; status=1; }
