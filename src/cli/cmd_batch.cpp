@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -121,15 +120,10 @@ private:
 // lines: 74, and no summary that would count them as decided.
 [[noreturn]] void throw_output_lost() { throw IoError(k_output_lost); }
 
-// At most four times a second, as policy diff does: a block is written hundreds of times a
-// second, and a terminal redrawing the line that often slows the run for nothing.
-void show_progress(Io& io, size_t line_number,
-                   std::chrono::steady_clock::time_point& last_progress) {
-  if (!io.stderr_is_tty) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_progress < std::chrono::milliseconds(250)) return;
-  last_progress = now;
-  io.err << fmt::format("\rdivert batch: {} lines...", line_number) << std::flush;
+void show_progress(Io& io, size_t line_number, ProgressThrottle& throttle) {
+  if (io.stderr_is_tty && throttle.due()) {
+    io.err << fmt::format("\rdivert batch: {} lines...", line_number) << std::flush;
+  }
 }
 
 // A block of input lines on its way through a worker, with the decision lines it made.
@@ -167,7 +161,7 @@ BatchTotals decide_in_blocks(const Policy& policy, std::optional<Days> day, std:
   std::vector<BatchSlot*> finished(slot_count); // by sequence modulo slot_count
   size_t next_to_write = 0;
   bool writing = false;
-  auto last_progress = std::chrono::steady_clock::now(); // the writer's, one at a time
+  ProgressThrottle progress; // the writer's, one at a time
   std::exception_ptr failure;
   BatchTotals totals;
 
@@ -218,7 +212,7 @@ BatchTotals decide_in_blocks(const Policy& policy, std::optional<Days> day, std:
           if (!io.out) {
             throw_output_lost(); // deciding on would only lose more
           }
-          show_progress(io, oldest->block.first_line + oldest->block.lines - 1, last_progress);
+          show_progress(io, oldest->block.first_line + oldest->block.lines - 1, progress);
           lock.lock();
           totals.add(oldest->totals);
           ++next_to_write;

@@ -11,7 +11,6 @@
 #include <fmt/ranges.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -77,7 +76,7 @@ int run_diff(const DiffOptions& opts, Io& io) {
   bool first_change = true;
   size_t line_number = 0;
   std::string_view line;
-  auto last_progress = std::chrono::steady_clock::now();
+  ProgressThrottle progress;
   while (lines.next_case(line, line_number)) {
     if (diff.compare(line, line_number, change)) {
       if (opts.json) {
@@ -93,14 +92,10 @@ int run_diff(const DiffOptions& opts, Io& io) {
         shown.push_back(change);
       }
     }
-    if (io.stderr_is_tty && (line_number & 0x3fff) == 0) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_progress > std::chrono::milliseconds(250)) {
-        last_progress = now;
-        io.err << fmt::format("\rdivert policy diff: {} cases, {} changed...", diff.total(),
-                              diff.changed())
-               << std::flush;
-      }
+    if (io.stderr_is_tty && (line_number & 0x3fff) == 0 && progress.due()) {
+      io.err << fmt::format("\rdivert policy diff: {} cases, {} changed...", diff.total(),
+                            diff.changed())
+             << std::flush;
     }
   }
   if (lines.bad()) {

@@ -3,6 +3,7 @@
 
 #include "core/decision/evaluate.hpp"
 
+#include <chrono>
 #include <ostream>
 #include <string>
 
@@ -40,5 +41,20 @@ std::string wrap_hanging(std::string_view text, std::string_view first, std::str
 // Question ids in generated prose ("incident_date is before ...") in the officer's words
 // ("incident date is before ..."), for what an officer reads.
 std::string officer_words(const Policy& policy, std::string text);
+
+// When a long run's progress line on a terminal may be redrawn: at most four times a second,
+// since a terminal redrawing it hundreds of times a second slows the run for nothing.
+class ProgressThrottle {
+public:
+  bool due() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_last < std::chrono::milliseconds(250)) return false;
+    m_last = now;
+    return true;
+  }
+
+private:
+  std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
+};
 
 } // namespace divert::cli

@@ -336,8 +336,7 @@ public:
     check_pathways();
     check_questions();
     check_rules();
-    check_unquoted_dates();
-    check_yaml11_booleans();
+    check_yaml11_readings();
     return std::move(m_out);
   }
 
@@ -526,56 +525,57 @@ private:
     }
   }
 
-  // PyYAML, js-yaml and the editors built on them read a plain 2020-11-01 as a date, which the
-  // JSON Schema (and any tool expecting text) then rejects; divert reads it either way.
-  void check_unquoted_dates() {
+  // Plain scalars that YAML 1.1 tools (PyYAML, js-yaml and the editors built on them) read
+  // otherwise than divert does, in one walk of the top file:
+  // - a plain 2020-11-01 value is a date to them, which the JSON Schema (and any tool expecting
+  //   text) then rejects; divert reads it either way;
+  // - a plain no, yes, on or off, key or value, is a boolean to them, while divert reads
+  //   booleans only as true and false, so to it the word is text (a choice's code, a label);
+  //   a choice's values `no:` and `off:` even become one key there.
+  void check_yaml11_readings() {
     const YamlDocument* doc = m_sources.document(m_top_file);
     if (doc == nullptr) return;
-    std::function<void(const YamlNode&)> visit = [&](const YamlNode& node) {
-      if (node.is_scalar() && !node.quoted && looks_like_yaml11_date(node.scalar) &&
-          !is_block_scalar(*doc, node)) {
-        add(doc->where(node), "unquoted-date",
-            fmt::format("quote the date: \"{}\" (YAML 1.1 tools read {} unquoted as a date, "
-                        "not text)",
-                        node.scalar, node.scalar));
-      }
-      for (const YamlNode& item : node.items) visit(item);
-      for (const auto& [key, value] : node.entries) visit(value);
-    };
-    visit(doc->root);
-  }
-
-  // divert reads booleans only as true and false, so a plain no, yes, on or off is text here
-  // (a choice's code, a label); PyYAML, js-yaml in its YAML 1.1 mode and the editors built on
-  // them read it as a boolean, and a choice's values `no:` and `off:` even become one key.
-  void check_yaml11_booleans() {
-    const YamlDocument* doc = m_sources.document(m_top_file);
-    if (doc == nullptr) return;
-    std::function<void(const YamlNode&)> visit = [&](const YamlNode& node) {
-      if (node.is_scalar() && !node.quoted && is_yaml11_boolean(node.scalar) &&
-          !is_block_scalar(*doc, node)) {
-        add(doc->where(node), "yaml11-boolean",
-            fmt::format("quote it: \"{}\" (YAML 1.1 tools read {} unquoted as {}, not text)",
-                        node.scalar, node.scalar, yaml11_truth(node.scalar) ? "true" : "false"));
-      }
-      for (const YamlNode& item : node.items) visit(item);
+    std::function<void(const YamlNode&, bool)> visit = [&](const YamlNode& node, bool is_key) {
+      if (node.is_scalar() && !node.quoted) check_plain_scalar(*doc, node, is_key);
+      for (const YamlNode& item : node.items) visit(item, false);
       for (const auto& [key, value] : node.entries) {
-        visit(key);
-        visit(value);
+        visit(key, true);
+        visit(value, false);
       }
     };
-    visit(doc->root);
+    visit(doc->root, false);
   }
 
-  // YAML 1.1's boolean words as PyYAML resolves them, less true and false (which every YAML
-  // reads alike); the spec's y and n are left out, as PyYAML and Ruby's Psych read them as text.
-  static bool is_yaml11_boolean(std::string_view s) {
-    static constexpr std::string_view k_words[] = {"yes", "Yes", "YES", "no",  "No",  "NO",
-                                                   "on",  "On",  "ON",  "off", "Off", "OFF"};
-    return std::find(std::begin(k_words), std::end(k_words), s) != std::end(k_words);
+  void check_plain_scalar(const YamlDocument& doc, const YamlNode& node, bool is_key) {
+    const std::optional<bool> truth = yaml11_boolean(node.scalar);
+    const bool date = !is_key && looks_like_yaml11_date(node.scalar);
+    if ((!truth && !date) || is_block_scalar(doc, node)) return;
+    if (date) {
+      add(doc.where(node), "unquoted-date",
+          fmt::format("quote the date: \"{}\" (YAML 1.1 tools read {} unquoted as a date, "
+                      "not text)",
+                      node.scalar, node.scalar));
+    } else {
+      add(doc.where(node), "yaml11-boolean",
+          fmt::format("quote it: \"{}\" (YAML 1.1 tools read {} unquoted as {}, not text)",
+                      node.scalar, node.scalar, *truth ? "true" : "false"));
+    }
   }
-  static bool yaml11_truth(std::string_view s) {
-    return s == "yes" || s == "Yes" || s == "YES" || s == "on" || s == "On" || s == "ON";
+
+  // What YAML 1.1 reads a boolean word as, as PyYAML resolves them, less true and false (which
+  // every YAML reads alike); the spec's y and n are left out, as PyYAML and Ruby's Psych read
+  // them as text. nullopt for any other scalar.
+  static std::optional<bool> yaml11_boolean(std::string_view s) {
+    static constexpr std::pair<std::string_view, bool> k_words[] = {{"yes", true},  {"Yes", true},
+                                                                    {"YES", true},  {"on", true},
+                                                                    {"On", true},   {"ON", true},
+                                                                    {"no", false},  {"No", false},
+                                                                    {"NO", false},  {"off", false},
+                                                                    {"Off", false}, {"OFF", false}};
+    for (const auto& [word, truth] : k_words) {
+      if (word == s) return truth;
+    }
+    return std::nullopt;
   }
 
   static bool is_block_scalar(const YamlDocument& doc, const YamlNode& node) {
