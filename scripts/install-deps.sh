@@ -4,7 +4,7 @@
 set -eu
 packages="cmake ninja-build g++ pkg-config libcli11-dev libyaml-cpp-dev libfmt-dev doctest-dev
 nlohmann-json3-dev libssl-dev libsimdjson-dev openssh-client openssl tmux python3 zsh graphviz
-python3-yaml python3-jsonschema clang libclang-rt-14-dev clang-format clang-tidy dpkg-dev lintian
+python3-yaml python3-jsonschema cmark-gfm clang libclang-rt-14-dev clang-format clang-tidy dpkg-dev lintian
 man-db mandoc"
 missing=""
 for p in $packages; do

@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <string_view>
 
 namespace divert {
 
@@ -278,6 +280,115 @@ std::string header_line(const Policy& policy) {
   return line;
 }
 
+// Policy text is the author's plain words, not Markdown: every character that CommonMark could
+// read as markup is escaped with a backslash (any ASCII punctuation may be, CommonMark 0.30
+// section 2.4), so that "<housed>" is not dropped as an HTML tag, "*" and "_" make no emphasis,
+// a trailing backslash does not swallow the next "<br>", and "|" does not split a table cell.
+// An underscore inside a word cannot open or close emphasis, so "drug_grams" is left as it is.
+bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+void md_escape_char(std::string& out, std::string_view text, size_t i) {
+  const char c = text[i];
+  switch (c) {
+  case '\\':
+  case '`':
+  case '*':
+  case '[':
+  case ']':
+  case '<':
+  case '>':
+  case '|':
+  case '~': out += '\\'; break;
+  case '_':
+    if (i == 0 || i + 1 == text.size() || !word_char(text[i - 1]) || !word_char(text[i + 1]))
+      out += '\\';
+    break;
+  case '&': // only where it could start an entity ("&amp;", "&#38;")
+    if (i + 1 < text.size() && (word_char(text[i + 1]) || text[i + 1] == '#')) out += '\\';
+    break;
+  default: break;
+  }
+  out += c;
+}
+
+// Inline text (a table cell, a list item, a heading): line breaks become spaces.
+std::string md_text(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || text[i] == '\r') out += ' ';
+    else md_escape_char(out, text, i);
+  }
+  return out;
+}
+
+// A paragraph that keeps its lines: no line may start a heading, quote, list, rule or code
+// block (its leading spaces are dropped; Markdown ignores them anyway).
+std::string md_paragraph(std::string_view text) {
+  std::string out;
+  size_t begin = 0;
+  while (begin <= text.size()) {
+    const size_t end = std::min(text.find('\n', begin), text.size());
+    std::string_view line = text.substr(begin, end - begin);
+    line.remove_prefix(std::min(line.find_first_not_of(' '), line.size()));
+    const size_t digits = line.find_first_not_of("0123456789");
+    if (!line.empty() && std::string_view("#-+=>*").find(line.front()) != std::string_view::npos) {
+      out += '\\';
+      out += line.front(); // ">" and "*" would be escaped anyway; not twice
+      line.remove_prefix(1);
+    } else if (digits != 0 && digits != std::string_view::npos &&
+               (line[digits] == '.' || line[digits] == ')')) {
+      out.append(line.substr(0, digits));
+      out += '\\';
+      line.remove_prefix(digits);
+    }
+    for (size_t i = 0; i < line.size(); ++i) {
+      md_escape_char(out, line, i);
+    }
+    if (end == text.size()) break;
+    out += '\n';
+    begin = end + 1;
+  }
+  return out;
+}
+
+// A code span that shows `text` as it is: its fence is one backtick longer than the longest run
+// of backticks inside, with a space inside each end when the text starts or ends with one.
+std::string md_code(std::string_view text) {
+  size_t longest = 0;
+  size_t run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  std::string flat(text);
+  std::replace(flat.begin(), flat.end(), '\n', ' ');
+  const std::string fence(longest + 1, '`');
+  const bool pad = !flat.empty() && (flat.front() == '`' || flat.back() == '`');
+  return fence + (pad ? " " : "") + flat + (pad ? " " : "") + fence;
+}
+
+// A link: the text escaped, the address in angle brackets when it holds a space or unbalanced
+// parentheses (CommonMark's form for those), with its own angle brackets percent-encoded.
+std::string md_link(std::string_view text, std::string_view url) {
+  std::string target;
+  for (char c : url) {
+    if (c == '<') target += "%3C";
+    else if (c == '>') target += "%3E";
+    else if (c == '\n') target += "%0A";
+    else target += c;
+  }
+  int depth = 0;
+  bool balanced = true;
+  for (char c : target) {
+    depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+    balanced = balanced && depth >= 0;
+  }
+  if (!balanced || depth != 0 || target.find(' ') != std::string::npos) {
+    target = "<" + target + ">";
+  }
+  return "[" + md_text(text) + "](" + target + ")";
+}
+
 // "assumed: the model's own choice", "reported: Title <url>; Title <url>"
 std::string basis_text(const Rule& rule, bool markdown) {
   if (rule.basis == Basis::unstated) return {};
@@ -286,11 +397,14 @@ std::string basis_text(const Rule& rule, bool markdown) {
     return out + " (the model's assumption, not a published criterion)";
   std::vector<std::string> sources;
   for (const Source& s : rule.sources) {
-    sources.push_back(markdown ? fmt::format("[{}]({})", s.title.empty() ? s.url : s.title, s.url)
+    sources.push_back(markdown ? md_link(s.title.empty() ? s.url : s.title, s.url)
                                : (s.title.empty() ? s.url : s.title + " <" + s.url + ">"));
   }
   if (!sources.empty()) out += ", " + join(sources, "; ");
-  if (!rule.assumption.empty()) out += ". In part the model's assumption: " + rule.assumption;
+  if (!rule.assumption.empty()) {
+    out += ". In part the model's assumption: " +
+           (markdown ? md_text(rule.assumption) : rule.assumption);
+  }
   return out;
 }
 
@@ -432,33 +546,24 @@ std::string show_policy_text(const Policy& policy) {
 
 // ---- markdown ---------------------------------------------------------------------------
 
-static std::string md_cell(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
-  }
-  return out;
-}
-
 std::string show_policy_markdown(const Policy& policy) {
   Describer describer(policy);
-  std::string out = fmt::format("# {}\n\n", policy.title);
-  out += fmt::format("`{}`: {}\n", policy.id, header_line(policy));
+  std::string out = fmt::format("# {}\n\n", md_text(policy.title));
+  out += fmt::format("{}: {}\n", md_code(policy.id), md_text(header_line(policy)));
   if (const std::string status = status_sentence(policy.status); !status.empty()) {
     out += fmt::format("\n> **{}**\n", status);
   }
-  if (!policy.summary.empty()) out += "\n" + policy.summary + "\n";
+  if (!policy.summary.empty()) out += "\n" + md_paragraph(policy.summary) + "\n";
   if (!policy.pathways.empty())
-    out += "\n**Pathways offered:** " + join(policy.pathways, ", ") + "\n";
+    out += "\n**Pathways offered:** " + md_text(join(policy.pathways, ", ")) + "\n";
   for (const Provider& p : policy.providers) {
-    out += fmt::format("\n**Referral to:** {}{}. {}\n", p.name,
-                       p.pathways.empty() ? "" : " (" + join(p.pathways, ", ") + ")", p.contact);
+    out += fmt::format("\n**Referral to:** {}{}. {}\n", md_text(p.name),
+                       p.pathways.empty() ? "" : " (" + md_text(join(p.pathways, ", ")) + ")",
+                       md_text(p.contact));
   }
   if (policy.intake_days) {
     out += fmt::format("\n**Intake:** within {} days of the incident ({})\n", *policy.intake_days,
-                       join(policy.intake_pathways, ", "));
+                       md_text(join(policy.intake_pathways, ", ")));
   }
 
   out += "\n## The checklist\n\nIn the order asked; only the questions this policy uses.\n\n";
@@ -466,17 +571,17 @@ std::string show_policy_markdown(const Policy& policy) {
   size_t n = 0;
   for (size_t q : checklist(policy)) {
     const Question& question = policy.questions[q];
-    std::string answer = type_text(question);
+    std::string answer = md_text(type_text(question));
     if (question.type == QuestionType::choice) {
       std::vector<std::string> values;
       for (const ChoiceValue& v : question.values)
-        values.push_back("`" + v.code + "` " + value_label(v));
+        values.push_back(md_code(v.code) + " " + md_text(value_label(v)));
       answer = join(values, "<br>");
     }
-    std::string label = question.label;
-    if (!question.help.empty()) label += "<br>*" + question.help + "*";
-    out += fmt::format("| {} | {} | `{}` | {} | {} |\n", ++n, md_cell(label), question.id,
-                       md_cell(answer), md_cell(asked_text(policy, q)));
+    std::string label = md_text(question.label);
+    if (!question.help.empty()) label += "<br>*" + md_text(question.help) + "*";
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", ++n, label, md_code(question.id), answer,
+                       md_text(asked_text(policy, q)));
   }
 
   out += "\n## The rules\n\nA case is ineligible if any require or exclude rule fails it.\n";
@@ -486,11 +591,12 @@ std::string show_policy_markdown(const Policy& policy) {
       if (rule.effect != effect) continue;
       if (!any) out += fmt::format("\n### {}\n\n", effect_heading(effect));
       any = true;
-      out += fmt::format("- **{}** ({}): {}  \n  In plain words: {}  \n  Condition: `{}`  \n",
-                         rule.id, pathways_text(rule), rule.explain, describer.describe(rule.expr),
-                         rule.condition);
-      if (!rule.approver.empty()) out += fmt::format("  Approved by: {}  \n", rule.approver);
-      out += fmt::format("  Source: {}\n", rule.citation);
+      out += fmt::format("- **{}** ({}): {}  \n  In plain words: {}  \n  Condition: {}  \n",
+                         md_text(rule.id), md_text(pathways_text(rule)), md_text(rule.explain),
+                         md_text(describer.describe(rule.expr)), md_code(rule.condition));
+      if (!rule.approver.empty())
+        out += fmt::format("  Approved by: {}  \n", md_text(rule.approver));
+      out += fmt::format("  Source: {}\n", md_text(rule.citation));
       if (const std::string basis = basis_text(rule, true); !basis.empty()) {
         out.insert(out.size() - 1, "  ");
         out += "  " + basis + "\n";
@@ -500,8 +606,8 @@ std::string show_policy_markdown(const Policy& policy) {
   if (!policy.sources.empty()) {
     out += "\n## Sources\n\n";
     for (const Source& s : policy.sources) {
-      if (s.url.empty()) out += "- " + s.title + "\n";
-      else out += fmt::format("- [{}]({})\n", s.title.empty() ? s.url : s.title, s.url);
+      if (s.url.empty()) out += "- " + md_text(s.title) + "\n";
+      else out += "- " + md_link(s.title.empty() ? s.url : s.title, s.url) + "\n";
     }
   }
   return out;
