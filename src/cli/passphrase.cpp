@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -123,8 +124,17 @@ bool terminal_available() {
 
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_signal(int) { g_interrupted = 1; }
+volatile std::sig_atomic_t g_signal = 0;
+void on_signal(int signal) { g_signal = signal; }
+
+// Each ends the prompt with the terminal restored (as OpenSSH's readpassphrase does): a quit
+// (Ctrl-\) or hang-up must not leave the officer's terminal without echo, and a suspend
+// (Ctrl-Z) stops the process with the terminal as it was, to ask again when it is resumed.
+constexpr std::array k_prompt_signals{SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU};
+
+bool is_stop_signal(int signal) {
+  return signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU;
+}
 
 // Echo off for the life of the object; the terminal and signal handlers are restored after.
 class EchoOff {
@@ -134,9 +144,9 @@ public:
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0; // no SA_RESTART: read() returns EINTR
-    sigaction(SIGINT, &sa, &m_old_int);
-    sigaction(SIGTERM, &sa, &m_old_term);
-    sigaction(SIGHUP, &sa, &m_old_hup);
+    for (size_t i = 0; i < k_prompt_signals.size(); ++i) {
+      sigaction(k_prompt_signals[i], &sa, &m_old[i]);
+    }
     if (tcgetattr(fd, &m_saved) == 0) {
       struct termios t = m_saved;
       t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
@@ -148,9 +158,9 @@ public:
     if (m_restore) {
       tcsetattr(m_fd, TCSAFLUSH, &m_saved);
     }
-    sigaction(SIGINT, &m_old_int, nullptr);
-    sigaction(SIGTERM, &m_old_term, nullptr);
-    sigaction(SIGHUP, &m_old_hup, nullptr);
+    for (size_t i = 0; i < k_prompt_signals.size(); ++i) {
+      sigaction(k_prompt_signals[i], &m_old[i], nullptr);
+    }
   }
   EchoOff(const EchoOff&) = delete;
   EchoOff& operator=(const EchoOff&) = delete;
@@ -159,8 +169,7 @@ private:
   int m_fd;
   struct termios m_saved {};
   bool m_restore = false;
-  struct sigaction m_old_int {
-  }, m_old_term{}, m_old_hup{};
+  std::array<struct sigaction, k_prompt_signals.size()> m_old{};
 };
 
 } // namespace
@@ -173,28 +182,39 @@ Passphrase prompt_passphrase(const std::string& prompt) {
   const int fd = tty.get();
   std::string line;
   bool eof = false;
-  g_interrupted = 0;
-  {
-    EchoOff guard(fd);
-    [[maybe_unused]] const ssize_t w = ::write(fd, prompt.data(), prompt.size());
-    char c = 0;
-    for (;;) {
-      const ssize_t n = ::read(fd, &c, 1);
-      if (n < 0 && errno == EINTR && g_interrupted == 0) continue;
-      if (n <= 0) {
-        eof = true;
-        [[maybe_unused]] const ssize_t nl = ::write(fd, "\n", 1); // the prompt's line ends here
-        break;
+  for (;;) {
+    g_signal = 0;
+    eof = false;
+    {
+      EchoOff guard(fd);
+      [[maybe_unused]] const ssize_t w = ::write(fd, prompt.data(), prompt.size());
+      char c = 0;
+      for (;;) {
+        const ssize_t n = ::read(fd, &c, 1);
+        if (n < 0 && errno == EINTR && g_signal == 0) continue;
+        if (n <= 0) {
+          eof = true;
+          [[maybe_unused]] const ssize_t nl = ::write(fd, "\n", 1); // the prompt's line ends here
+          break;
+        }
+        if (c == '\n' || c == '\r') break;
+        if (line.size() <= 4096) line += c;
       }
-      if (c == '\n' || c == '\r') break;
-      if (line.size() <= 4096) line += c;
     }
-  }
-  if (g_interrupted != 0 || eof) {
+    const int signal = g_signal;
+    if (!is_stop_signal(signal)) {
+      break;
+    }
+    // The terminal and the handler before ours are back: stop as that handler would, and when
+    // resumed, ask again from the start (what was typed before may be half a passphrase).
     wipe(line);
-    throw Interrupted(g_interrupted != 0
-                          ? "interrupted; nothing was written"
-                          : "end of input at the passphrase prompt; nothing was written");
+    line.clear();
+    std::raise(signal);
+  }
+  if (g_signal != 0 || eof) {
+    wipe(line);
+    throw Interrupted(g_signal != 0 ? "interrupted; nothing was written"
+                                    : "end of input at the passphrase prompt; nothing was written");
   }
   if (line.size() > 4096) {
     wipe(line);

@@ -88,6 +88,49 @@ if command -v tmux > /dev/null 2>&1; then
   [ -z "$(entries "$WORK/fkeys")" ] && [ ! -e "$CONFIG/officers/F-1.yaml" ] \
     && pass "three mismatches write no key and no configuration" \
     || fail "three mismatches left $(entries "$WORK/fkeys") $(entries "$CONFIG/officers")"
+
+  # Ctrl-\ (quit) at the passphrase prompt ends it like Ctrl-C, with the terminal's echo back
+  # on; before, the process died on SIGQUIT and left the officer's terminal without echo.
+  # Ctrl-Z stops it with echo on, and when resumed it asks again from the start.
+  keep() { # NAME ARGS...: like start, but another laptop's configuration, and the terminal's
+    name=$1 # modes after divert exits
+    shift
+    tmux -S "$SOCKET" new-session -d -s "$name" -x 80 -y 24 \
+      "cd '$WORK' && env XDG_CONFIG_HOME='$WORK/$name.config' DIVERT_FIXED_TIME=$FIXED '$DIVERT' $* > '$name.out' 2>&1 < /dev/tty; echo \$? > '$name.exit'; stty -a < /dev/tty > '$name.stty'; sleep 600"
+  }
+  echo_of() { tr ' ;' '\n\n' | grep -x -e echo -e -echo; }
+  keep quit keygen --officer Q-1 --agency TEST000 --out "$WORK/qkeys"
+  wait_prompts quit "New passphrase" 1
+  tmux -S "$SOCKET" send-keys -t quit -l -- "corr"
+  tmux -S "$SOCKET" send-keys -t quit 'C-\'
+  rc=$(wait_exit quit)
+  [ "$rc" = 130 ] && grep -q "interrupted; nothing was written" quit.out \
+    && pass "Ctrl-\\ at the passphrase exits 130, interrupted" || fail "Ctrl-\\: exit $rc: $(cat quit.out)"
+  i=0; while [ ! -s quit.stty ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+  [ "$(echo_of < quit.stty)" = echo ] && pass "Ctrl-\\ leaves the terminal's echo on" \
+    || fail "after Ctrl-\\ the terminal has $(echo_of < quit.stty)"
+  [ -z "$(entries "$WORK/qkeys")" ] && pass "Ctrl-\\ writes no key" || fail "Ctrl-\\ left $(entries "$WORK/qkeys")"
+
+  # Ctrl-Z needs job control: Debian's sh (dash), interactive, which does not put the
+  # terminal's modes back when a job stops, so a stopped prompt must.
+  tmux -S "$SOCKET" new-session -d -s stop -x 80 -y 24 "cd '$WORK' && PS1='$ ' dash -i"
+  stop_tty=$(tmux -S "$SOCKET" display -p -t stop '#{pane_tty}')
+  # divert alone in the job (a wrapping sh would report the job stopped before divert is).
+  type_line stop "XDG_CONFIG_HOME=$WORK/stop.config DIVERT_FIXED_TIME=$FIXED $DIVERT keygen --officer Z-1 --agency TEST000 --out $WORK/zkeys --policy $POLICY 2> stop.out"
+  wait_prompts stop "New passphrase" 1
+  tmux -S "$SOCKET" send-keys -t stop -l -- "half typed"
+  tmux -S "$SOCKET" send-keys -t stop 'C-z'
+  wait_prompts stop "Stopped" 1
+  [ "$(stty -a < "$stop_tty" | echo_of)" = echo ] \
+    && pass "Ctrl-Z at the passphrase stops keygen with the terminal's echo on" \
+    || fail "stopped, the terminal has $(stty -a < "$stop_tty" | echo_of)"
+  type_line stop fg
+  wait_prompts stop "New passphrase" 2; type_line stop "battery staple"
+  wait_prompts stop "The same passphrase again" 1; type_line stop "battery staple"
+  wait_for stop "wrote the configuration" && pass "resumed, keygen asks again and makes the key"
+  expect 0 env XDG_CONFIG_HOME="$WORK/stop.config" "$DIVERT" screen --no-input \
+    --answers "$ANSWERS/king-eligible.yaml" --passphrase-file pass2 \
+    && pass "the key opens with the passphrase typed after resuming, not the half typed one"
 else
   skip "tmux is not installed: the typed passphrase is not checked"
   expect 0 env DIVERT_FIXED_TIME=$FIXED "$DIVERT" keygen --officer T-0001 --agency TEST000 \
