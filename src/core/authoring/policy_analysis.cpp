@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 namespace divert {
 
@@ -22,12 +23,6 @@ constexpr Days k_base_incident = 19784; // 2024-03-02
 bool is_comparison(Op op) {
   return op == Op::eq || op == Op::ne || op == Op::lt || op == Op::le || op == Op::gt ||
          op == Op::ge;
-}
-
-void add_unique(std::vector<double>& values, double x) {
-  if (std::find(values.begin(), values.end(), x) == values.end()) {
-    values.push_back(x);
-  }
 }
 
 } // namespace
@@ -48,6 +43,9 @@ PolicyAnalyzer::PolicyAnalyzer(const Policy& policy)
   m_shifts.erase(std::unique(m_shifts.begin(), m_shifts.end(),
                              [](const Shift& a, const Shift& b) { return !(a < b) && !(b < a); }),
                  m_shifts.end());
+  for (const Rule& rule : policy.rules) {
+    m_rule_exact.push_back(is_exact(rule.expr));
+  }
 }
 
 // Gathers the constants each question is compared with, walking from the root so that an
@@ -67,7 +65,7 @@ void PolicyAnalyzer::collect(const Expr& expr, int index, int list_q) {
   }
   auto note_constant = [&](const ExprNode& side, double x) {
     if (side.op == Op::answer && side.type == ValueType::number) {
-      add_unique(m_numbers[static_cast<size_t>(side.q)], x);
+      m_numbers[static_cast<size_t>(side.q)].push_back(x); // sorted and made unique in samples
     } else if (side.op == Op::answer && side.type == ValueType::date) {
       m_dates[static_cast<size_t>(side.q)].push_back(static_cast<Days>(x));
     } else if (side.op == Op::field_date && list_q >= 0) {
@@ -193,7 +191,19 @@ std::vector<Days> PolicyAnalyzer::date_samples(size_t q, std::optional<Days> inc
   return out;
 }
 
-std::vector<Slot> PolicyAnalyzer::samples(size_t q, std::optional<Days> incident) const {
+const std::vector<Slot>& PolicyAnalyzer::samples(size_t q, std::optional<Days> incident) const {
+  const QuestionType type = m_policy.questions[q].type;
+  if (type != QuestionType::date && type != QuestionType::convictions) {
+    incident.reset(); // the others' samples do not depend on it
+  }
+  auto [at, made] = m_samples.try_emplace({q, incident});
+  if (made) {
+    at->second = make_samples(q, incident);
+  }
+  return at->second;
+}
+
+std::vector<Slot> PolicyAnalyzer::make_samples(size_t q, std::optional<Days> incident) const {
   const Question& question = m_policy.questions[q];
   std::vector<Slot> out;
   auto value = [&](double x) {
@@ -230,14 +240,17 @@ std::vector<Slot> PolicyAnalyzer::samples(size_t q, std::optional<Days> incident
       xs.push_back(points.front() - 1);
       xs.push_back(points.back() + 1);
     }
+    // In the order found, each once: a set, not a search of the list, since a policy with many
+    // comparisons on one answer (a thousand rules) made this quadratic in every rule's check.
     std::vector<double> kept;
+    std::unordered_set<double> seen;
     for (double x : xs) {
       for (double candidate : {x, std::floor(x), std::ceil(x)}) {
         if (question.type == QuestionType::integer && candidate != std::floor(candidate)) continue;
         if (question.type == QuestionType::number && candidate != x) continue;
         if (question.min && candidate < *question.min) continue;
         if (question.max && candidate > *question.max) continue;
-        add_unique(kept, candidate);
+        if (seen.insert(candidate).second) kept.push_back(candidate);
       }
     }
     for (double x : kept) value(x);
@@ -304,8 +317,8 @@ bool PolicyAnalyzer::enumerate(const std::vector<int>& questions, Visit&& visit)
     if (incident_q >= 0 && slots[static_cast<size_t>(incident_q)].present) {
       incident = static_cast<Days>(slots[static_cast<size_t>(incident_q)].x);
     }
-    for (Slot& s : samples(q, incident)) {
-      slots[q] = std::move(s);
+    for (const Slot& s : samples(q, incident)) {
+      slots[q] = s;
       assign(i + 1);
     }
     slots[q] = Slot{};
@@ -349,7 +362,7 @@ RuleFacts PolicyAnalyzer::analyze_rule(size_t index) const {
       return facts;
     }
   }
-  if (!is_exact(rule.expr)) {
+  if (!m_rule_exact[index]) {
     return facts;
   }
   // The require/exclude rules whose inputs are all among this rule's: candidates for
@@ -360,7 +373,7 @@ RuleFacts PolicyAnalyzer::analyze_rule(size_t index) const {
   for (size_t j = 0; j < m_policy.rules.size(); ++j) {
     const Rule& other = m_policy.rules[j];
     if (j == index || (other.effect != Effect::require && other.effect != Effect::exclude) ||
-        !is_exact(other.expr)) {
+        !m_rule_exact[j]) {
       continue;
     }
     if (std::all_of(other.reads.begin(), other.reads.end(),

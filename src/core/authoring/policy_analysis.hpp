@@ -4,6 +4,7 @@
 #include "core/policy/policy.hpp"
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -60,7 +61,10 @@ private:
   };
   void collect(const Expr& expr, int node, int list_q);
   std::vector<int> closure(const std::vector<int>& reads) const;
-  std::vector<Slot> samples(size_t q, std::optional<Days> incident) const;
+  // Each question's samples are made once (per incident date, for the date questions that
+  // depend on it) and kept: every rule's check asks for them again.
+  const std::vector<Slot>& samples(size_t q, std::optional<Days> incident) const;
+  std::vector<Slot> make_samples(size_t q, std::optional<Days> incident) const;
   std::vector<Days> date_samples(size_t q, std::optional<Days> incident) const;
   template <typename Visit> bool enumerate(const std::vector<int>& questions, Visit&& visit) const;
 
@@ -68,6 +72,9 @@ private:
   std::vector<std::vector<double>> m_numbers; // per question: constants it is compared with
   std::vector<std::vector<Days>> m_dates;     // per date question: date constants
   std::vector<Shift> m_shifts;                // date shifts, as written (sign included)
+  std::vector<bool> m_rule_exact;             // is_exact of each rule's condition
+  // Not thread-safe: an analyzer belongs to one thread (lint's and test's are local).
+  mutable std::map<std::pair<size_t, std::optional<Days>>, std::vector<Slot>> m_samples;
 };
 
 } // namespace divert
