@@ -263,6 +263,14 @@ int run_batch(const BatchOptions& opts, Io& io) {
   note_policy_status(io.err, policy);
   std::unique_ptr<std::istream> file;
   std::istream* in = &open_input(opts.cases, io.in, file);
+  if (opts.cases == "-" && io.stdin_is_tty) {
+    // Someone typed `divert batch` at a prompt: say why nothing happens, instead of waiting
+    // in silence (pasted lines still work).
+    io.err << wrap_hanging("reading cases from the terminal, one JSON object a line; Ctrl-D "
+                           "ends them (or give a file: divert batch --policy P CASES.jsonl)",
+                           "divert batch: ", "  ")
+           << std::flush;
+  }
   const std::optional<Days> day = today();
   const unsigned jobs = opts.jobs == 0 ? available_cores() : opts.jobs;
 

@@ -3,6 +3,8 @@
 # `batch`'s progress line on a terminal is redrawn at most four times a second, not once per
 # block: 500,000 empty cases make about 250 blocks, and the line was drawn after each.
 # The run ends with the line erased and the summary. Off a terminal there is no progress at all.
+# With no cases file and a terminal as standard input, batch says it reads cases from there and
+# how to end them, instead of waiting in silence; from a pipe it says nothing of it.
 #   sh tests/e2e/batch_progress_tty.sh DIVERT SOURCE_DIR
 set -eu
 divert=$1
@@ -38,6 +40,24 @@ grep -q 'divert batch: 500000 cases: 0 eligible, 0 ineligible, 0 needs_approval,
 "$divert" batch --policy wa-whatcom "$work/cases.jsonl" > /dev/null 2> "$work/pipe.err" || true
 if grep -q 'lines\.\.\.' "$work/pipe.err"; then
   echo "batch_progress_tty: FAIL: progress written to a pipe"
+  status=1
+fi
+
+# Standard input a terminal: the hint, then a typed case and Ctrl-D decide as from a file.
+cat > "$work/typed.sh" <<RUN
+#!/bin/sh
+"$divert" batch --policy wa-whatcom > "$work/typed.jsonl"
+echo "rc=\$?" > "$work/typed.status"
+RUN
+{ sleep 1; printf '{"case_id":"typed-1"}\n'; sleep 0.5; printf '\004'; sleep 1; } |
+  script -q -e -c "sh $work/typed.sh" "$work/typed.log" > /dev/null 2>&1 || true
+grep -q 'divert batch: reading cases from the terminal, one JSON object a line' "$work/typed.log" ||
+  { echo "batch_progress_tty: FAIL: no hint with the terminal as input"; status=1; }
+grep -q '"case_id":"typed-1"' "$work/typed.jsonl" && grep -qx 'rc=0' "$work/typed.status" ||
+  { echo "batch_progress_tty: FAIL: the typed case was not decided"; status=1; }
+printf '{}\n' | "$divert" batch --policy wa-whatcom > /dev/null 2> "$work/piped.err" || true
+if grep -q 'reading cases from the terminal' "$work/piped.err"; then
+  echo "batch_progress_tty: FAIL: the terminal hint written with a pipe as input"
   status=1
 fi
 exit $status
