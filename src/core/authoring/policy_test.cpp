@@ -28,6 +28,10 @@ static std::vector<std::string> id_list(const YamlDocument& doc, const YamlNode&
 
 PolicyTestFile read_policy_tests(const YamlDocument& doc, const Policy& policy) {
   PolicyTestFile file;
+  // A case's name is printed with its result: an escape sequence in it could hide a failure.
+  if (std::vector<Diagnostic> found = find_unprintable_text(doc); !found.empty()) {
+    throw InputError(std::move(found));
+  }
   const YamlNode* cases = doc.root.is_mapping() ? doc.root.find("cases") : nullptr;
   if (cases == nullptr || !cases->is_sequence()) {
     throw InputError(doc.where(doc.root), "a test file needs 'cases:', a list of test cases");

@@ -177,4 +177,26 @@ std::optional<std::string_view> json_number_text(std::string_view token) {
   return token;
 }
 
+std::optional<Unprintable> find_unprintable(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) return Unprintable{i, c};
+      ++i;
+      continue;
+    }
+    const size_t len = std::max<size_t>(utf8_length(text.substr(i)), 1);
+    char32_t cp = c & (len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u);
+    for (size_t k = 1; k < len; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+    }
+    if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069)) {
+      return Unprintable{i, cp};
+    }
+    i += len;
+  }
+  return std::nullopt;
+}
+
 } // namespace divert

@@ -39,6 +39,17 @@ std::optional<std::string_view> json_number_text(std::string_view token);
 // read from a file cannot move the cursor, erase lines or set the window title.
 std::string terminal_safe(std::string_view text);
 
+// The first character of valid UTF-8 `text` that a terminal would act on or that can reorder
+// what a reader sees: a C0 control other than tab and line feed, DEL, a C1 control (U+0080 to
+// U+009F: CSI and OSC to some terminals), or a bidirectional embedding, override or isolate
+// (U+202A to U+202E, U+2066 to U+2069: "Trojan Source", CVE-2021-42574). YAML refuses them
+// raw, but a double-quoted "\e" or "\u202E" makes them. Its byte offset and code point.
+struct Unprintable {
+  size_t offset;
+  char32_t code_point;
+};
+std::optional<Unprintable> find_unprintable(std::string_view text);
+
 // Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 

@@ -994,4 +994,53 @@ YamlNode parse_yaml_value(std::string_view text, const std::string& display_name
   return parse_yaml(std::string(text), display_name).root;
 }
 
+namespace {
+
+void collect_unprintable(const YamlDocument& doc, const YamlNode& node,
+                         std::optional<SourceText>& source, size_t limit,
+                         std::vector<Diagnostic>& out) {
+  if (out.size() >= limit) {
+    return;
+  }
+  if (node.is_scalar()) {
+    const std::optional<Unprintable> found = find_unprintable(node.scalar);
+    if (!found) {
+      return;
+    }
+    SourceLocation where = doc.where(node);
+    if (node.line >= 1 && doc.text) {
+      if (!source) source.emplace(*doc.text); // indexed only when there is something to locate
+      const TextPosition at =
+          source->locate_in_scalar({node.line, node.column}, node.scalar, found->offset);
+      where.line = at.line;
+      where.column = at.column;
+    }
+    const auto cp = static_cast<unsigned>(found->code_point);
+    out.emplace_back(std::move(where), Severity::error,
+                     fmt::format("the text holds U+{:04X}, {}: it must be plain printable text", cp,
+                                 cp >= 0x202A
+                                     ? "a bidirectional control that can show words in another "
+                                       "order than they are read"
+                                     : "a control character that a terminal would act on instead "
+                                       "of showing"));
+    return;
+  }
+  for (const YamlNode& item : node.items) {
+    collect_unprintable(doc, item, source, limit, out);
+  }
+  for (const auto& [key, value] : node.entries) {
+    collect_unprintable(doc, key, source, limit, out);
+    collect_unprintable(doc, value, source, limit, out);
+  }
+}
+
+} // namespace
+
+std::vector<Diagnostic> find_unprintable_text(const YamlDocument& doc, size_t limit) {
+  std::vector<Diagnostic> out;
+  std::optional<SourceText> source;
+  collect_unprintable(doc, doc.root, source, limit, out);
+  return out;
+}
+
 } // namespace divert

@@ -59,6 +59,12 @@ struct YamlDocument {
 // same tree; false only for the test that compares the two.
 YamlDocument parse_yaml(std::string text, const std::string& display_name, bool fast = true);
 
+// Every key and value of `doc` that is not plain printable text (see find_unprintable in
+// text_util.hpp), as errors located at the character, at most `limit` of them. Policies and
+// their test files are shown on terminals and in documents, where such a character would act
+// (retitle or clear the terminal, hide what follows) or reorder the words a reader sees.
+std::vector<Diagnostic> find_unprintable_text(const YamlDocument& doc, size_t limit = 200);
+
 // A store of parsed trees keyed by the SHA-256 of their text, so that a policy read again
 // need not be parsed again (yaml-cpp costs milliseconds per policy, most of `decide`'s time).
 // Implementations live in the front-end; core only serializes. `text` is the text hashed.

@@ -124,33 +124,6 @@ bool same_sources(const std::vector<Source>& a, const std::vector<Source>& b) {
   });
 }
 
-// The first character of `text` that a terminal would act on or that can reorder what a reader
-// sees: a C0 control other than tab and line feed, DEL, a C1 control (U+0080 to U+009F: CSI and
-// OSC to some terminals), or a bidirectional embedding, override or isolate (U+202A to U+202E,
-// U+2066 to U+2069: "Trojan Source", CVE-2021-42574). YAML refuses them raw, but a
-// double-quoted "\e" or "\u202E" makes them. Returns its offset and code point.
-std::optional<std::pair<size_t, char32_t>> find_unprintable(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) return std::pair{i, char32_t{c}};
-      ++i;
-      continue;
-    }
-    const size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-    char32_t cp = c & (len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u);
-    for (size_t k = 1; k < len && i + k < text.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
-    }
-    if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-        (cp >= 0x2066 && cp <= 0x2069)) {
-      return std::pair{i, cp};
-    }
-    i += len;
-  }
-  return std::nullopt;
-}
-
 // A text's line index, made when a location in it is first asked for: only a condition with
 // an error or a finding needs one, and indexing every layer cost decide a noticeable part of
 // its run.
@@ -214,32 +187,6 @@ private:
   void finding(const SourceLocation& where, Severity severity, std::string message,
                std::string check) {
     m_notes.findings.push_back(Diagnostic{where, severity, std::move(message), std::move(check)});
-  }
-
-  // Policy text is shown on officers' terminals and in the board's documents: every key and
-  // value must be plain printable text (see find_unprintable).
-  void check_printable(const YamlDocument& doc, const YamlNode& node) {
-    if (node.is_scalar()) {
-      if (const auto found = find_unprintable(node.scalar)) {
-        const auto [offset, cp] = *found;
-        const bool bidi = cp >= 0x202A;
-        error(expression_locator(doc, node)(static_cast<int>(offset)),
-              fmt::format("the text holds U+{:04X}, {}: policy text must be plain printable text",
-                          static_cast<unsigned>(cp),
-                          bidi ? "a bidirectional control that can show words in another order "
-                                 "than they are read"
-                               : "a control character that a terminal would act on instead of "
-                                 "showing"));
-      }
-      return;
-    }
-    for (const YamlNode& item : node.items) {
-      check_printable(doc, item);
-    }
-    for (const auto& [key, value] : node.entries) {
-      check_printable(doc, key);
-      check_printable(doc, value);
-    }
   }
 
   // ---- typed accessors: each reports a located error and returns a fallback ----
@@ -372,7 +319,10 @@ private:
         error(doc, *f, "unsupported policy format (this divert reads format 1)");
       }
     }
-    check_printable(doc, root);
+    // Shown on officers' terminals and in the board's documents: plain printable text only.
+    for (const Diagnostic& d : find_unprintable_text(doc)) {
+      error(d.where, d.message);
+    }
     std::string id;
     if (const YamlNode* n = required(doc, root, "id", "a policy")) {
       if (auto s = text_of(doc, *n, "id")) {

@@ -35,3 +35,39 @@ TEST_SUITE("terminal_safe") {
     CHECK(terminal_safe("\xF4\x90\x80\x80") == "\\xf4\\x90\\x80\\x80"); // above U+10FFFF
   }
 }
+
+TEST_SUITE("find_unprintable") {
+  using divert::find_unprintable;
+
+  // Offset and code point of the first character found, or (npos, 0) when none is.
+  std::pair<size_t, unsigned> first(std::string_view text) {
+    const auto found = find_unprintable(text);
+    return found ? std::pair{found->offset, static_cast<unsigned>(found->code_point)}
+                 : std::pair{std::string_view::npos, 0u};
+  }
+
+  TEST_CASE("plain text, tabs, line feeds and ordinary Unicode pass") {
+    CHECK(first("Possession of 2.5 g\tor less,\nno weapon") == first(""));
+    CHECK(first("Se\xC3\xB1or caf\xC3\xA9 \xF0\x9F\x9A\x93 \xE2\x80\xAF") == first(""));
+    CHECK(first("\xE2\x80\x8F\xE2\x80\x8E") == first("")); // RLM and LRM only mark direction
+  }
+
+  TEST_CASE("C0 controls, DEL and C1 controls are found where they are") {
+    CHECK(first("a\x1b[31m") == std::pair{size_t{1}, 0x1Bu});
+    CHECK(first(std::string_view("ab\0c", 4)) == std::pair{size_t{2}, 0u});
+    CHECK(first("\r\n") == std::pair{size_t{0}, 0x0Du});
+    CHECK(first("x\x7F") == std::pair{size_t{1}, 0x7Fu});
+    CHECK(first("\xC3\xA9\xC2\x9B") == std::pair{size_t{2}, 0x9Bu});
+    CHECK(first("\xC2\xA0") == first("")); // U+00A0 is a space, not a control
+  }
+
+  TEST_CASE("bidirectional embeddings, overrides and isolates are found") {
+    for (const auto& [bytes, cp] : {std::pair{"\xE2\x80\xAA", 0x202Au},
+                                    {"\xE2\x80\xAE", 0x202Eu},
+                                    {"\xE2\x81\xA6", 0x2066u},
+                                    {"\xE2\x81\xA9", 0x2069u}}) {
+      CHECK(first(std::string("ok ") + bytes) == std::pair{size_t{3}, cp});
+    }
+    CHECK(first("\xE2\x80\xA9\xE2\x81\xAA") == first("")); // U+2029 and U+206A are not
+  }
+}
