@@ -303,6 +303,9 @@ void md_escape_char(std::string& out, std::string_view text, size_t i) {
     if (i == 0 || i + 1 == text.size() || !word_char(text[i - 1]) || !word_char(text[i + 1]))
       out += '\\';
     break;
+  case '#': // only where it could open a heading or close one ("# Title #")
+    if (i == 0 || text[i - 1] == ' ') out += '\\';
+    break;
   case '&': // only where it could start an entity ("&amp;", "&#38;")
     if (i + 1 < text.size() && (word_char(text[i + 1]) || text[i + 1] == '#')) out += '\\';
     break;
