@@ -85,7 +85,9 @@ static void report(Io& io, bool json, const Diagnostic& d, const std::string& ki
     // An error that cannot reach standard output (it is full) is said where it can be read.
     if (io.out.flush()) return;
   }
-  io.err << "divert: " << format_diagnostic(d) << '\n';
+  // Messages quote what they read (a file name, an answer's value): its control characters
+  // must not reach the terminal as commands.
+  io.err << "divert: " << terminal_safe_lines(format_diagnostic(d)) << '\n';
 }
 
 static void report(Io& io, bool json, const Error& e, const std::string& kind_code) {
@@ -177,7 +179,8 @@ int usage_error(Io& io, bool json, const std::string& message, const std::string
     d.message = message + " (see " + help + ")";
     report(io, true, d, "usage");
   } else {
-    io.err << "divert: error: " << message << "\nRun '" << help << "' for usage.\n";
+    io.err << "divert: error: " << terminal_safe_lines(message) << "\nRun '" << help
+           << "' for usage.\n";
   }
   return exit_usage;
 }

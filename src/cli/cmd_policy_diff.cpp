@@ -6,6 +6,7 @@
 #include "cli/render.hpp"
 
 #include "core/authoring/policy_diff.hpp"
+#include "core/base/text_util.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -48,8 +49,9 @@ void print_groups(std::ostream& out, const std::map<std::string, PolicyDiff::Gro
     if (rules) {
       detail = fmt::format("  (reason in new only: {}, in old only: {})", group.gained, group.lost);
     }
+    // A case id is JSON text, so it has no control characters, but it may have a bidi override.
     out << fmt::format("  {:<34} {:>8}{}   e.g. {}\n", label, group.count, detail,
-                       fmt::join(group.examples, ", "));
+                       terminal_safe(fmt::format("{}", fmt::join(group.examples, ", "))));
   }
 }
 
@@ -131,9 +133,10 @@ int run_diff(const DiffOptions& opts, Io& io) {
       }
       io.out << "\nChanged cases:\n";
       for (const CaseChange& c : shown) {
-        const std::string where = c.case_id_json == "null"
-                                      ? fmt::format("line {}", c.line)
-                                      : fmt::format("line {} ({})", c.line, case_label(c));
+        const std::string where =
+            c.case_id_json == "null"
+                ? fmt::format("line {}", c.line)
+                : fmt::format("line {} ({})", c.line, terminal_safe(case_label(c)));
         io.out << fmt::format("  {}: {} -> {}\n", where, side_text(c.before), side_text(c.after));
       }
       if (diff.changed() > shown.size()) {

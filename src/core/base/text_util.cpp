@@ -117,36 +117,57 @@ size_t utf8_length(std::string_view s) {
 
 } // namespace
 
-std::string terminal_safe(std::string_view text) {
+namespace {
+
+bool is_bidi_control(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// The code point of the valid UTF-8 sequence of `len` bytes at the start of `text`.
+char32_t decode_utf8(std::string_view text, size_t len) {
+  const auto lead = static_cast<unsigned char>(text[0]);
+  char32_t cp = len == 1 ? lead : lead & (len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u);
+  for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[k]) & 0x3Fu);
+  return cp;
+}
+
+std::string escape_for_terminal(std::string_view text, bool keep_lines) {
   std::string out;
   out.reserve(text.size());
-  const auto escape = [&](unsigned char c) { out += fmt::format("\\x{:02x}", c); };
+  const auto escape = [&](std::string_view bytes) {
+    for (const char b : bytes) out += fmt::format("\\x{:02x}", static_cast<unsigned char>(b));
+  };
   for (size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      if (c < 0x20 || c == 0x7F) {
-        escape(c);
+      const bool kept = keep_lines && (c == '\n' || c == '\t');
+      if ((c < 0x20 || c == 0x7F) && !kept) {
+        escape(text.substr(i, 1));
       } else {
         out += static_cast<char>(c);
       }
       ++i;
       continue;
     }
-    const size_t n = utf8_length(text.substr(i));
-    if (n == 0) {
-      escape(c);
-      ++i;
-    } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
-      escape(c); // a C1 control (U+0080 to U+009F): CSI and OSC to some terminals
-      escape(static_cast<unsigned char>(text[i + 1]));
-      i += 2;
+    const size_t n = std::max<size_t>(utf8_length(text.substr(i)), 1);
+    const std::string_view character = text.substr(i, n);
+    // Not UTF-8; a C1 control (U+0080 to U+009F: CSI and OSC to some terminals); a bidi control
+    const char32_t cp = decode_utf8(character, n);
+    if (n == 1 || (cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
+      escape(character);
     } else {
-      out.append(text.substr(i, n));
-      i += n;
+      out.append(character);
     }
+    i += n;
   }
   return out;
 }
+
+} // namespace
+
+std::string terminal_safe(std::string_view text) { return escape_for_terminal(text, false); }
+
+std::string terminal_safe_lines(std::string_view text) { return escape_for_terminal(text, true); }
 
 std::string sha256_hex(std::string_view data) { return hex(sha256(data)); }
 
@@ -186,14 +207,8 @@ std::optional<Unprintable> find_unprintable(std::string_view text) {
       continue;
     }
     const size_t len = std::max<size_t>(utf8_length(text.substr(i)), 1);
-    char32_t cp = c & (len == 2 ? 0x1Fu : len == 3 ? 0x0Fu : 0x07u);
-    for (size_t k = 1; k < len; ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
-    }
-    if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-        (cp >= 0x2066 && cp <= 0x2069)) {
-      return Unprintable{i, cp};
-    }
+    const char32_t cp = decode_utf8(text.substr(i, len), len);
+    if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) return Unprintable{i, cp};
     i += len;
   }
   return std::nullopt;

@@ -34,10 +34,14 @@ std::string format_number(double x);
 // syntax to its reader).
 std::optional<std::string_view> json_number_text(std::string_view token);
 
-// `text` safe to print on a terminal: every control character (C0, DEL, C1) and every byte
-// that is not part of valid UTF-8 becomes \xNN (C1 as its two UTF-8 bytes), so that a string
-// read from a file cannot move the cursor, erase lines or set the window title.
+// `text` safe to print on a terminal: every control character (C0, DEL, C1), every
+// bidirectional embedding, override or isolate (see find_unprintable) and every byte that is
+// not part of valid UTF-8 becomes \xNN (C1 and bidi controls as their UTF-8 bytes), so that a
+// string read from a file cannot move the cursor, erase lines, set the window title or show
+// its characters in another order than they have.
 std::string terminal_safe(std::string_view text);
+// The same, keeping line feeds and tabs: a message of several lines.
+std::string terminal_safe_lines(std::string_view text);
 
 // The first character of valid UTF-8 `text` that a terminal would act on or that can reorder
 // what a reader sees: a C0 control other than tab and line feed, DEL, a C1 control (U+0080 to

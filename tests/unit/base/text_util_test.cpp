@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 using divert::terminal_safe;
+using divert::terminal_safe_lines;
 
 TEST_SUITE("terminal_safe") {
   TEST_CASE("printable text and UTF-8 pass through") {
@@ -24,6 +25,22 @@ TEST_SUITE("terminal_safe") {
     CHECK(terminal_safe("x\xC2\x9B"
                         "2J\xC2\x9D") == "x\\xc2\\x9b2J\\xc2\\x9d");
     CHECK(terminal_safe("\xC2\xA0") == "\xC2\xA0"); // U+00A0 is not a control
+  }
+
+  TEST_CASE("bidirectional controls are escaped; marks that only set direction are not") {
+    // U+202E (RIGHT-TO-LEFT OVERRIDE) would show "1-esac" as "case-1"; U+2066 isolates
+    CHECK(terminal_safe("case-\xE2\x80\xAE"
+                        "1") == "case-\\xe2\\x80\\xae1");
+    CHECK(terminal_safe("\xE2\x80\xAA\xE2\x81\xA6x\xE2\x81\xA9") ==
+          "\\xe2\\x80\\xaa\\xe2\\x81\\xa6x\\xe2\\x81\\xa9");
+    CHECK(terminal_safe("\xE2\x80\x8F\xE2\x80\x8E\xE2\x80\xAF") ==
+          "\xE2\x80\x8F\xE2\x80\x8E\xE2\x80\xAF"); // RLM, LRM, a narrow no-break space
+  }
+
+  TEST_CASE("terminal_safe_lines keeps line feeds and tabs, and escapes the rest") {
+    CHECK(terminal_safe_lines("a\n\tb") == "a\n\tb");
+    CHECK(terminal_safe_lines("x\x1b]0;owned\x07\r\n") == "x\\x1b]0;owned\\x07\\x0d\n");
+    CHECK(terminal_safe_lines("\xE2\x80\xAE\xC2\x9B\xFF") == "\\xe2\\x80\\xae\\xc2\\x9b\\xff");
   }
 
   TEST_CASE("bytes that are not UTF-8 are escaped one by one") {
