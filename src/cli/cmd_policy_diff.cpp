@@ -133,11 +133,13 @@ int run_diff(const DiffOptions& opts, Io& io) {
       }
       io.out << "\nChanged cases:\n";
       for (const CaseChange& c : shown) {
-        const std::string where =
-            c.case_id_json == "null"
-                ? fmt::format("line {}", c.line)
-                : fmt::format("line {} ({})", c.line, terminal_safe(case_label(c)));
-        io.out << fmt::format("  {}: {} -> {}\n", where, side_text(c.before), side_text(c.after));
+        const std::string where = c.case_id_json == "null"
+                                      ? fmt::format("line {}", c.line)
+                                      : fmt::format("line {} ({})", c.line, case_label(c));
+        // A refused line's message quotes the value it refused, as read.
+        io.out << terminal_safe(
+                      fmt::format("  {}: {} -> {}", where, side_text(c.before), side_text(c.after)))
+               << '\n';
       }
       if (diff.changed() > shown.size()) {
         io.out << fmt::format("  ... and {} more (--json lists every change)\n",

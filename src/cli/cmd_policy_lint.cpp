@@ -4,6 +4,7 @@
 #include "cli/files.hpp"
 
 #include "core/authoring/policy_lint.hpp"
+#include "core/base/text_util.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -102,7 +103,7 @@ int run_lint(const LintOptions& opts, Io& io) {
            << '\n';
   } else {
     for (const Diagnostic& d : all) {
-      io.out << format_diagnostic(d) << '\n';
+      io.out << terminal_safe_lines(format_diagnostic(d)) << '\n'; // it quotes the file
     }
     io.err << fmt::format("divert policy lint: {} file{}, {} error{}, {} warning{}, {} note{}\n",
                           opts.policies.size(), opts.policies.size() == 1 ? "" : "s", errors,
