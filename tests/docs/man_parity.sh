@@ -77,7 +77,7 @@ while read -r name; do
   fi
 done < "$tmp/policy-names"
 
-# LINT CHECKS of divert-policy.5: tag lines such as '.BR rule-no-citation " (warning)"'.
+# LINT CHECKS of divert-policy.5: tag lines such as '.BR rule-no-basis " (warning)"'.
 awk '/^\.SH/ { on = ($0 ~ /^\.SH "?LINT CHECKS"?$/); next } on' "$page5" |
   sed -n 's/^\.BR\{0,1\}[ 	]\{1,\}//p' > "$tmp/entries"
 awk 'NF >= 2 { print $1, $2 }' "$tmp/checks" > "$tmp/check-list"

@@ -42,7 +42,8 @@ done
   { fail "Ajv did not report $count valid policies:"; cat "$WORK/out" >&2; }
 [ "$count" -gt 0 ] || fail "no shipped policies in $SRC/policies"
 
-# A policy the schema refuses must be refused: a misspelt key, a rule without its condition.
+# A policy the schema refuses must be refused: a misspelt key, a rule without its condition,
+# without its explanation, with a blank citation.
 to_json "$SRC/policies/wa-whatcom.yaml" "$WORK/good.json"
 python3 - "$WORK/good.json" "$WORK" << 'EOF'
 import json, sys
@@ -52,13 +53,19 @@ json.dump(misspelt, open(sys.argv[2] + "/misspelt.json", "w"))
 no_condition = json.loads(json.dumps(good))
 del no_condition["rules"][0]["condition"]
 json.dump(no_condition, open(sys.argv[2] + "/no-condition.json", "w"))
+no_explain = json.loads(json.dumps(good))
+del no_explain["rules"][0]["explain"]
+json.dump(no_explain, open(sys.argv[2] + "/no-explain.json", "w"))
+blank_citation = json.loads(json.dumps(good))
+blank_citation["rules"][0]["citation"] = " "
+json.dump(blank_citation, open(sys.argv[2] + "/blank-citation.json", "w"))
 EOF
-for bad in misspelt no-condition; do
+for bad in misspelt no-condition no-explain blank-citation; do
   if "$AJV" validate --spec=draft7 --strict=true -s "$WORK/schema.json" -d "$WORK/$bad.json" \
     > "$WORK/out" 2>&1; then
     fail "$bad: Ajv accepts a policy the schema must refuse"
   fi
 done
 
-[ "$status" -eq 0 ] && echo "schema_ajv: the schema compiles in Ajv strict mode; $count shipped policies valid; 2 bad ones refused"
+[ "$status" -eq 0 ] && echo "schema_ajv: the schema compiles in Ajv strict mode; $count shipped policies valid; 4 bad ones refused"
 exit "$status"

@@ -47,8 +47,6 @@ const std::vector<LintCheck>& lint_checks() {
        "whenever a rule fires, another require/exclude rule already refuses the case, so it "
        "never decides one (an approval: never reached)"},
       {"unused-question", Severity::warning, "a question the policy defines is read by nothing"},
-      {"rule-no-explanation", Severity::warning, "a rule has no plain-language explanation"},
-      {"rule-no-citation", Severity::warning, "a rule has no citation"},
       {"rule-no-basis", Severity::warning,
        "a rule does not say what it rests on (basis: published, reported or assumed); an error "
        "in an adopted policy"},
@@ -477,18 +475,6 @@ private:
       const Rule& rule = rules[i];
       if (!own(rule.layer)) {
         continue;
-      }
-      if (squeeze(rule.explain).empty()) {
-        add(rule.where, "rule-no-explanation",
-            fmt::format("rule '{}' has no plain-language explanation ('explain:'): officers see "
-                        "it as the reason for the decision",
-                        rule.id));
-      }
-      if (squeeze(rule.citation).empty()) {
-        add(rule.where, "rule-no-citation",
-            fmt::format("rule '{}' has no citation ('citation:'): say which law, protocol or "
-                        "document the criterion comes from",
-                        rule.id));
       }
       check_basis(rule);
       if (const YamlNode* node = m_sources.rule_field(rule.where.file, rule.id, "condition")) {

@@ -747,6 +747,20 @@ private:
     }
   }
 
+  // A rule's explanation or citation: every rule has both, so that no decision shows a reason
+  // without words or without a source (a blank one is as missing).
+  std::string rule_text(const YamlDocument& doc, const YamlNode& rule, const std::string& id,
+                        std::string_view key, std::string_view what) {
+    const YamlNode* n = rule.find(key);
+    std::optional<std::string> text =
+        n == nullptr || n->is_null() ? std::optional<std::string>("") : text_of(doc, *n, key);
+    if (text && text->find_first_not_of(" \t\n\r") == std::string::npos) {
+      error(doc, n == nullptr || n->is_null() ? rule : *n,
+            fmt::format("rule '{}' needs '{}': {}", id, key, what));
+    }
+    return text.value_or("");
+  }
+
   void read_rules(const YamlDocument& doc, const YamlNode& node, const std::string& layer,
                   Policy& policy) {
     if (!node.is_sequence()) {
@@ -800,10 +814,11 @@ private:
         }
         m_pending_rules.push_back({r.id, layer, expression_locator(doc, *n)});
       }
-      if (const YamlNode* n = item.find("explain"))
-        r.explain = text_of(doc, *n, "explain").value_or("");
-      if (const YamlNode* n = item.find("citation"))
-        r.citation = text_of(doc, *n, "citation").value_or("");
+      r.explain = rule_text(doc, item, r.id, "explain",
+                            "the plain-language explanation that officers see as the reason "
+                            "for the decision");
+      r.citation = rule_text(doc, item, r.id, "citation",
+                             "which law, protocol or document the criterion comes from");
       if (const YamlNode* n = item.find("approver")) {
         r.approver = text_of(doc, *n, "approver").value_or("");
         if (r.effect != Effect::approval) error(doc, *n, "'approver' belongs to approval rules");

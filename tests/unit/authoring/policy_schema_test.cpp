@@ -192,7 +192,7 @@ const std::string k_valid =
         .rules("  - {id: no-consent, effect: require, condition: consents, explain: x, "
                "citation: y}\n"
                "  - {id: ok, effect: approval, condition: true, approver: z, "
-               "holds_by_design: true}\n")
+               "holds_by_design: true, explain: x, citation: y}\n")
         .yaml();
 
 } // namespace
@@ -240,6 +240,8 @@ TEST_SUITE("policy_schema") {
         {"missing title", "title: P\n", ""},
         {"an effect typo", "effect: require", "effect: requires"},
         {"a rule without condition", ", condition: consents", ""},
+        {"a rule without explanation", " explain: x,", ""},
+        {"a rule with a blank citation", "citation: y}", "citation: ' '}"},
         {"an approver on a require rule", "condition: consents,",
          "condition: consents, approver: z,"},
         {"an unknown key in a rule", "explain: x,", "explian: x,"},

@@ -22,21 +22,29 @@ const std::string k_policy = TestPolicy()
                                  .rules(R"(  - id: counted
     effect: notice
     condition: not (answered(prior_diversions) and prior_diversions >= 2)
+    explain: x
+    citation: y
     basis: published
     sources: [{title: Statute, url: 'https://law.invalid/1'}]
   - id: tiered
     effect: exclude
     condition: any(convictions, category == robbery_2 and date > incident_date - 10 years)
+    explain: x
+    citation: y
     basis: reported
     assumption: the 10-year tier
     sources: [{title: Slides, url: 'https://slides.invalid/'}]
   - id: adults
     effect: exclude
     condition: age < 18
+    explain: x
+    citation: y
     basis: assumed
   - id: no-consent
     effect: require
     condition: consents
+    explain: x
+    citation: y
 )")
                                  .yaml();
 

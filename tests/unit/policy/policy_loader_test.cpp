@@ -65,6 +65,25 @@ TEST_SUITE("policy_loader") {
               .find("unknown pathway 'arrest'") != std::string::npos);
   }
 
+  TEST_CASE("every rule has an explanation and a citation, neither blank") {
+    std::string no_explain = with_rule("consents");
+    no_explain.erase(no_explain.find("    explain: e\n"), 15);
+    CHECK(load_error(no_explain) ==
+          "test.yaml:10:5: error: rule 'r' needs 'explain': the plain-language explanation that "
+          "officers see as the reason for the decision");
+    std::string blank_citation = with_rule("consents");
+    blank_citation.replace(blank_citation.find("citation: c"), 11, "citation: ' '");
+    CHECK(load_error(blank_citation) ==
+          "test.yaml:14:15: error: rule 'r' needs 'citation': which law, protocol or document "
+          "the criterion comes from");
+    std::string null_citation = with_rule("consents");
+    null_citation.replace(null_citation.find("citation: c"), 11, "citation:");
+    CHECK(load_error(null_citation).find("needs 'citation'") != std::string::npos);
+    std::string list_explain = with_rule("consents");
+    list_explain.replace(list_explain.find("explain: e"), 10, "explain: [a]");
+    CHECK(load_error(list_explain) == "test.yaml:13:14: error: 'explain' must be text, not a list");
+  }
+
   TEST_CASE("redefining a vocabulary question is refused") {
     const std::string yaml = with_rule(
         "consents",
