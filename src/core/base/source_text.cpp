@@ -9,6 +9,56 @@ namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
+std::size_t utf8_size(unsigned long code_point) {
+  return code_point < 0x80 ? 1 : code_point < 0x800 ? 2 : code_point < 0x10000 ? 3 : 4;
+}
+
+// An escape in a quoted scalar's source at `text[pos]`: how many source bytes it takes and how
+// many bytes of the value it makes that are not blank (the n-th non-blank byte of the value is
+// what locate_in_scalar looks for). `\e` makes one, `\u00e9` two (the UTF-8 of é), `\t`, `\ `
+// and an escaped line break none; in single quotes, '' makes one quote.
+struct Escape {
+  std::size_t source = 1;
+  std::size_t non_blank = 1;
+};
+
+Escape escape_at(std::string_view text, std::size_t pos, char quote) {
+  if (quote == '\'') {
+    return text.substr(pos, 2) == "''" ? Escape{2, 1} : Escape{};
+  }
+  if (quote != '"' || text[pos] != '\\' || pos + 1 >= text.size()) return {};
+  const char c = text[pos + 1];
+  const std::size_t hex_digits = c == 'x' ? 2 : c == 'u' ? 4 : c == 'U' ? 8 : 0;
+  if (hex_digits > 0) {
+    unsigned long code_point = 0;
+    std::size_t i = 0;
+    for (; i < hex_digits && pos + 2 + i < text.size(); ++i) {
+      const char h = text[pos + 2 + i];
+      const int digit = h >= '0' && h <= '9'   ? h - '0'
+                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                               : -1;
+      if (digit < 0) break;
+      code_point = code_point * 16 + static_cast<unsigned long>(digit);
+    }
+    return {2 + i, utf8_size(code_point)};
+  }
+  switch (c) {
+  case ' ':
+  case '\t':
+  case 't':
+  case 'n':
+  case 'r': return {2, 0};  // a blank
+  case '\n': return {2, 0}; // an escaped line break joins the lines
+  case '\r': return {text.substr(pos + 2, 1) == "\n" ? std::size_t{3} : 2, 0};
+  case 'N':
+  case '_': return {2, 2}; // U+0085, U+00A0
+  case 'L':
+  case 'P': return {2, 3}; // U+2028, U+2029
+  default: return {2, 1};  // \0, \a, \b, \v, \f, \e, \", \/ and a backslash
+  }
+}
+
 } // namespace
 
 SourceText::SourceText(std::string_view text) : m_text(text), m_line_starts{0} {
@@ -45,7 +95,8 @@ TextPosition SourceText::locate_in_scalar(TextPosition node, std::string_view va
   if (pos >= m_text.size()) {
     return node;
   }
-  if (m_text[pos] == '\'' || m_text[pos] == '"') {
+  const char quote = m_text[pos] == '\'' || m_text[pos] == '"' ? m_text[pos] : '\0';
+  if (quote != '\0') {
     ++pos;
   } else if (m_text[pos] == '>' || m_text[pos] == '|') {
     const std::size_t newline = m_text.find('\n', pos);
@@ -60,14 +111,26 @@ TextPosition SourceText::locate_in_scalar(TextPosition node, std::string_view va
       ++wanted;
     }
   }
+  // Past blanks and past escapes that make only blanks (or nothing).
   auto skip_blanks = [&] {
-    while (pos < m_text.size() && is_blank(m_text[pos])) {
-      ++pos;
+    while (pos < m_text.size()) {
+      if (is_blank(m_text[pos])) {
+        ++pos;
+        continue;
+      }
+      const Escape escape = escape_at(m_text, pos, quote);
+      if (escape.source < 2 || escape.non_blank > 0) break;
+      pos += escape.source;
     }
   };
-  for (; wanted > 0 && pos < m_text.size(); --wanted) {
+  while (wanted > 0 && pos < m_text.size()) {
     skip_blanks();
-    ++pos;
+    if (pos >= m_text.size()) break;
+    const Escape escape = escape_at(m_text, pos, quote);
+    // A byte the escape makes is found at the escape.
+    if (escape.non_blank > wanted) break;
+    wanted -= escape.non_blank;
+    pos += escape.source;
   }
   // At a token, not in the blanks before it; the end of the value stays right after its last byte.
   if (offset < value.size()) {

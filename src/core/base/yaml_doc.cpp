@@ -176,9 +176,30 @@ public:
       node.kind = YamlNode::Kind::null;
     } else {
       node.kind = YamlNode::Kind::scalar;
-      node.scalar = value;
+      node.scalar = with_utf8_escapes(value);
     }
     add(std::move(node));
+  }
+
+  // yaml-cpp writes the escapes \N (U+0085) and \_ (U+00A0, a no-break space) as the one byte
+  // 0x85 or 0xA0, which is not UTF-8 (it encodes every other escape); such a value broke JSON
+  // output and records. The file is checked to be UTF-8 before it is parsed, so a byte that
+  // starts no UTF-8 character in a value can only come from those escapes.
+  static std::string with_utf8_escapes(const std::string& value) {
+    std::string out;
+    size_t from = 0;
+    for (size_t bad = find_invalid_utf8(value); bad != std::string::npos;
+         bad = find_invalid_utf8(std::string_view(value).substr(from))) {
+      bad += from;
+      const auto byte = static_cast<unsigned char>(value[bad]);
+      out.append(value, from, bad - from);
+      if (byte == 0x85 || byte == 0xA0) out += '\xC2';
+      out += value[bad];
+      from = bad + 1;
+    }
+    if (from == 0) return value;
+    out.append(value, from);
+    return out;
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -821,7 +842,9 @@ namespace {
 // Version 2 keeps each scalar as a place in the policy text where the text has it verbatim
 // (most of them): the entry is then a third of the tree's size, and so is the HMAC the
 // front-end checks over it, which was most of what a cached `decide` spent on the cache.
-constexpr std::string_view k_tree_magic = "DVYT\x02";
+// Version 3: the escapes \N and \_ are UTF-8 in the tree (a tree of version 2 may hold them
+// as single bytes), so trees cached before are parsed afresh.
+constexpr std::string_view k_tree_magic = "DVYT\x03";
 constexpr size_t k_max_tree_nodes = 1u << 20;
 
 // Node header byte: kind (bits 0-1), quoted (bit 2), how the scalar is kept (bits 3-4).

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // An answers file (YAML or JSON), as `divert decide --answers` and `screen --answers` read it,
-// against every shipped policy: the decision must be valid JSON, and a decided case must make
-// a record that is canonical and passes every check of `divert verify`; the text form is drawn.
+// against every shipped policy: every value read must be UTF-8, the decision valid JSON, and a
+// decided case must make a record that is canonical and passes every check of `divert verify`;
+// the text form is drawn.
 // parse_yaml's plain block reader (the fast path for the usual answers file) must make exactly
 // yaml-cpp's tree of the same text, positions included, or leave the text to yaml-cpp.
 #include "harness.hpp"
@@ -62,6 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   fuzz::expect_errors([&] {
     const YamlDocument doc = parse_yaml(text, "answers.yaml");
+    if (!fuzz::all_utf8(doc.root)) fuzz::wrong("parse_yaml made text that is not UTF-8", text);
     for (const Policy& policy : fuzz::shipped_policies()) {
       fuzz::expect_errors([&] {
         Answers answers(policy);

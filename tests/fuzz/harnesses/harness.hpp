@@ -7,9 +7,12 @@
 #pragma once
 
 #include "core/base/error.hpp"
+#include "core/base/yaml_doc.hpp"
 #include "core/policy/policy_loader.hpp"
 #include "core/record/allowed_signers.hpp"
 #include "core/record/sshsig.hpp"
+
+#include <simdjson.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -96,6 +99,19 @@ template <class Body> void expect_errors(Body&& body) {
   try {
     body();
   } catch (const Error&) {}
+}
+
+// Whether every key and value under `node` is UTF-8, as parse_yaml's input must be: JSON
+// output and records refuse anything else (yaml-cpp once made \N and \_ one byte each).
+inline bool all_utf8(const YamlNode& node) {
+  if (!simdjson::validate_utf8(node.scalar.data(), node.scalar.size())) return false;
+  for (const YamlNode& item : node.items) {
+    if (!all_utf8(item)) return false;
+  }
+  for (const auto& [key, value] : node.entries) {
+    if (!all_utf8(key) || !all_utf8(value)) return false;
+  }
+  return true;
 }
 
 // A fixed day for checks that need one (2026-11-26, the tests' fixed clock).

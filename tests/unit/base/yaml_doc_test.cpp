@@ -103,3 +103,15 @@ TEST_CASE("json: the JSON reader keeps the YAML reader's checks and positions") 
   CHECK(parse_error("{\"a\": \"\\ud83d\"}").find("invalid unicode") != std::string::npos);
   CHECK(parse_error("{\"a\": 1} {\"b\": 2}") != "");
 }
+
+TEST_CASE("yaml: every escape makes UTF-8, \\N and \\_ included (yaml-cpp makes one byte)") {
+  const YamlDocument doc =
+      parse_yaml("a: \"x\\Ny\\_z\"\n\"k\\_\": [\"\\N\"]\nb: \"\\u00A0\\x85\\L caf\xC3\xA9\"\n",
+                 "e.yaml");
+  CHECK(doc.root.find("a")->scalar == "x\xC2\x85y\xC2\xA0z");
+  const YamlNode* listed = doc.root.find("k\xC2\xA0");
+  REQUIRE(listed != nullptr);
+  CHECK(listed->items.at(0).scalar == "\xC2\x85");
+  // What was UTF-8 already stays as it was, continuation bytes 0x85 and 0xA0 included.
+  CHECK(doc.root.find("b")->scalar == "\xC2\xA0\xC2\x85\xE2\x80\xA8 caf\xC3\xA9");
+}
