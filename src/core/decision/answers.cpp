@@ -4,6 +4,7 @@
 #include "core/base/text_util.hpp"
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include <charconv>
 #include <cstdint>
@@ -108,6 +109,12 @@ std::string check_number(const Question& q, double value) {
 }
 
 std::string check_text(std::string_view text) {
+  // Files are checked whole when read; a --set value or a typed line comes as the terminal's
+  // bytes, which a Latin-1 terminal makes not UTF-8: such a text would decide, then fail to be
+  // signed (a record is UTF-8 JSON).
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    return "is not UTF-8 text (is the terminal or the file in another encoding?)";
+  }
   // Characters, not bytes: only a text longer in bytes than the limit needs counting.
   if (text.size() <= k_text_limit) {
     return {};

@@ -214,3 +214,21 @@ TEST_CASE("a plain decimal reads to the same double as from_chars, on the fast p
   CHECK(parse_decimal("1e400", false, x) == NumberRead::too_large);
   CHECK(parse_decimal("0.0000000000000000000000000", false, x) == NumberRead::ok);
 }
+
+TEST_CASE("a text that is not UTF-8 is refused where it comes in, not when the record is signed") {
+  // A --set value or a typed line comes as the terminal's bytes: Latin-1 makes é the one byte E9.
+  const Policy policy = load_shipped("nm-santa-fe");
+  Answers answers(policy);
+  std::string message;
+  try {
+    set_answer("narrative=caf\xE9", policy, answers);
+  } catch (const InputError& e) {
+    message = e.diagnostics().front().message;
+  }
+  CHECK(message == "--set narrative: answer 'narrative' is not UTF-8 text (is the terminal or "
+                   "the file in another encoding?)");
+  CHECK_NOTHROW(set_answer("narrative=caf\xC3\xA9", policy, answers));
+  const int q = policy.question_index("narrative");
+  REQUIRE(q >= 0);
+  CHECK(answers.slots[static_cast<size_t>(q)].text == "caf\xC3\xA9");
+}
