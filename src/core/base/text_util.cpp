@@ -115,10 +115,6 @@ size_t utf8_length(std::string_view s) {
   return 0;
 }
 
-} // namespace
-
-namespace {
-
 bool is_bidi_control(char32_t cp) {
   return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }

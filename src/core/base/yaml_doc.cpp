@@ -183,8 +183,9 @@ public:
 
   // yaml-cpp writes the escapes \N (U+0085) and \_ (U+00A0, a no-break space) as the one byte
   // 0x85 or 0xA0, which is not UTF-8 (it encodes every other escape: jbeder/yaml-cpp#803, open
-  // since 2020); such a value broke JSON output and records. The file is checked to be UTF-8 before it is parsed, so a byte that
-  // starts no UTF-8 character in a value can only come from those escapes.
+  // since 2020); such a value broke JSON output and records. The file is checked to be UTF-8
+  // before it is parsed, so a byte that starts no UTF-8 character in a value can only come from
+  // those escapes.
   static std::string with_utf8_escapes(const std::string& value) {
     std::string out;
     size_t from = 0;

@@ -752,11 +752,11 @@ private:
   std::string rule_text(const YamlDocument& doc, const YamlNode& rule, const std::string& id,
                         std::string_view key, std::string_view what) {
     const YamlNode* n = rule.find(key);
-    std::optional<std::string> text =
-        n == nullptr || n->is_null() ? std::optional<std::string>("") : text_of(doc, *n, key);
+    const bool missing = n == nullptr || n->is_null();
+    const std::optional<std::string> text =
+        missing ? std::optional<std::string>("") : text_of(doc, *n, key);
     if (text && text->find_first_not_of(" \t\n\r") == std::string::npos) {
-      error(doc, n == nullptr || n->is_null() ? rule : *n,
-            fmt::format("rule '{}' needs '{}': {}", id, key, what));
+      error(doc, missing ? rule : *n, fmt::format("rule '{}' needs '{}': {}", id, key, what));
     }
     return text.value_or("");
   }

@@ -20,6 +20,15 @@ std::string in_value(const std::string& text, const char* key, std::size_t offse
   return at(SourceText(text).locate_in_scalar({node->line, node->column}, node->scalar, offset));
 }
 
+// Where byte `extra` of the first `needle` in the value of top-level key "c" lies in `text`.
+std::string at_text(const std::string& text, std::string_view needle, std::size_t extra = 0) {
+  const YamlDocument doc = parse_yaml(text, "t.yaml");
+  const std::string& value = doc.root.find("c")->scalar;
+  const std::size_t found = value.find(needle);
+  REQUIRE(found != std::string::npos);
+  return in_value(text, "c", found + extra);
+}
+
 } // namespace
 
 TEST_SUITE("source_text") {
@@ -53,22 +62,17 @@ TEST_SUITE("source_text") {
   TEST_CASE("locate_in_scalar: escapes count as the bytes they make") {
     // \u00e9 makes two bytes, \t a blank, \e one byte: the ESC is at the backslash of \e.
     const std::string text = "c: \"caf\\u00e9 \\u00e9\\u00e9 x\\ty \\e[2J end\"\n";
-    const YamlDocument doc = parse_yaml(text, "t.yaml");
-    const std::string& value = doc.root.find("c")->scalar;
-    REQUIRE(value.find('\x1b') != std::string::npos);
-    CHECK(in_value(text, "c", value.find('\x1b')) == "1:33");
-    CHECK(in_value(text, "c", value.find("end")) == "1:39");
-    CHECK(in_value(text, "c", value.find('y')) == "1:31");
+    CHECK(at_text(text, "\x1b") == "1:33");
+    CHECK(at_text(text, "end") == "1:39");
+    CHECK(at_text(text, "y") == "1:31");
     // The second byte of a two-byte escape is found at the escape too.
-    CHECK(in_value(text, "c", value.find("\xC3\xA9") + 1) == "1:8");
+    CHECK(at_text(text, "\xC3\xA9", 1) == "1:8");
     // A blank-making escape right before the byte is passed over.
     CHECK(in_value("c: \"a\\t\\x07\"\n", "c", 1) == "1:8");
     // An escaped line break, and \x, \U, \N, \L escapes of one to four bytes.
     const std::string joined = "c: \"ab\\\n  cd \\x41\\U0001F600\\N\\L\\a\"\n";
-    const YamlDocument joined_doc = parse_yaml(joined, "t.yaml");
-    const std::string& joined_value = joined_doc.root.find("c")->scalar;
-    CHECK(in_value(joined, "c", joined_value.find('c')) == "2:3");
-    CHECK(in_value(joined, "c", joined_value.find('\a')) == "2:24");
+    CHECK(at_text(joined, "c") == "2:3");
+    CHECK(at_text(joined, "\a") == "2:24");
     // In single quotes, '' is one quote.
     CHECK(in_value("c: 'it''s \\e'\n", "c", 6) == "1:12");
   }

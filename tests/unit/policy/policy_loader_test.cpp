@@ -21,6 +21,13 @@ std::string with_rule(const std::string& condition, const std::string& extra = "
       .yaml();
 }
 
+// `yaml` with the first `from` in it replaced by `to`.
+std::string edited(std::string yaml, std::string_view from, std::string_view to) {
+  const size_t at = yaml.find(from);
+  REQUIRE(at != std::string::npos);
+  return yaml.replace(at, from.size(), to);
+}
+
 } // namespace
 
 TEST_SUITE("policy_loader") {
@@ -56,9 +63,7 @@ TEST_SUITE("policy_loader") {
   TEST_CASE("structure errors name the key and its place") {
     CHECK(load_error(with_rule("consents", "colour: red\n")) ==
           "test.yaml:9:1: error: unknown key 'colour' in a policy");
-    std::string bad_effect = with_rule("consents");
-    bad_effect.replace(bad_effect.find("exclude"), 7, "exclud");
-    CHECK(load_error(bad_effect) ==
+    CHECK(load_error(edited(with_rule("consents"), "exclude", "exclud")) ==
           "test.yaml:11:13: error: effect 'exclud' must be require, exclude, approval or "
           "notice, did you mean 'exclude'?");
     CHECK(load_error(with_rule("consents", "pathways: [arrest, social_contact]\n"))
@@ -66,22 +71,17 @@ TEST_SUITE("policy_loader") {
   }
 
   TEST_CASE("every rule has an explanation and a citation, neither blank") {
-    std::string no_explain = with_rule("consents");
-    no_explain.erase(no_explain.find("    explain: e\n"), 15);
-    CHECK(load_error(no_explain) ==
+    const std::string rule = with_rule("consents");
+    CHECK(load_error(edited(rule, "    explain: e\n", "")) ==
           "test.yaml:10:5: error: rule 'r' needs 'explain': the plain-language explanation that "
           "officers see as the reason for the decision");
-    std::string blank_citation = with_rule("consents");
-    blank_citation.replace(blank_citation.find("citation: c"), 11, "citation: ' '");
-    CHECK(load_error(blank_citation) ==
+    CHECK(load_error(edited(rule, "citation: c", "citation: ' '")) ==
           "test.yaml:14:15: error: rule 'r' needs 'citation': which law, protocol or document "
           "the criterion comes from");
-    std::string null_citation = with_rule("consents");
-    null_citation.replace(null_citation.find("citation: c"), 11, "citation:");
-    CHECK(load_error(null_citation).find("needs 'citation'") != std::string::npos);
-    std::string list_explain = with_rule("consents");
-    list_explain.replace(list_explain.find("explain: e"), 10, "explain: [a]");
-    CHECK(load_error(list_explain) == "test.yaml:13:14: error: 'explain' must be text, not a list");
+    CHECK(load_error(edited(rule, "citation: c", "citation:")).find("needs 'citation'") !=
+          std::string::npos);
+    CHECK(load_error(edited(rule, "explain: e", "explain: [a]")) ==
+          "test.yaml:13:14: error: 'explain' must be text, not a list");
   }
 
   TEST_CASE("redefining a vocabulary question is refused") {
