@@ -25,6 +25,10 @@ std::optional<Days> parse_date(std::string_view text);
 std::string format_date(Days days);
 Days days_from_civil(CivilDate date);
 CivilDate civil_from_days(Days days);
+// The same by Howard Hinnant's algorithms, which use divisions: what the fast ones are tested
+// against, and use outside the years they cover (beyond year -32799 or 1000000).
+Days days_from_civil_reference(CivilDate date);
+CivilDate civil_from_days_reference(Days days);
 
 // Adds whole months; an anniversary on a day the month lacks falls on that month's last day
 // (2024-02-29 + 12 months = 2025-02-28; 2024-05-31 - 3 months = 2024-02-29).

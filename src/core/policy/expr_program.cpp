@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace divert {
 
@@ -386,12 +387,17 @@ Tri Expr::compound_truth(const ExprStep& s, const EvalInput& in) const {
     break;
   default: {
     const bool dated = in.readable(s.q2);
-    const Days since = dated ? shifted_date(static_cast<Days>(in.slots[s.q2].x), s.months, s.x) : 0;
+    // The window's start costs a calendar conversion: worked out at the first item it bounds
+    // (most people have no disqualifying conviction to compare).
+    std::optional<Days> since;
     for (const ConvictionItem& item : slot.items) {
       if (member(s, item.category) == s.item_negate) continue;
       if (!dated) {
         truth = Tri::unknown;
-      } else if (comparison_holds(s.compare, item.date, since)) {
+        continue;
+      }
+      if (!since) since = shifted_date(static_cast<Days>(in.slots[s.q2].x), s.months, s.x);
+      if (comparison_holds(s.compare, item.date, *since)) {
         truth = Tri::yes;
         break;
       }

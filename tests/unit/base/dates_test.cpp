@@ -69,3 +69,42 @@ TEST_CASE("months_between is the most months whose clamped anniversary does not 
     }
   }
 }
+
+TEST_CASE("the fast calendar conversions agree with Hinnant's on every day of 60,000 years") {
+  // Day by day from 1 January -30000 to 31 December 30000, both ways, and the months' ends
+  // given as days past them (days_from_civil counts on, as the reference does).
+  const Days first = days_from_civil_reference({-30000, 1, 1});
+  const Days last = days_from_civil_reference({30000, 12, 31});
+  size_t mismatches = 0;
+  for (Days day = first; day <= last; ++day) {
+    const CivilDate expected = civil_from_days_reference(day);
+    const CivilDate got = civil_from_days(day);
+    const bool same = got.year == expected.year && got.month == expected.month &&
+                      got.day == expected.day && days_from_civil(expected) == day;
+    if (!same && ++mismatches <= 5) {
+      CAPTURE(day);
+      CHECK(got.year == expected.year);
+      CHECK(got.month == expected.month);
+      CHECK(got.day == expected.day);
+      CHECK(days_from_civil(expected) == day);
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(days_from_civil({2023, 2, 31}) == days_from_civil_reference({2023, 2, 31}));
+  CHECK(days_from_civil({2024, 12, 0}) == days_from_civil_reference({2024, 12, 0}));
+  // Past the fast range, the reference answers.
+  for (const Days day :
+       {-12'699'423, -12'699'422, 987'300'577, 987'300'578, -400'000'000, 2'000'000'000}) {
+    CAPTURE(day);
+    const CivilDate a = civil_from_days(day);
+    const CivilDate b = civil_from_days_reference(day);
+    CHECK(a.year == b.year);
+    CHECK(a.month == b.month);
+    CHECK(a.day == b.day);
+  }
+  for (const int year : {-32'800, -32'799, 999'999, 1'000'000, 1'000'001, 5'000'000}) {
+    CAPTURE(year);
+    CHECK(days_from_civil({year, 3, 1}) == days_from_civil_reference({year, 3, 1}));
+    CHECK(days_from_civil({year, 1, 1}) == days_from_civil_reference({year, 1, 1}));
+  }
+}
