@@ -34,11 +34,11 @@ CivilDate civil_from_days_reference(Days days) {
 }
 
 // Cassio Neri and Lorenz Schneider's algorithms ("Euclidean affine functions and their
-// application to calendar algorithms", Software: Practice and Experience 53(4), 2023): the same
-// dates with multiplications and shifts instead of divisions, on unsigned counts from a date
-// 82 eras (400 years each) before year 0. Every batch line converts a few dates, and an age or
-// a look-back window needs two more conversions. A unit test compares them with the reference
-// on every day from before year -30000 to after year 30000.
+// application to calendar algorithms", Software: Practice and Experience, 2023; arXiv
+// 2102.06959): the same dates with multiplications and shifts instead of divisions, on unsigned
+// counts from a date 82 eras (400 years each) before year 0. Every batch line converts a few
+// dates, and an age or a look-back window needs two more conversions. A unit test compares them
+// with the reference on every day from year -30000 to year 30000.
 namespace {
 
 constexpr std::uint32_t k_eras = 82;
