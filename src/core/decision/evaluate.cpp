@@ -40,7 +40,13 @@ Evaluator::Evaluator(const Policy& policy) : m_policy(policy) {
     const Kind kind = is_gate(r.effect)              ? Kind::gate
                       : r.effect == Effect::approval ? Kind::approval
                                                      : Kind::notice;
-    m_rules.push_back({&r, kind, r.effect == Effect::require});
+    RulePlan& plan =
+        m_rules.emplace_back(RulePlan{&r, kind, r.effect == Effect::require, false, {}});
+    if (const ExprStep* test = r.expr.single_test()) {
+      plan.one_test = true;
+      plan.firing_test = *test;
+      if (plan.fires_when_false) plan.firing_test.negate = !plan.firing_test.negate;
+    }
     if (kind == Kind::gate && (r.basis == Basis::assumed || !r.assumption.empty())) {
       m_assumable.push_back(static_cast<int>(i));
     }
@@ -145,8 +151,14 @@ Evaluator::RuleTally Evaluator::fire_rules(const Answers& answers, Decision& d) 
     const RulePlan& plan = m_rules[i];
     Tri fired = Tri::no;
     if (applies[i] != Tri::no) {
-      const Tri cond = plan.rule->expr.eval_bool(input);
-      fired = tri_and(applies[i], plan.fires_when_false ? tri_not(cond) : cond);
+      Tri fires = Tri::no;
+      if (plan.one_test) {
+        fires = plan.rule->expr.test_truth(plan.firing_test, input);
+      } else {
+        const Tri cond = plan.rule->expr.eval_bool(input);
+        fires = plan.fires_when_false ? tri_not(cond) : cond;
+      }
+      fired = applies[i] == Tri::yes ? fires : tri_and(applies[i], fires);
     }
     d.fired[i] = fired;
     tally[static_cast<size_t>(plan.kind)] |= 1u << static_cast<unsigned>(fired);

@@ -58,6 +58,10 @@ private:
     const Rule* rule;
     Kind kind;
     bool fires_when_false; // require: fires when its condition is false
+    // A condition that is one test of answers (most are), copied with a require rule's `not`
+    // folded in: its truth is whether the rule fires, with no step between.
+    bool one_test;
+    ExprStep firing_test;
   };
   // Which truths (bit 1 << Tri) the rules of each kind came to.
   using RuleTally = std::array<unsigned, 3>;

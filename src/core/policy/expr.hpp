@@ -185,6 +185,10 @@ public:
   // Evaluates the node tree directly: the reference the program is tested against.
   Tri eval_bool_by_tree(const EvalInput& in) const;
   const std::vector<int>& reads() const { return m_reads; }
+  // The condition's one test of answers when it is only that, else null; `test_truth` runs it
+  // or a copy of it (the evaluator folds a require rule's `not` into the copy's `negate`).
+  const ExprStep* single_test() const { return is_one_test() ? m_steps.data() : nullptr; }
+  Tri test_truth(const ExprStep& test, const EvalInput& in) const { return atom_truth(test, in); }
   // Whether eval_bool runs the stack program, rather than one test or groups of tests.
   bool runs_program() const { return !m_steps.empty() && !is_one_test() && m_logic_root < 0; }
   bool is_constant_true() const;
