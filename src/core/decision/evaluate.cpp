@@ -25,9 +25,8 @@ bool is_gate(Effect effect) { return effect == Effect::require || effect == Effe
 
 Evaluator::Evaluator(const Policy& policy) : m_policy(policy) {
   for (int q : policy.ask_order) {
-    if (!policy.questions[static_cast<size_t>(q)].ask.empty()) {
-      m_asked_when.push_back(q);
-    }
+    const Expr& ask = policy.questions[static_cast<size_t>(q)].ask;
+    if (!ask.empty()) m_asked_when.push_back({q, ask.single_test()});
   }
   const size_t pathways =
       policy.pathway_question >= 0
@@ -116,9 +115,10 @@ void Evaluator::reset(Decision& d) const {
 // (conditions are evaluated in ask order, so each sees the visibility of those before it).
 void Evaluator::find_visible(const Answers& answers, Decision& d) const {
   const EvalInput input{answers.slots.data(), d.visible.data()};
-  for (int q : m_asked_when) {
-    d.visible[static_cast<size_t>(q)] =
-        m_policy.questions[static_cast<size_t>(q)].ask.eval_bool(input);
+  for (const AskPlan& plan : m_asked_when) {
+    const Expr& ask = m_policy.questions[static_cast<size_t>(plan.q)].ask;
+    d.visible[static_cast<size_t>(plan.q)] =
+        plan.test != nullptr ? ask.test_truth(*plan.test, input) : ask.eval_bool(input);
   }
 }
 
@@ -266,11 +266,11 @@ void Evaluator::add_date_warnings(const Answers& answers, std::optional<Days> to
 // the policy sets an intake period for that pathway, and who approves.
 Referral Evaluator::make_referral(const Answers& answers, const Decision& d) const {
   const Policy& p = m_policy;
-  const std::string pathway_code = d.pathway >= 0
-                                       ? p.questions[static_cast<size_t>(p.pathway_question)]
-                                             .values[static_cast<size_t>(d.pathway)]
-                                             .code
-                                       : std::string();
+  const std::string_view pathway_code = d.pathway >= 0
+                                            ? p.questions[static_cast<size_t>(p.pathway_question)]
+                                                  .values[static_cast<size_t>(d.pathway)]
+                                                  .code
+                                            : std::string_view();
   const auto serves = [&](const std::vector<std::string>& pathways) {
     return std::find(pathways.begin(), pathways.end(), pathway_code) != pathways.end();
   };
