@@ -274,19 +274,29 @@ bool PlainLineReader::read(std::string_view line, Answers& answers, std::string&
   }
   if (!in.take('{')) return false;
   if (!in.take('}')) {
+    // The tables in locals: the compiler cannot keep a member's data pointer in a register
+    // across the stores into the answers, which might alias it.
+    int* const next = m_next.data();
+    const ShortPattern* const framed_keys = m_framed_keys.data();
+    const ShortPattern* const keys = m_keys.data();
+    std::uint32_t* const seen_in = m_seen_in.data();
+    Slot* const slots = answers.slots.data();
+    AnswerSource* const sources = answers.sources.data();
+    const std::uint32_t line_count = m_line;
     bool seen_case_id = false;
     size_t previous = m_start;
     do {
       // Keys usually come in one order: the key that followed this one on the line before is
       // tried first, by its bytes with its quotes and colon (written without spaces); then
       // by its bytes after any space; a lookup by name is the fallback.
-      auto key = static_cast<size_t>(m_next[previous]);
-      if (m_next[previous] >= 0 && m_framed_keys[key].at(in.p, in.end)) {
-        in.p += m_framed_keys[key].size();
+      const int predicted = next[previous];
+      auto key = static_cast<size_t>(predicted);
+      if (predicted >= 0 && framed_keys[key].at(in.p, in.end)) {
+        in.p += framed_keys[key].size();
       } else {
         if (!in.take('"')) return false;
-        if (m_next[previous] >= 0 && m_keys[key].at(in.p, in.end)) {
-          in.p += m_keys[key].size();
+        if (predicted >= 0 && keys[key].at(in.p, in.end)) {
+          in.p += keys[key].size();
         } else {
           const int found = look_up_key(in, previous);
           if (found < 0) return false;
@@ -301,9 +311,9 @@ bool PlainLineReader::read(std::string_view line, Answers& answers, std::string&
         continue;
       }
       // A repeated key is the general reader's to refuse.
-      if (m_seen_in[key] == m_line || !read_value(key, in, answers.slots[key])) return false;
-      m_seen_in[key] = m_line;
-      answers.sources[key] = AnswerSource::file;
+      if (seen_in[key] == line_count || !read_value(key, in, slots[key])) return false;
+      seen_in[key] = line_count;
+      sources[key] = AnswerSource::file;
     } while (in.take(','));
     if (!in.take('}')) return false;
   }
