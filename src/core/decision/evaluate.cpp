@@ -147,8 +147,12 @@ Evaluator::RuleTally Evaluator::fire_rules(const Answers& answers, Decision& d) 
   const Tri* applies = applicability(d.pathway);
   RuleTally tally{};
   m_approvals.clear();
-  for (size_t i = 0; i < m_rules.size(); ++i) {
-    const RulePlan& plan = m_rules[i];
+  // Locals, which stay in registers across the stores below (see PlainLineReader::read).
+  const RulePlan* const plans = m_rules.data();
+  const size_t rule_count = m_rules.size();
+  Tri* const fired_out = d.fired.data();
+  for (size_t i = 0; i < rule_count; ++i) {
+    const RulePlan& plan = plans[i];
     Tri fired = Tri::no;
     if (applies[i] != Tri::no) {
       Tri fires = Tri::no;
@@ -160,7 +164,7 @@ Evaluator::RuleTally Evaluator::fire_rules(const Answers& answers, Decision& d) 
       }
       fired = applies[i] == Tri::yes ? fires : tri_and(applies[i], fires);
     }
-    d.fired[i] = fired;
+    fired_out[i] = fired;
     tally[static_cast<size_t>(plan.kind)] |= 1u << static_cast<unsigned>(fired);
     if (fired != Tri::yes) continue;
     switch (plan.kind) {
