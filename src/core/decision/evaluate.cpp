@@ -25,8 +25,7 @@ bool is_gate(Effect effect) { return effect == Effect::require || effect == Effe
 
 Evaluator::Evaluator(const Policy& policy) : m_policy(policy) {
   for (int q : policy.ask_order) {
-    const Expr& ask = policy.questions[static_cast<size_t>(q)].ask;
-    if (!ask.empty()) m_asked_when.push_back({q, ask.single_test()});
+    if (!policy.questions[static_cast<size_t>(q)].ask.empty()) m_asked_when.push_back(q);
   }
   const size_t pathways =
       policy.pathway_question >= 0
@@ -115,10 +114,9 @@ void Evaluator::reset(Decision& d) const {
 // (conditions are evaluated in ask order, so each sees the visibility of those before it).
 void Evaluator::find_visible(const Answers& answers, Decision& d) const {
   const EvalInput input{answers.slots.data(), d.visible.data()};
-  for (const AskPlan& plan : m_asked_when) {
-    const Expr& ask = m_policy.questions[static_cast<size_t>(plan.q)].ask;
-    d.visible[static_cast<size_t>(plan.q)] =
-        plan.test != nullptr ? ask.test_truth(*plan.test, input) : ask.eval_bool(input);
+  for (int q : m_asked_when) {
+    d.visible[static_cast<size_t>(q)] =
+        m_policy.questions[static_cast<size_t>(q)].ask.eval_bool(input);
   }
 }
 

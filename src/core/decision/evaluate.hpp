@@ -79,13 +79,7 @@ private:
   Referral make_referral(const Answers& answers, const Decision& d) const;
 
   const Policy& m_policy;
-  // The questions with an ask-condition, in evaluation order, each with its condition's one
-  // test of answers when it is only that (as RulePlan's, without folding).
-  struct AskPlan {
-    int q;
-    const ExprStep* test;
-  };
-  std::vector<AskPlan> m_asked_when;
+  std::vector<int> m_asked_when; // questions with an ask-condition, in evaluation order
   std::vector<RulePlan> m_rules; // per rule
   // Per row, per rule: whether the rule applies. Row 0: the pathway is unknown; row 1 + v: the
   // pathway is value v; the last row: a pathway no rule names.
