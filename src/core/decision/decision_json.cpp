@@ -252,7 +252,7 @@ void DecisionWriter::append_referral(std::string& out, const Referral& referral)
 RememberingDecisionWriter::RememberingDecisionWriter(const Policy& policy, size_t max_bytes)
     : m_policy(policy), m_writer(policy), m_entries(size_t{1} << 12), m_max_bytes(max_bytes),
       m_keyable(policy.rules.size() <= 0xFFFFu && policy.questions.size() <= 0xFFFFu),
-      m_key(8 + 3 * policy.rules.size() + 2 * policy.questions.size()) {}
+      m_key(8 + 3 * policy.rules.size() + 2 * policy.questions.size() + 3) {}
 
 // Every list led by its length, so that two different decisions never make one key. A
 // referral's texts are kept apart: they are not indices.
@@ -324,8 +324,14 @@ void RememberingDecisionWriter::append_members(std::string& out, const Decision&
     m_writer.append_members(out, d);
     return;
   }
+  // Four of the key's numbers a step (the scratch is zeroed past the key, and sized for it).
+  std::fill_n(m_key.begin() + static_cast<std::ptrdiff_t>(key_size), 3, 0);
   std::uint64_t hash = 0x9E3779B97F4A7C15u;
-  for (size_t i = 0; i < key_size; ++i) hash = (hash ^ m_key[i]) * 0xFF51AFD7ED558CCDu;
+  for (size_t i = 0; i < key_size; i += 4) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, m_key.data() + i, sizeof word);
+    hash = (hash ^ word) * 0xFF51AFD7ED558CCDu;
+  }
   hash ^= hash >> 29;
   if (const Entry* e = find(hash, key_size)) {
     out.append(m_texts, e->members, e->members_size);

@@ -85,7 +85,7 @@ private:
   size_t m_count = 0;
   size_t m_max_bytes;
   bool m_keyable;                   // every rule and question index fits a key's 16-bit word
-  std::vector<std::uint16_t> m_key; // scratch, sized for the longest key
+  std::vector<std::uint16_t> m_key; // scratch: the longest key and three zeros
   std::string m_referral;           // scratch: each text behind its four-byte size
 };
 

@@ -26,8 +26,11 @@ bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '
 } // namespace
 
 ShortPattern::ShortPattern(std::string_view bytes) {
-  if (bytes.empty() || bytes.size() > k_max) return;
+  if (bytes.empty() || bytes.size() > k_max || bytes.find('\0') != std::string_view::npos) {
+    return;
+  }
   m_size = bytes.size();
+  m_never = 0;
   std::array<char, k_max> padded{};
   std::memcpy(padded.data(), bytes.data(), bytes.size());
   std::memcpy(m_words.data(), padded.data(), k_max);
@@ -142,14 +145,14 @@ size_t CodeIndex::slot_of_head(std::uint64_t head, size_t size) const {
   return static_cast<size_t>((key * m_multiplier) >> 40) & (m_slots.size() - 1);
 }
 
-int CodeIndex::find(const char* p, size_t size, const char* end) const {
+int CodeIndex::find(const char* p, size_t size) const {
   if (size == 0) return -1;
   if (size >= ShortPattern::k_max) return m_long.find(std::string_view(p, size));
   const size_t mask = m_slots.size() - 1;
   for (size_t at = slot_in_line(p, size);; at = (at + 1) & mask) {
     const int i = m_slots[at];
     if (i < 0) return -1;
-    if (m_codes[static_cast<size_t>(i)].at(p, end)) return i;
+    if (m_codes[static_cast<size_t>(i)].at(p)) return i;
   }
 }
 
@@ -288,14 +291,15 @@ bool PlainLineReader::read(std::string_view line, Answers& answers, std::string&
     do {
       // Keys usually come in one order: the key that followed this one on the line before is
       // tried first, by its bytes with its quotes and colon (written without spaces); then
-      // by its bytes after any space; a lookup by name is the fallback.
+      // by its bytes after any space; a lookup by name is the fallback. (Trying the key after
+      // the predicted one before the lookup, for a left-out answer, ran 8% slower.)
       const int predicted = next[previous];
       auto key = static_cast<size_t>(predicted);
-      if (predicted >= 0 && framed_keys[key].at(in.p, in.end)) {
+      if (predicted >= 0 && framed_keys[key].at(in.p)) {
         in.p += framed_keys[key].size();
       } else {
         if (!in.take('"')) return false;
-        if (predicted >= 0 && keys[key].at(in.p, in.end)) {
+        if (predicted >= 0 && keys[key].at(in.p)) {
           in.p += keys[key].size();
         } else {
           const int found = look_up_key(in, previous);
@@ -398,7 +402,7 @@ bool PlainLineReader::is_utf8(std::string_view text) {
     std::string_view code;
     if (!in.quoted(code)) return false;
     if (code.empty()) return true;
-    const int i = m_codes[q].find(code.data(), code.size(), in.end);
+    const int i = m_codes[q].find(code.data(), code.size());
     if (i < 0) return false;
     slot.x = i;
     break;
@@ -449,13 +453,13 @@ bool PlainLineReader::is_utf8(std::string_view text) {
         if ((have_category || have_date) && !in.take(',')) return false;
         if (!in.take('"')) return false;
         std::string_view text;
-        if (!have_category && m_category.at(in.p, in.end)) {
+        if (!have_category && m_category.at(in.p)) {
           in.p += m_category.size();
           if (!in.take(':') || !in.quoted(text)) return false;
-          item.category = m_codes[q].find(text.data(), text.size(), in.end);
+          item.category = m_codes[q].find(text.data(), text.size());
           if (item.category < 0) return false;
           have_category = true;
-        } else if (!have_date && m_date.at(in.p, in.end)) {
+        } else if (!have_date && m_date.at(in.p)) {
           in.p += m_date.size();
           if (!in.take(':') || !in.quoted(text)) return false;
           const std::optional<Days> day = parse_date(text);

@@ -14,18 +14,19 @@ namespace divert {
 
 // Up to 32 known bytes (a question id or a choice code, with the closing quote after it),
 // compared with the input as four masked words at once: no loop and no branch per byte. The
-// input must stay readable for 32 bytes past where a match may start (a batch line is padded).
+// input must stay readable for 32 bytes past where a match may start (a batch line is padded),
+// and end in a NUL byte: a pattern has none, so a match ends before the input does, and no
+// length is compared.
 class ShortPattern {
 public:
   static constexpr size_t k_max = 32;
   ShortPattern() = default;
-  // Longer bytes make a pattern that never matches.
+  // Empty or longer bytes, or bytes with a NUL, make a pattern that never matches.
   explicit ShortPattern(std::string_view bytes);
 
-  // `p` starts with the pattern and `p` + size() <= `end`.
-  bool at(const char* p, const char* end) const {
-    if (m_size == 0 || static_cast<size_t>(end - p) < m_size) return false;
-    std::uint64_t diff = 0;
+  // Whether `p` starts with the pattern.
+  bool at(const char* p) const {
+    std::uint64_t diff = m_never;
     for (size_t i = 0; i < 4; ++i) diff |= (load(p + 8 * i) ^ m_words[i]) & m_masks[i];
     return diff == 0;
   }
@@ -41,6 +42,7 @@ private:
   std::array<std::uint64_t, 4> m_words{};
   std::array<std::uint64_t, 4> m_masks{};
   size_t m_size = 0;
+  std::uint64_t m_never = 1; // 0 when the pattern can match
 };
 
 // Names by their text (question ids, a question's choice codes or conviction categories): a
@@ -70,8 +72,8 @@ public:
   explicit CodeIndex(const std::vector<ChoiceValue>& values);
 
   // The index of the code at `p` (`size` bytes, then the closing quote), or -1; `p` must stay
-  // readable for 32 bytes (a batch line is padded).
-  int find(const char* p, size_t size, const char* end) const;
+  // readable for 32 bytes and the text end in a NUL (a batch line is padded).
+  int find(const char* p, size_t size) const;
 
 private:
   size_t slot_of(const char* p, size_t size) const;

@@ -7,6 +7,7 @@
 #include "test_support.hpp"
 
 #include "core/decision/answers_json.hpp"
+#include "core/decision/plain_line_reader.hpp"
 
 #include <doctest/doctest.h>
 
@@ -258,5 +259,31 @@ TEST_CASE("the plain-line reader finds every choice code and category itself") {
       }
     }
     CHECK(lines > 10);
+  }
+}
+
+// The reader compares keys and codes with no length check, relying on the NUL that ends every
+// line it reads: a pattern has no NUL, so it cannot match across the end.
+TEST_CASE("a short pattern matches only its bytes, never across the NUL that ends a line") {
+  const auto padded = [](std::string text) {
+    text += '\0';
+    text.append(ShortPattern::k_max + 8, '\0');
+    return text;
+  };
+  const ShortPattern key("\"consents\":");
+  CHECK(key.at(padded("\"consents\":true").data()));
+  CHECK_FALSE(key.at(padded("\"consentz\":true").data()));
+  CHECK_FALSE(key.at(padded("\"consents\"").data()));
+  CHECK_FALSE(key.at(padded("\"consents").data()));
+  const std::string longest(ShortPattern::k_max, 'a');
+  CHECK(ShortPattern(longest).at(padded(longest).data()));
+  CHECK_FALSE(ShortPattern(longest).at(padded(longest.substr(1)).data()));
+  // Patterns that could match the end, or any text: none of them ever matches.
+  for (const std::string& never : {std::string(), std::string(ShortPattern::k_max + 1, 'a'),
+                                   std::string("a\0", 2), std::string(1, '\0')}) {
+    const ShortPattern pattern(never);
+    CHECK_FALSE(pattern.at(padded("").data()));
+    CHECK_FALSE(pattern.at(padded("a").data()));
+    CHECK_FALSE(pattern.at(padded(std::string(ShortPattern::k_max + 1, 'a')).data()));
   }
 }
