@@ -45,6 +45,14 @@ private:
   std::uint64_t m_never = 1; // 0 when the pattern can match
 };
 
+// The first quote, backslash or control byte (a NUL is one) at or after `p`: where a JSON
+// string without escapes ends, or where it stops being one. The text must end in a NUL and stay
+// readable for 16 bytes past it. find_string_stop() reads 16 bytes a step where SSE2 is there
+// (every x86-64), else it is find_string_stop_in_words(), 8 bytes a step on any machine; a unit
+// test compares the two.
+const char* find_string_stop(const char* p);
+const char* find_string_stop_in_words(const char* p);
+
 // Names by their text (question ids, a question's choice codes or conviction categories): a
 // small open-addressing table on the name's length and a few of its bytes, since every key and
 // every choice of every line is looked up. The first of equal names wins, as in a linear search.
@@ -136,7 +144,7 @@ private:
   ShortPattern m_category;
   ShortPattern m_date;
   // The line is read from a copy that ends in a NUL and this many more bytes (a pattern's
-  // words, a string's last word, may be read past any byte of the line).
+  // words, a string scan's last 16 bytes, may be read past any byte of the line).
   static constexpr size_t k_copy_padding = ShortPattern::k_max + 8;
   std::vector<char> m_copy;
 };

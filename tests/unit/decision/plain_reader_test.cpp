@@ -287,3 +287,27 @@ TEST_CASE("a short pattern matches only its bytes, never across the NUL that end
     CHECK_FALSE(pattern.at(padded(std::string(ShortPattern::k_max + 1, 'a')).data()));
   }
 }
+
+// Both scans of a string, on every byte value at every position of the first three steps of
+// either (the 16-byte scan is the one the reader runs on x86-64, the 8-byte one elsewhere).
+TEST_CASE("the string scans stop at the same byte: a quote, a backslash or a control byte") {
+  std::vector<char> text(64 + 40, '\0');
+  size_t checked = 0;
+  for (size_t stop_at = 0; stop_at < 48; ++stop_at) {
+    for (int byte = 0; byte < 256; ++byte) {
+      // Plain bytes before the one tried, from every range the scans treat apart.
+      for (size_t i = 0; i < stop_at; ++i) {
+        text[i] = "a ~\x7f\xc3\xa9\xff!#[]"[i % 11];
+      }
+      text[stop_at] = static_cast<char>(byte);
+      std::fill(text.begin() + static_cast<std::ptrdiff_t>(stop_at) + 1, text.end(), '\0');
+      const bool stops = byte == '"' || byte == '\\' || byte < 0x20;
+      const size_t want = stop_at + (stops ? 0 : 1);
+      INFO("stop_at " << stop_at << " byte " << byte);
+      REQUIRE(static_cast<size_t>(find_string_stop(text.data()) - text.data()) == want);
+      REQUIRE(static_cast<size_t>(find_string_stop_in_words(text.data()) - text.data()) == want);
+      ++checked;
+    }
+  }
+  CHECK(checked == 48 * 256);
+}
