@@ -134,7 +134,10 @@ struct BatchSlot {
   BatchTotals totals;
 };
 
-constexpr size_t k_block_bytes = 1u << 18;
+// Small enough that a block and its decision lines (about twice its size) stay in the core's
+// own cache: against 256 KiB blocks, half the last-level write misses (callgrind) and about 3%
+// less time on one core.
+constexpr size_t k_block_bytes = 1u << 16;
 constexpr size_t k_block_lines = 2048;
 
 // `jobs` threads (this one too; with one job, no other), each doing everything in turn so that no
