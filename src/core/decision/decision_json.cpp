@@ -318,21 +318,32 @@ void RememberingDecisionWriter::remember(std::uint64_t hash, size_t key_size,
   ++m_count;
 }
 
+// Four of the key's numbers a step. A product's low bits depend only on its factors' low bits,
+// so the last number of each four reaches the entry's bits (the lowest) only through the final
+// mix (MurmurHash3's fmix64).
+std::uint64_t RememberingDecisionWriter::key_hash(const std::uint16_t* key, size_t size) {
+  std::uint64_t hash = 0x9E3779B97F4A7C15u;
+  for (size_t i = 0; i < size; i += 4) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, key + i, sizeof word);
+    hash = (hash ^ word) * 0xFF51AFD7ED558CCDu;
+  }
+  hash ^= hash >> 33;
+  hash *= 0xFF51AFD7ED558CCDu;
+  hash ^= hash >> 33;
+  hash *= 0xC4CEB9FE1A85EC53u;
+  hash ^= hash >> 33;
+  return hash;
+}
+
 void RememberingDecisionWriter::append_members(std::string& out, const Decision& d) {
   const size_t key_size = make_key(d);
   if (key_size == 0) {
     m_writer.append_members(out, d);
     return;
   }
-  // Four of the key's numbers a step (the scratch is zeroed past the key, and sized for it).
   std::fill_n(m_key.begin() + static_cast<std::ptrdiff_t>(key_size), 3, 0);
-  std::uint64_t hash = 0x9E3779B97F4A7C15u;
-  for (size_t i = 0; i < key_size; i += 4) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, m_key.data() + i, sizeof word);
-    hash = (hash ^ word) * 0xFF51AFD7ED558CCDu;
-  }
-  hash ^= hash >> 29;
+  const std::uint64_t hash = key_hash(m_key.data(), key_size);
   if (const Entry* e = find(hash, key_size)) {
     out.append(m_texts, e->members, e->members_size);
     return;

@@ -61,6 +61,10 @@ public:
 
   size_t remembered() const { return m_count; }
 
+  // The hash of a decision's key of `size` numbers, which must be followed by three zeros; its
+  // lowest bits pick the entry.
+  static std::uint64_t key_hash(const std::uint16_t* key, size_t size);
+
 private:
   struct Entry {
     std::uint64_t hash = 0;

@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
@@ -102,4 +103,27 @@ TEST_CASE("the remembering decision writer tells apart decisions that differ onl
           std::string::npos);
   }
   CHECK(remembering.remembered() == 3);
+}
+
+// Decisions that differ in one number of their key must land in different entries (the lowest
+// twelve bits of the hash pick one of 4,096): hashing four numbers a step once left the last of
+// each four out of those bits, and every decision differing only there shared an entry.
+TEST_CASE("a decision key's every number moves the entry its hash picks") {
+  std::mt19937_64 engine(13);
+  constexpr std::uint64_t k_entry_bits = (1u << 12) - 1;
+  for (size_t size = 1; size <= 24; ++size) {
+    for (size_t position = 0; position < size; ++position) {
+      size_t same_entry = 0;
+      for (int trial = 0; trial < 64; ++trial) {
+        std::vector<std::uint16_t> key(size + 3, 0);
+        for (size_t i = 0; i < size; ++i) key[i] = static_cast<std::uint16_t>(engine() % 40);
+        const std::uint64_t before = RememberingDecisionWriter::key_hash(key.data(), size);
+        key[position] = static_cast<std::uint16_t>(key[position] + 1 + engine() % 7);
+        const std::uint64_t after = RememberingDecisionWriter::key_hash(key.data(), size);
+        same_entry += (before & k_entry_bits) == (after & k_entry_bits) ? 1 : 0;
+      }
+      INFO("key size " << size << ", number " << position);
+      CHECK(same_entry <= 2);
+    }
+  }
 }
