@@ -279,7 +279,9 @@ size_t RememberingDecisionWriter::make_key(const Decision& d) {
       m_referral += *text;
     }
   }
-  return static_cast<size_t>(at - m_key.data());
+  const auto key_size = static_cast<size_t>(at - m_key.data());
+  std::fill_n(at, 3, 0); // key_hash reads the key four numbers a step
+  return key_size;
 }
 
 const RememberingDecisionWriter::Entry* RememberingDecisionWriter::find(std::uint64_t hash,
@@ -342,7 +344,6 @@ void RememberingDecisionWriter::append_members(std::string& out, const Decision&
     m_writer.append_members(out, d);
     return;
   }
-  std::fill_n(m_key.begin() + static_cast<std::ptrdiff_t>(key_size), 3, 0);
   const std::uint64_t hash = key_hash(m_key.data(), key_size);
   if (const Entry* e = find(hash, key_size)) {
     out.append(m_texts, e->members, e->members_size);

@@ -75,8 +75,8 @@ private:
     std::uint32_t referral_size = 0;
   };
 
-  // The key of `decision` in m_key (its size returned), or 0 when its members depend on more;
-  // its referral's texts in m_referral.
+  // The key of `decision` in m_key (its size returned) followed by three zeros, or 0 when its
+  // members depend on more; its referral's texts in m_referral.
   size_t make_key(const Decision& decision);
   const Entry* find(std::uint64_t hash, size_t key_size) const;
   void remember(std::uint64_t hash, size_t key_size, std::string_view members);
