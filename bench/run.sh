@@ -5,7 +5,8 @@
 #   sh bench/run.sh --peers [CASES] divert beside json-rules-engine, json-logic-js, Cedar and the
 #                                   parse-only reading limit, on one corpus (bench/peers/run.sh)
 # Repeatable: the corpus is generated deterministically (bench/gen_corpus.cpp, fixed seed),
-# the binary is a Release build of this checkout, and each timing is the median of several runs.
+# the binary is this checkout's optimized build (scripts/build-release.sh), and each timing is
+# the median of several runs.
 set -eu
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = --peers ]; then
@@ -24,8 +25,7 @@ if [ -n "$need" ]; then
 fi
 
 sh scripts/install-deps.sh >/dev/null
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DDIVERT_BENCH=ON >/dev/null
-cmake --build build-bench >/dev/null
+sh scripts/build-release.sh build-bench -DBUILD_TESTING=OFF -DDIVERT_BENCH=ON >/dev/null
 divert=build-bench/divert
 
 corpus="$out/corpus-$cases.jsonl"

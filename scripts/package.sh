@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds a Release divert for /usr, packages it with CPack (cpack -G DEB) and checks the
+# Builds the optimized divert for /usr (scripts/build-release.sh), packages it with CPack (cpack -G DEB) and checks the
 # package with lintian: exit 1 on any lintian error, warnings are printed. Prints the .deb.
 #   sh scripts/package.sh [BUILD_DIR]     (default: build-package; JOBS=N, default 2)
 # Needs cmake, ninja, g++, dpkg-dev (dpkg-shlibdeps) and lintian (scripts/install-deps.sh).
@@ -15,9 +15,8 @@ if command -v ccache > /dev/null 2>&1; then
   launcher=-DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 fi
 
-cmake -S "$src" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-  -DBUILD_TESTING=OFF $launcher > /dev/null
-cmake --build "$dir" -j "$jobs"
+CMAKE_BUILD_PARALLEL_LEVEL=$jobs sh "$src/scripts/build-release.sh" "$dir" \
+  -DCMAKE_INSTALL_PREFIX=/usr -DBUILD_TESTING=OFF $launcher
 rm -f "$dir"/*.deb
 (cd "$dir" && cpack -G DEB > cpack.log 2>&1) || { cat "$dir/cpack.log" >&2; exit 1; }
 deb=$(ls "$dir"/*.deb)

@@ -35,9 +35,8 @@ fi
 # Pinned versions from package-lock.json; node_modules stays out of git.
 [ -d bench/peers/node_modules ] || (cd bench/peers && npm ci --no-audit --no-fund --loglevel=error >&2)
 
-echo "peers: building a Release divert and the benchmark programs" >&2
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DDIVERT_BENCH=ON >/dev/null
-cmake --build build-bench >/dev/null
+echo "peers: building the optimized divert (scripts/build-release.sh) and the benchmark programs" >&2
+sh scripts/build-release.sh build-bench -DBUILD_TESTING=OFF -DDIVERT_BENCH=ON >/dev/null
 divert=build-bench/divert
 corpus="$out/corpus-$cases.jsonl"
 [ -s "$corpus" ] || build-bench/bench/gen_corpus "$cases" > "$corpus"

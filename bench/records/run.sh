@@ -7,8 +7,7 @@ cd "$(dirname "$0")/../.."
 n=${1:-20000}
 out=bench/out
 mkdir -p "$out"
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DDIVERT_BENCH=ON > /dev/null
-cmake --build build-bench > /dev/null
+sh scripts/build-release.sh build-bench -DBUILD_TESTING=OFF -DDIVERT_BENCH=ON > /dev/null
 
 pin=""
 command -v taskset > /dev/null 2>&1 && pin="taskset -c 0"
