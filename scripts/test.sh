@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every test: a Debug build with warnings as errors, the format and clang-tidy checks, the same
-# tests under AddressSanitizer and UndefinedBehaviorSanitizer, then each libFuzzer harness for
-# 20 seconds (clang). Installs dependencies first.
+# tests under AddressSanitizer and UndefinedBehaviorSanitizer (less the Debian package's, a
+# build of its own without sanitizers), then each libFuzzer harness for 20 seconds (clang).
+# Installs dependencies first.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
