@@ -36,13 +36,19 @@ cmake --build "$dir" --target divert
 find "$dir" -name '*.gcda' -delete
 
 echo "build-release: 2/3 training it on generated cases"
-train=$(mktemp -d)
-trap 'rm -rf "$train"' EXIT INT TERM
+# In the build folder, not /tmp: the generator is compiled and run there, and /tmp may be
+# mounted noexec.
+train=$dir/pgo-training
+rm -rf "$train"
+mkdir -p "$train"
+trap 'rm -rf "$train"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 "$cxx" -O2 -std=c++20 -o "$train/gen_corpus" "$src/bench/gen_corpus.cpp"
 "$train/gen_corpus" 20000 7 > "$train/cases.jsonl"
 # Away from the builder's own configuration, keys and caches (a configured laptop may trust
 # only signed policies).
-mkdir -p "$train/home"
+mkdir "$train/home"
 # run OUT ARGS...: the build's divert with ARGS, standard output to OUT.
 run() {
   out=$1
