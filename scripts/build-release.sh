@@ -15,7 +15,10 @@
 # With a compiler other than GCC, or DIVERT_PGO=off in the environment, it is a plain Release.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -ge 1 ] || { echo "usage: sh scripts/build-release.sh BUILD_DIR [CMAKE_ARGS...]" >&2; exit 64; }
+if [ $# -lt 1 ]; then
+  echo "usage: sh scripts/build-release.sh BUILD_DIR [CMAKE_ARGS...]" >&2
+  exit 64
+fi
 dir=$1
 shift
 configure() {
@@ -24,11 +27,26 @@ configure() {
 
 configure -DDIVERT_PGO= "$@"
 cxx=$(sed -n 's/^CMAKE_CXX_COMPILER:[^=]*=//p' "$dir/CMakeCache.txt")
-if [ "${DIVERT_PGO:-}" = off ] || ! "$cxx" --version 2> /dev/null | grep -q 'Free Software Foundation'; then
+if [ "${DIVERT_PGO:-}" = off ] ||
+  ! "$cxx" --version 2> /dev/null | grep -q 'Free Software Foundation'; then
   echo "build-release: a plain Release (no GCC profile-guided optimization)"
   cmake --build "$dir"
   exit 0
 fi
+
+# Until the optimized build is done, a stop (an error, Ctrl-C) sets the folder back to a plain
+# Release, so that a later `cmake --build` there does not make instrumented binaries.
+finished=no
+train=$dir/pgo-training
+leave() {
+  rm -rf "$train"
+  if [ "$finished" = no ]; then
+    configure -DDIVERT_PGO= "$@" || true
+  fi
+}
+trap 'leave "$@"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 echo "build-release: 1/3 an instrumented divert"
 configure -DDIVERT_PGO=generate "$@"
@@ -38,36 +56,38 @@ find "$dir" -name '*.gcda' -delete
 echo "build-release: 2/3 training it on generated cases"
 # In the build folder, not /tmp: the generator is compiled and run there, and /tmp may be
 # mounted noexec.
-train=$dir/pgo-training
 rm -rf "$train"
 mkdir -p "$train"
-trap 'rm -rf "$train"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 "$cxx" -O2 -std=c++20 -o "$train/gen_corpus" "$src/bench/gen_corpus.cpp"
 "$train/gen_corpus" 20000 7 > "$train/cases.jsonl"
 # Away from the builder's own configuration, keys and caches (a configured laptop may trust
 # only signed policies).
 mkdir "$train/home"
-# run OUT ARGS...: the build's divert with ARGS, standard output to OUT.
+# run OUT ARGS...: the build's divert with ARGS, standard output to OUT, its exit in $status.
 run() {
   out=$1
   shift
   status=0
-  env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME -u DIVERT_POLICY_PATH \
-    HOME="$train/home" "$dir/divert" "$@" > "$out" 2> "$train/stderr" || status=$?
+  env -u XDG_CONFIG_HOME -u XDG_CACHE_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME \
+    -u DIVERT_POLICY_PATH HOME="$train/home" "$dir/divert" "$@" > "$out" 2> "$train/stderr" ||
+    status=$?
 }
-policies="wa-whatcom wa-king-county-2011 nm-santa-fe co-pueblo ca-lead-pilot wa-burien"
-for policy in $policies; do
-  run "$train/$policy.trained" batch --jobs 1 --policy "$src/policies/$policy.yaml" "$train/cases.jsonl"
-  # 65: some lines were refused, which trains as well; anything else is a broken build.
-  if [ "$status" -ne 0 ] && [ "$status" -ne 65 ]; then
-    cat "$train/stderr" >&2
-    echo "build-release: the instrumented divert failed on $policy (exit $status)" >&2
-    exit 1
-  fi
-done
-run /dev/null decide --policy "$src/policies/wa-whatcom.yaml" --answers "$src/examples/wa-whatcom-possession.yaml"
+# decide_all SUFFIX: the training cases on each policy, into $train/POLICY.SUFFIX.
+decide_all() {
+  for policy in wa-whatcom wa-king-county-2011 nm-santa-fe co-pueblo ca-lead-pilot wa-burien; do
+    run "$train/$policy.$1" batch --jobs 1 --policy "$src/policies/$policy.yaml" \
+      "$train/cases.jsonl"
+    # 65: some lines were refused, which trains as well; anything else is a broken build.
+    if [ "$status" -ne 0 ] && [ "$status" -ne 65 ]; then
+      cat "$train/stderr" >&2
+      echo "build-release: the $1 divert failed on $policy (exit $status)" >&2
+      exit 1
+    fi
+  done
+}
+decide_all instrumented
+run /dev/null decide --policy "$src/policies/wa-whatcom.yaml" \
+  --answers "$src/examples/wa-whatcom-possession.yaml"
 if [ "$status" -gt 3 ]; then
   cat "$train/stderr" >&2
   echo "build-release: the instrumented divert failed to decide the example (exit $status)" >&2
@@ -77,14 +97,18 @@ fi
 echo "build-release: 3/3 divert, optimized by that profile"
 configure -DDIVERT_PGO=use "$@"
 cmake --build "$dir"
+finished=yes
 
 # The optimizer must not change a decision: the optimized divert decides the training cases
 # byte for byte as the instrumented one did.
-for policy in $policies; do
-  run "$train/$policy.optimized" batch --jobs 1 --policy "$src/policies/$policy.yaml" "$train/cases.jsonl"
-  if ! cmp -s "$train/$policy.trained" "$train/$policy.optimized"; then
-    echo "build-release: the optimized divert decides differently on $policy than the instrumented one" >&2
+decide_all optimized
+for trained in "$train"/*.instrumented; do
+  policy=$(basename "$trained" .instrumented)
+  if ! cmp -s "$trained" "$train/$policy.optimized"; then
+    echo "build-release: the optimized divert decides differently on $policy than the" \
+      "instrumented one" >&2
     exit 1
   fi
 done
-echo "build-release: the optimized divert decides the $(wc -l < "$train/cases.jsonl") training cases as the instrumented one did, on each policy"
+echo "build-release: the optimized divert decides the $(wc -l < "$train/cases.jsonl") training" \
+  "cases as the instrumented one did, on each policy"

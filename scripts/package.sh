@@ -1,6 +1,7 @@
 #!/bin/sh
-# Builds the optimized divert for /usr (scripts/build-release.sh), packages it with CPack (cpack -G DEB) and checks the
-# package with lintian: exit 1 on any lintian error, warnings are printed. Prints the .deb.
+# Builds the optimized divert for /usr (scripts/build-release.sh), packages it with CPack
+# (cpack -G DEB) and checks the package with lintian: exit 1 on any lintian error, warnings are
+# printed. Prints the .deb.
 #   sh scripts/package.sh [BUILD_DIR]     (default: build-package; JOBS=N, default 2)
 # Needs cmake, ninja, g++, dpkg-dev (dpkg-shlibdeps) and lintian (scripts/install-deps.sh).
 set -eu

@@ -1,6 +1,7 @@
 #!/bin/sh
 # One command for a fresh Debian 12 machine (as root): install dependencies, build the optimized
-# divert into build/ (scripts/build-release.sh: a Release guided by a profile of its batch path), decide the example case on the shipped default policy (wa-whatcom), then
+# divert into build/ (scripts/build-release.sh: a Release guided by a profile of its batch
+# path), decide the example case on the shipped default policy (wa-whatcom), then
 # run the officer's walk-through in demonstration mode (a demo key and records, kept apart from
 # real ones). Without a terminal the demo screens a built-in example case and exits by outcome.
 set -eu
