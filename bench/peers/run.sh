@@ -2,7 +2,9 @@
 # divert beside its peers, on ONE corpus, in ONE run, on one pinned core:
 #   sh bench/run.sh --peers [CASES]      (default 300000 cases of wa-whatcom's vocabulary)
 # Rows: divert batch; the parse-only reading limit (bench/parse_limit.cpp: simdjson visiting
-# every field of the same file, already in memory); json-rules-engine, json-logic-js, Cedar
+# every field of the same file, already in memory); the input-output floor (bench/io_floor.cpp:
+# reading the same file as batch does and copying divert's own decision bytes, no deciding);
+# json-rules-engine, json-logic-js, Cedar
 # (cedar-wasm) and hand-written JavaScript, each encoding wa-whatcom (bench/peers/engines/; what
 # each cannot express is said at the top of bench/peers/whatcom.js). Every engine's decisions
 # are checked against divert's on the whole corpus before its speed is reported.
@@ -80,6 +82,9 @@ limit_line=$($pin build-bench/bench/parse_limit "$corpus" 3)
 limit_rate=$(echo "$limit_line" | awk '{print $4}')
 limit_note=$(echo "$limit_line" | sed 's/.*(checksum [0-9]*, //; s/)$//')
 echo "peers: $limit_line" >&2
+floor_line=$($pin build-bench/bench/io_floor "$corpus" "$work/divert.jsonl" 3)
+floor_rate=$(echo "$floor_line" | awk '{print $4}')
+echo "peers: $floor_line" >&2
 
 rows=""
 for engine in plain jsonlogic jre cedar; do
@@ -115,6 +120,7 @@ echo "peers: screen first question $screen_ms ms" >&2
   echo "- date: $(date -u +%Y-%m-%d); machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo); load average at the start $load"
   echo "- corpus: $cases cases from bench/gen_corpus.cpp (fixed seed), $(($(wc -c < "$corpus") / cases)) bytes a case; one core (taskset -c 0)"
   echo "- reading limit: $limit_note"
+  echo "- at the limit's pace a case has $(awk -v r="$limit_rate" 'BEGIN {printf "%.0f", 1e9 / r}') ns; reading the cases file and copying the decision bytes alone (the input-output floor) take $(awk -v r="$floor_rate" 'BEGIN {printf "%.0f", 1e9 / r}') ns of them"
   echo
   echo "| what | cases | cases/s | divert ÷ this | decisions equal to divert's |"
   echo "|---|---|---|---|---|"
@@ -123,6 +129,7 @@ echo "peers: screen first question $screen_ms ms" >&2
     echo "| divert batch --jobs 2 (both cores) | $cases | $jobs_rate | $(awk -v a="$divert_rate" -v b="$jobs_rate" 'BEGIN {printf "%.2f", a / b}') (--jobs 2 ÷ --jobs 1: $(awk -v a="$divert_rate" -v b="$jobs_rate" 'BEGIN {printf "%.2f", b / a}')) | — |"
   fi
   echo "| parse-only reading limit (simdjson, in memory) | $cases | $limit_rate | $(awk -v a="$divert_rate" -v b="$limit_rate" 'BEGIN {printf "%.2f", a / b}') | — |"
+  echo "| input-output floor (read the file, copy divert's decision bytes; no deciding) | $cases | $floor_rate | $(awk -v a="$divert_rate" -v b="$floor_rate" 'BEGIN {printf "%.2f", a / b}') | — |"
   echo "$rows" | while read -r engine n rate agree; do
     [ -n "$engine" ] || continue
     echo "| $(name_of "$engine") | $n | $rate | $(awk -v a="$divert_rate" -v b="$rate" 'BEGIN {printf "%.1f", a / b}') | $agree |"
