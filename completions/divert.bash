@@ -85,9 +85,9 @@ _divert() {
   records)
     case $sub in
     "") COMPREPLY=($(compgen -W "list show export -h --help" -- "$cur")); return ;;
-    list) opts="-h --help --officer --csv --json" ;;
+    list) opts="-h --help --records --officer --csv --json" ;;
     show) opts="-h --help --records --officer --json" ;;
-    export) opts="-h --help --officer --csv" ;;
+    export) opts="-h --help --records --officer --csv" ;;
     esac
     ;;
   policy)

@@ -26,8 +26,9 @@ using nlohmann::json;
 
 struct RecordsOptions {
   std::string dir;
-  std::string officer; // whose configured records directory; empty: the officer last used
-  std::string id;      // show: the record id (or REF-<id>.json)
+  std::string dir_option; // list and export: --records, the same as their DIR
+  std::string officer;    // whose configured records directory; empty: the officer last used
+  std::string id;         // show: the record id (or REF-<id>.json)
   bool csv = false;
   bool json = false;
 };
@@ -362,6 +363,8 @@ void register_records(CLI::App& app, CommandState& state) {
       sub->add_option("--records", opts->dir, "Records directory (default: the configured one)");
     } else {
       sub->add_option("dir", opts->dir, "Records directory (default: the configured one)");
+      // As show and screen take it; DIR is the documented form.
+      sub->add_option("--records", opts->dir_option, "The same as DIR");
     }
     sub->add_option("--officer", opts->officer,
                     "Whose configured records directory, on a laptop shared by officers "
@@ -374,6 +377,12 @@ void register_records(CLI::App& app, CommandState& state) {
     sub->callback([opts, name, &state] {
       state.json = opts->json;
       state.action = [opts, name](Io& io) {
+        if (!opts->dir_option.empty()) {
+          if (!opts->dir.empty()) {
+            throw UsageError("the records directory is given twice, as DIR and with --records");
+          }
+          opts->dir = opts->dir_option;
+        }
         return name == "show" ? run_show(*opts, io) : run_records(name, *opts, io);
       };
     });
