@@ -34,13 +34,16 @@ if [ "${DIVERT_PGO:-}" = off ] ||
   exit 0
 fi
 
-# Until the optimized build is done, a stop (an error, Ctrl-C) sets the folder back to a plain
-# Release, so that a later `cmake --build` there does not make instrumented binaries.
+# Until the optimized build is done and has passed its check, a stop (an error, a failed check,
+# Ctrl-C) removes the folder's divert (instrumented, or optimized and failed) and sets the
+# folder back to a plain Release, so that neither is used and a later `cmake --build` there
+# makes a plain divert.
 finished=no
 train=$dir/pgo-training
 leave() {
   rm -rf "$train"
   if [ "$finished" = no ]; then
+    rm -f "$dir/divert"
     configure -DDIVERT_PGO= "$@" || true
   fi
 }
@@ -97,7 +100,6 @@ fi
 echo "build-release: 3/3 divert, optimized by that profile"
 configure -DDIVERT_PGO=use "$@"
 cmake --build "$dir"
-finished=yes
 
 # The optimizer must not change a decision: the optimized divert decides the training cases
 # byte for byte as the instrumented one did.
@@ -105,8 +107,6 @@ decide_all optimized
 for trained in "$train"/*.instrumented; do
   policy=$(basename "$trained" .instrumented)
   if ! cmp -s "$trained" "$train/$policy.optimized"; then
-    # Nobody may pick up a divert that decides differently: it goes.
-    rm -f "$dir/divert"
     echo "build-release: the optimized divert decides differently on $policy than the" \
       "instrumented one; it is removed (DIVERT_PGO=off builds a plain Release)" >&2
     exit 1
@@ -114,3 +114,4 @@ for trained in "$train"/*.instrumented; do
 done
 echo "build-release: the optimized divert decides the $(wc -l < "$train/cases.jsonl") training" \
   "cases as the instrumented one did, on each policy"
+finished=yes
