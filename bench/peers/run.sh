@@ -55,7 +55,7 @@ now() { date +%s.%N; }
 # made --jobs 2 look more than twice as fast); then one untimed run to a file, kept for the
 # agreement check.
 best=""
-for run in 1 2 3; do
+for _ in 1 2 3; do
   start=$(now)
   $pin "$divert" batch --policy wa-whatcom "$corpus" > /dev/null 2>&1 || true
   t=$(seconds_of "$start" "$(now)")
@@ -67,7 +67,7 @@ echo "peers: divert batch: $best s, $divert_rate cases/s" >&2
 jobs_rate=""
 if "$divert" batch --help 2>/dev/null | grep -q -- '--jobs'; then
   best2=""
-  for run in 1 2 3; do
+  for _ in 1 2 3; do
     start=$(now)
     "$divert" batch --jobs 2 --policy wa-whatcom "$corpus" > /dev/null 2>&1 || true
     t=$(seconds_of "$start" "$(now)")
@@ -107,9 +107,11 @@ name_of() {
   esac
 }
 # Start-up, on the same pinned core: medians of alternated runs.
+# shellcheck disable=SC2046 # the numbers it prints become $1, $2...
 set -- $($pin python3 bench/startup.py "$divert" 300)
 version_ms=$1 decide_ms=$2 decide_ratio=$3 version_cpu=$4 decide_cpu=$5 decide_cpu_ratio=$6
 echo "peers: --version $version_ms ms, decide $decide_ms ms (x$decide_ratio; CPU x$decide_cpu_ratio)" >&2
+# shellcheck disable=SC2046
 set -- $($pin python3 bench/first_question.py "$divert" 30)
 screen_ms=$1 screen_min=$2 screen_max=$3
 echo "peers: screen first question $screen_ms ms" >&2
