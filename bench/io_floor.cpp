@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The input-output floor of `divert batch`: what any batch that reads this corpus file and writes
 // these decision lines must do, with no parsing, validation, evaluation or formatting at all.
-// It reads the corpus file as batch does (read(2) into 64 KiB blocks, lines found by their
-// newline) and, for each case, appends the bytes of divert's own decision line for that case
-// to 64 KiB output blocks written to /dev/null, as batch's output goes in bench/run.sh. The
+// It reads the corpus file with batch's own block reader (cli/line_reader.hpp: the same block
+// sizes, padding and line splitting) and, for each case, appends the bytes of divert's own
+// decision line for that case to the block's output, written to /dev/null after each block, as
+// batch's output goes in bench/run.sh. The
 // decision lines' lengths come from a batch output file read before the clock starts; their
 // bytes are copied from one buffer that stays in the cache, as batch copies remembered
 // decisions, so this is a lower bound: the real lines' bytes would have to come from somewhere
@@ -12,16 +13,16 @@
 // bench/peers/run.sh runs it beside the parse-only reading limit (bench/parse_limit.cpp): the
 // time left between the two is what batch has to read, check and decide the cases in if it is
 // to keep up with the limit.
-#include <fcntl.h>
-#include <unistd.h>
+#include "cli/line_reader.hpp"
+#include "core/decision/answers_json.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -35,19 +36,11 @@ std::vector<size_t> line_lengths(const char* path) {
   return lengths;
 }
 
-bool write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    const ssize_t n = write(fd, data, size);
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
+  using divert::JsonCaseReader;
+  using divert::cli::BlockReader;
   if (argc < 3) {
     std::fprintf(stderr, "usage: io_floor CORPUS DECISIONS [ROUNDS]\n");
     return 64;
@@ -58,44 +51,34 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "io_floor: %s has no decision lines\n", argv[2]);
     return 65;
   }
-  const size_t longest = *std::max_element(lengths.begin(), lengths.end());
-  const std::string source(longest, 'x');
-  constexpr size_t k_block = size_t{1} << 16;
-  std::vector<char> input(k_block);
+  const std::string source(*std::max_element(lengths.begin(), lengths.end()), 'x');
   std::string output;
-  output.reserve(k_block + longest);
 
   double best = 0;
   size_t cases = 0;
   for (int round = 0; round < rounds; ++round) {
-    const int in = open(argv[1], O_RDONLY);
-    const int out = open("/dev/null", O_WRONLY);
-    if (in < 0 || out < 0) {
+    std::ifstream in(argv[1], std::ios::binary);
+    std::ofstream out("/dev/null", std::ios::binary);
+    if (!in || !out) {
       std::perror("io_floor");
       return 66;
     }
     const auto start = std::chrono::steady_clock::now();
     cases = 0;
-    ssize_t n = 0;
-    while ((n = read(in, input.data(), input.size())) > 0) {
-      const char* p = input.data();
-      const char* const end = p + n;
-      while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p))))) {
-        ++p;
+    BlockReader reader(in, JsonCaseReader::padding(), JsonCaseReader::k_max_line,
+                       divert::cli::k_batch_block_bytes, divert::cli::k_batch_block_lines);
+    BlockReader::Block block;
+    while (reader.fill(block)) {
+      output.clear();
+      BlockReader::for_each_case(block, JsonCaseReader::k_max_line, [&](std::string_view, size_t) {
         output.append(source.data(), lengths[cases % lengths.size()]);
         ++cases;
-      }
-      if (output.size() >= k_block) {
-        if (!write_all(out, output.data(), output.size())) return 74;
-        output.clear();
-      }
+      });
+      out.write(output.data(), static_cast<std::streamsize>(output.size()));
     }
-    if (!write_all(out, output.data(), output.size())) return 74;
-    output.clear();
+    if (!out) return 74;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    close(in);
-    close(out);
     if (best == 0 || seconds < best) best = seconds;
   }
   if (cases != lengths.size()) {

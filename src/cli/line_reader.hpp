@@ -290,4 +290,10 @@ private:
   bool m_skipping = false;
 };
 
+// batch's blocks (bench/io_floor.cpp reads its corpus with the same): small enough that a block
+// and its decision lines (about twice its size) stay in the core's own cache; against 256 KiB
+// blocks, half the last-level write misses (callgrind) and about 3% less time on one core.
+inline constexpr size_t k_batch_block_bytes = size_t{1} << 16;
+inline constexpr size_t k_batch_block_lines = 2048;
+
 } // namespace divert::cli

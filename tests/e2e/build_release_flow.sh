@@ -105,7 +105,7 @@ else
 fi
 
 build differs FAKE_DIFFER=1
-expect differs 1 "" no "decides differently on ca-lead-pilot than the instrumented one; it is removed"
+expect differs 1 "" no "decides differently on wa-whatcom than the instrumented one; it is removed"
 
 build crashes FAKE_CRASH=1
 expect crashes 1 "" no "instrumented divert failed on wa-whatcom (exit 139)"
